@@ -1,0 +1,208 @@
+//! The contract between the kernel and a protocol: a replica is a pure state
+//! machine that reacts to messages, timers and client requests by recording
+//! effects in a [`Cx`]; the kernel applies them. It never sees real time,
+//! real sockets or a global RNG, which is what makes runs replayable.
+
+use std::fmt::{self, Debug, Display};
+
+use rand::{Rng, RngExt};
+use rand_chacha::ChaCha8Rng;
+use serde::Serialize;
+
+use super::Millis;
+use super::history::{OpKind, OpOutcome};
+
+/// A node's id as learners see it: `n1`, `n2`, … (1-based).
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
+#[serde(transparent)]
+pub struct NodeId(pub u8);
+
+impl NodeId {
+    /// Position in the kernel's node table.
+    pub fn index(self) -> usize {
+        self.0 as usize - 1
+    }
+    pub fn from_index(i: usize) -> Self {
+        NodeId(i as u8 + 1)
+    }
+}
+
+impl Display for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "n{}", self.0)
+    }
+}
+
+/// A client operation's id, unique within a run.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
+#[serde(transparent)]
+pub struct OpId(pub u64);
+
+/// A timer's id, unique within a run.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
+pub struct TimerId(pub u64);
+
+/// A client request as a node receives it.
+#[derive(Clone, Debug)]
+pub struct ClientOp {
+    pub id: OpId,
+    pub kind: OpKind,
+}
+
+/// One replica's state machine.
+///
+/// State is split in two: [`Node::durable`] is what survives a crash (what a
+/// real node would have fsynced); everything else is volatile. A restart
+/// rebuilds the node with [`Node::recover`] from the durable part alone, so a
+/// protocol cannot accidentally keep volatile state across a crash.
+pub trait Node: Sized {
+    type Msg: Clone + Debug + Display;
+    type Timer: Clone + Debug + Display;
+    type Durable: Clone + Debug + PartialEq;
+    /// Settings shared by the whole cluster (a replication mode, W and R…),
+    /// readable in every handler and changeable live with [`Node::tune`].
+    type Config: Clone + Debug;
+
+    /// A fresh node at the start of a run.
+    fn new(id: NodeId, cluster_size: usize, config: &Self::Config) -> Self;
+    /// The state a crash does not destroy.
+    fn durable(&self) -> &Self::Durable;
+    /// A node restarting after a crash, from its durable state only.
+    fn recover(
+        id: NodeId,
+        cluster_size: usize,
+        config: &Self::Config,
+        durable: Self::Durable,
+    ) -> Self;
+
+    /// Called at time 0 and after every restart: arm initial timers here.
+    fn on_start(&mut self, _cx: &mut Cx<'_, Self>) {}
+    fn on_message(&mut self, from: NodeId, msg: Self::Msg, cx: &mut Cx<'_, Self>);
+    fn on_timer(&mut self, timer: Self::Timer, cx: &mut Cx<'_, Self>);
+    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>);
+
+    /// A short role for the cluster view: `leader`, `follower`, `replica`.
+    fn role(&self) -> String;
+    /// What the node holds, as (key, shown value) pairs, sorted by key.
+    fn state(&self) -> Vec<(String, String)>;
+
+    /// Change a cluster-wide setting live. Returns a sentence for the trace,
+    /// or why the change was refused.
+    fn tune(_config: &mut Self::Config, knob: &str, _value: &str) -> Result<String, String> {
+        Err(format!("this scenario has no setting named '{knob}'"))
+    }
+}
+
+/// What a handler asks the kernel to do; applied in order after it returns.
+pub(crate) enum Effect<N: Node> {
+    Send {
+        to: NodeId,
+        msg: N::Msg,
+    },
+    SetTimer {
+        id: TimerId,
+        after: Millis,
+        timer: N::Timer,
+    },
+    CancelTimer(TimerId),
+    Complete {
+        op: OpId,
+        outcome: OpOutcome,
+        note: String,
+    },
+    Note(String),
+}
+
+/// The handler's window on the world: its clock, the cluster's settings, the
+/// seeded RNG, and a place to put effects.
+pub struct Cx<'a, N: Node> {
+    pub(crate) id: NodeId,
+    pub(crate) now: Millis,
+    pub(crate) skew: i64,
+    pub(crate) cluster_size: usize,
+    pub(crate) config: &'a N::Config,
+    pub(crate) rng: &'a mut ChaCha8Rng,
+    pub(crate) next_timer: &'a mut u64,
+    pub(crate) effects: &'a mut Vec<Effect<N>>,
+}
+
+impl<N: Node> Cx<'_, N> {
+    /// This node's id.
+    pub fn id(&self) -> NodeId {
+        self.id
+    }
+    /// Virtual time. Protocols should use it only for durations (timeouts);
+    /// timestamps that a real node would read from its own clock come from
+    /// [`Cx::local_clock`].
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+    /// This node's wall clock: virtual time plus its skew (never below 0).
+    pub fn local_clock(&self) -> Millis {
+        (self.now as i64 + self.skew).max(0) as Millis
+    }
+    pub fn cluster_size(&self) -> usize {
+        self.cluster_size
+    }
+    /// A majority of the whole cluster (not of the reachable nodes).
+    pub fn majority(&self) -> usize {
+        self.cluster_size / 2 + 1
+    }
+    /// Every node id in the cluster, this one included, in order.
+    pub fn all_nodes(&self) -> impl Iterator<Item = NodeId> + use<N> {
+        (0..self.cluster_size).map(NodeId::from_index)
+    }
+    /// Every other node id, in order.
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + use<N> {
+        let me = self.id;
+        self.all_nodes().filter(move |&n| n != me)
+    }
+    pub fn config(&self) -> &N::Config {
+        self.config
+    }
+    /// A uniform draw from the run's seeded generator.
+    pub fn random_range(&mut self, lo: u64, hi_inclusive: u64) -> u64 {
+        if lo >= hi_inclusive {
+            return lo;
+        }
+        self.rng.random_range(lo..=hi_inclusive)
+    }
+    pub fn rng(&mut self) -> &mut impl Rng {
+        self.rng
+    }
+
+    pub fn send(&mut self, to: NodeId, msg: N::Msg) {
+        self.effects.push(Effect::Send { to, msg });
+    }
+    /// Sends `msg` to every other node.
+    pub fn broadcast(&mut self, msg: N::Msg) {
+        for to in self.peers() {
+            self.effects.push(Effect::Send {
+                to,
+                msg: msg.clone(),
+            });
+        }
+    }
+    pub fn set_timer(&mut self, after: Millis, timer: N::Timer) -> TimerId {
+        let id = TimerId(*self.next_timer);
+        *self.next_timer += 1;
+        self.effects.push(Effect::SetTimer { id, after, timer });
+        id
+    }
+    pub fn cancel_timer(&mut self, id: TimerId) {
+        self.effects.push(Effect::CancelTimer(id));
+    }
+    /// Answers a client. `note` explains the outcome in plain words
+    /// ("acked by n1, n2 of 3; majority is 2").
+    pub fn complete(&mut self, op: OpId, outcome: OpOutcome, note: impl Into<String>) {
+        self.effects.push(Effect::Complete {
+            op,
+            outcome,
+            note: note.into(),
+        });
+    }
+    /// Records a role or state change in the trace, in plain words.
+    pub fn note(&mut self, text: impl Into<String>) {
+        self.effects.push(Effect::Note(text.into()));
+    }
+}

@@ -1,0 +1,528 @@
+//! The fault script language: one timed step per line (or per `;`).
+//!
+//! ```text
+//! at 0s   delay 20-80ms
+//! at 1.5s partition 1,2 | 3,4,5
+//! at 2s   write n1 x=5
+//! at 3s   heal            # comments run to the end of the line
+//! ```
+//! Errors name the line and column (`script:3:9: …`) and say what was
+//! expected; a script with any error runs nothing.
+
+use std::fmt;
+
+use super::{Fault, Millis, NodeId};
+
+/// A parsed step with where it came from, for later validation messages.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Step {
+    pub at: Millis,
+    pub fault: Fault,
+    /// (line, column) of each node number in the step, for range checks.
+    nodes: Vec<(NodeId, usize, usize)>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScriptError {
+    pub line: usize,
+    pub col: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ScriptError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "script:{}:{}: {}", self.line, self.col, self.message)
+    }
+}
+
+impl std::error::Error for ScriptError {}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Script {
+    pub steps: Vec<Step>,
+}
+
+/// What the language accepts, for error messages and `--help`.
+pub const COMMANDS: &str = "partition 1,2 | 3,4,5 · heal · crash N · restart N · write nN key=VALUE · \
+read nN key · skew nN +300ms · loss 10% · dup 5% · delay 20-80ms · set NAME=VALUE";
+
+impl Script {
+    /// Parses a script. Steps are separated by newlines or `;`; `#` starts a comment.
+    pub fn parse(text: &str) -> Result<Script, ScriptError> {
+        let mut steps = Vec::new();
+        for (li, line) in text.lines().enumerate() {
+            let line_no = li + 1;
+            let code = line.split('#').next().unwrap_or("");
+            let mut start = 0;
+            for part in code.split(';') {
+                let toks = tokens(part, start + 1);
+                start += part.len() + 1;
+                if toks.is_empty() {
+                    continue;
+                }
+                steps.push(parse_step(&toks, line_no, code.len() + 1)?);
+            }
+        }
+        steps.sort_by_key(|s| s.at); // stable: same-time steps keep their order
+        Ok(Script { steps })
+    }
+
+    /// Checks node numbers against the cluster size.
+    pub fn validate(&self, nodes: usize) -> Result<(), ScriptError> {
+        for step in &self.steps {
+            for &(id, line, col) in &step.nodes {
+                if id.index() >= nodes {
+                    return Err(ScriptError {
+                        line,
+                        col,
+                        message: format!(
+                            "there is no node {}: this cluster has nodes 1 to {nodes}",
+                            id.0
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Tok<'a> {
+    text: &'a str,
+    col: usize,
+}
+
+/// Splits on whitespace, keeping 1-based columns. `|` is always its own token.
+fn tokens(s: &str, col0: usize) -> Vec<Tok<'_>> {
+    let mut out = Vec::new();
+    let mut start: Option<usize> = None;
+    for (i, c) in s.char_indices() {
+        if c.is_whitespace() || c == '|' {
+            if let Some(b) = start.take() {
+                out.push(Tok {
+                    text: &s[b..i],
+                    col: col0 + b,
+                });
+            }
+            if c == '|' {
+                out.push(Tok {
+                    text: &s[i..i + 1],
+                    col: col0 + i,
+                });
+            }
+        } else if start.is_none() {
+            start = Some(i);
+        }
+    }
+    if let Some(b) = start {
+        out.push(Tok {
+            text: &s[b..],
+            col: col0 + b,
+        });
+    }
+    out
+}
+
+struct P<'a> {
+    toks: &'a [Tok<'a>],
+    pos: usize,
+    line: usize,
+    end_col: usize,
+    nodes: Vec<(NodeId, usize, usize)>,
+}
+
+impl<'a> P<'a> {
+    fn err_at(&self, col: usize, message: String) -> ScriptError {
+        ScriptError {
+            line: self.line,
+            col,
+            message,
+        }
+    }
+    fn here(&self) -> usize {
+        self.toks.get(self.pos).map_or(self.end_col, |t| t.col)
+    }
+    fn next(&mut self, expected: &str) -> Result<Tok<'a>, ScriptError> {
+        match self.toks.get(self.pos) {
+            Some(t) => {
+                self.pos += 1;
+                Ok(*t)
+            }
+            None => Err(self.err_at(
+                self.end_col,
+                format!("the step ends early: expected {expected}"),
+            )),
+        }
+    }
+    fn done(&self) -> Result<(), ScriptError> {
+        match self.toks.get(self.pos) {
+            None => Ok(()),
+            Some(t) => Err(self.err_at(
+                t.col,
+                format!("unexpected '{}': expected the end of the step (separate steps with ';' or a new line)", t.text),
+            )),
+        }
+    }
+    fn node(&mut self, tok: Tok<'_>, col: usize) -> Result<NodeId, ScriptError> {
+        let digits = tok.text.strip_prefix('n').unwrap_or(tok.text);
+        match digits.parse::<u8>() {
+            Ok(k) if (1..=9).contains(&k) => {
+                let id = NodeId(k);
+                self.nodes.push((id, self.line, col));
+                Ok(id)
+            }
+            _ => Err(self.err_at(
+                col,
+                format!(
+                    "'{}' is not a node: expected a node number such as 3 or n3 (1-9)",
+                    tok.text
+                ),
+            )),
+        }
+    }
+}
+
+fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, ScriptError> {
+    let mut p = P {
+        toks,
+        pos: 0,
+        line,
+        end_col,
+        nodes: Vec::new(),
+    };
+    let at_tok = p.next("'at'")?;
+    if at_tok.text != "at" {
+        return Err(p.err_at(
+            at_tok.col,
+            format!(
+                "unexpected '{}': a step starts with 'at TIME', e.g. 'at 1.5s heal'",
+                at_tok.text
+            ),
+        ));
+    }
+    let t = p.next("a time such as 1.5s or 300ms")?;
+    let at = parse_duration(t.text).ok_or_else(|| {
+        p.err_at(
+            t.col,
+            format!(
+                "'{}' is not a time: expected a time such as 1.5s or 300ms",
+                t.text
+            ),
+        )
+    })?;
+    let cmd = p.next(&format!("a command: {COMMANDS}"))?;
+    let fault = match cmd.text {
+        "heal" => Fault::Heal,
+        "crash" | "restart" => {
+            let tok = p.next("a node number")?;
+            let id = p.node(tok, tok.col)?;
+            if cmd.text == "crash" {
+                Fault::Crash(id)
+            } else {
+                Fault::Restart(id)
+            }
+        }
+        "partition" => {
+            let mut groups: Vec<Vec<NodeId>> = vec![Vec::new()];
+            while p.pos < toks.len() {
+                let tok = toks[p.pos];
+                p.pos += 1;
+                if tok.text == "|" {
+                    if groups.last().is_some_and(|g| g.is_empty()) {
+                        return Err(p.err_at(
+                            tok.col,
+                            "empty side before '|': expected node numbers such as 1,2".into(),
+                        ));
+                    }
+                    groups.push(Vec::new());
+                    continue;
+                }
+                let mut col = tok.col;
+                for part in tok.text.split(',') {
+                    if !part.is_empty() {
+                        let id = p.node(Tok { text: part, col }, col)?;
+                        if groups.iter().flatten().any(|&g| g == id) {
+                            return Err(p.err_at(
+                                col,
+                                format!("node {} is named twice: each node is on one side", id.0),
+                            ));
+                        }
+                        groups.last_mut().expect("non-empty").push(id);
+                    }
+                    col += part.len() + 1;
+                }
+            }
+            if groups.last().is_some_and(|g| g.is_empty()) {
+                return Err(p.err_at(
+                    p.here(),
+                    "expected node numbers such as '1,2 | 3,4,5' after 'partition'".into(),
+                ));
+            }
+            if groups.len() < 2 {
+                return Err(p.err_at(cmd.col, "a partition needs at least two sides separated by '|', e.g. 'partition 1 | 2,3'".into()));
+            }
+            if groups.len() > 3 {
+                return Err(p.err_at(
+                    cmd.col,
+                    "at most three sides (A | B | C) are supported".into(),
+                ));
+            }
+            Fault::Partition(groups)
+        }
+        "write" => {
+            let tok = p.next("a node such as n1")?;
+            let id = p.node(tok, tok.col)?;
+            let kv = p.next("key=VALUE, e.g. x=5")?;
+            let Some((k, v)) = kv.text.split_once('=') else {
+                return Err(p.err_at(
+                    kv.col,
+                    format!("'{}' is not key=VALUE: expected e.g. x=5", kv.text),
+                ));
+            };
+            check_key(&p, k, kv.col)?;
+            let value = v.parse::<i64>().map_err(|_| {
+                p.err_at(
+                    kv.col + k.len() + 1,
+                    format!("'{v}' is not a whole number: values are integers, e.g. x=5"),
+                )
+            })?;
+            Fault::Write(id, k.to_string(), value)
+        }
+        "read" => {
+            let tok = p.next("a node such as n1")?;
+            let id = p.node(tok, tok.col)?;
+            let k = p.next("a key, e.g. x")?;
+            check_key(&p, k.text, k.col)?;
+            Fault::Read(id, k.text.to_string())
+        }
+        "skew" => {
+            let tok = p.next("a node such as n2")?;
+            let id = p.node(tok, tok.col)?;
+            let d = p.next("an offset such as +300ms or -1s")?;
+            let (sign, rest) = match d.text.as_bytes().first() {
+                Some(b'-') => (-1, &d.text[1..]),
+                Some(b'+') => (1, &d.text[1..]),
+                _ => (1, d.text),
+            };
+            let ms = parse_duration(rest).ok_or_else(|| {
+                p.err_at(
+                    d.col,
+                    format!("'{}' is not an offset: expected e.g. +300ms or -1s", d.text),
+                )
+            })?;
+            Fault::Skew(id, sign * ms as i64)
+        }
+        "loss" | "dup" => {
+            let tok = p.next("a percentage such as 10%")?;
+            let pct = tok
+                .text
+                .strip_suffix('%')
+                .and_then(|s| s.parse::<f64>().ok())
+                .filter(|v| (0.0..=100.0).contains(v));
+            let Some(pct) = pct else {
+                return Err(p.err_at(
+                    tok.col,
+                    format!(
+                        "'{}' is not a percentage: expected 0% to 100%, e.g. 10%",
+                        tok.text
+                    ),
+                ));
+            };
+            if cmd.text == "loss" {
+                Fault::Loss(pct / 100.0)
+            } else {
+                Fault::Duplicate(pct / 100.0)
+            }
+        }
+        "delay" => {
+            let tok = p.next("a latency range such as 20-80ms")?;
+            let bad = || {
+                format!(
+                    "'{}' is not a latency: expected a range such as 20-80ms or one value such as 50ms",
+                    tok.text
+                )
+            };
+            let (lo, hi) = match tok.text.split_once('-') {
+                Some((a, b)) => {
+                    let hi = parse_duration(b).ok_or_else(|| p.err_at(tok.col, bad()))?;
+                    // "20-80ms": the unit on the upper bound applies to both.
+                    let unit = b.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+                    let lo = parse_duration(a).or_else(|| parse_duration(&format!("{a}{unit}")));
+                    (lo.ok_or_else(|| p.err_at(tok.col, bad()))?, hi)
+                }
+                None => {
+                    let v = parse_duration(tok.text).ok_or_else(|| p.err_at(tok.col, bad()))?;
+                    (v, v)
+                }
+            };
+            if lo > hi {
+                return Err(p.err_at(
+                    tok.col,
+                    format!("the range {lo}-{hi}ms goes backwards: write the smaller bound first"),
+                ));
+            }
+            Fault::Delay(lo, hi)
+        }
+        "set" => {
+            let kv = p.next("NAME=VALUE, e.g. mode=sync")?;
+            let Some((k, v)) = kv
+                .text
+                .split_once('=')
+                .filter(|(k, v)| !k.is_empty() && !v.is_empty())
+            else {
+                return Err(p.err_at(
+                    kv.col,
+                    format!("'{}' is not NAME=VALUE: expected e.g. w=2", kv.text),
+                ));
+            };
+            Fault::Tune(k.to_string(), v.to_string())
+        }
+        other => {
+            return Err(p.err_at(
+                cmd.col,
+                format!("unknown command '{other}': expected one of: {COMMANDS}"),
+            ));
+        }
+    };
+    p.done()?;
+    Ok(Step {
+        at,
+        fault,
+        nodes: p.nodes,
+    })
+}
+
+fn check_key(p: &P<'_>, k: &str, col: usize) -> Result<(), ScriptError> {
+    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return Err(p.err_at(
+            col,
+            format!("'{k}' is not a key: keys are letters, digits and '_', e.g. x"),
+        ));
+    }
+    Ok(())
+}
+
+/// `1.5s`, `300ms`, `2s` → milliseconds. A unit is required.
+pub fn parse_duration(s: &str) -> Option<Millis> {
+    let (num, scale) = if let Some(n) = s.strip_suffix("ms") {
+        (n, 1.0)
+    } else if let Some(n) = s.strip_suffix('s') {
+        (n, 1000.0)
+    } else if let Some(n) = s.strip_suffix('m') {
+        (n, 60_000.0)
+    } else {
+        return None;
+    };
+    if num.is_empty() || !num.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let v: f64 = num.parse().ok()?;
+    let ms = (v * scale).round();
+    (ms.is_finite() && ms >= 0.0 && ms < 1e12).then_some(ms as Millis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_every_command() {
+        let s = Script::parse(
+            "at 0s delay 20-80ms\nat 0s loss 10%; at 0s dup 5%\nat 1.5s partition 1,2 | 3,4,5\n\
+             at 2s crash 3 # down\nat 4s restart 3\nat 1s write n1 x=5\nat 2s read n3 x\n\
+             at 0s skew n2 -300ms\nat 3s heal\nat 5s set w=2",
+        )
+        .unwrap();
+        let got: Vec<(Millis, Fault)> = s.steps.iter().map(|s| (s.at, s.fault.clone())).collect();
+        assert_eq!(
+            got,
+            vec![
+                (0, Fault::Delay(20, 80)),
+                (0, Fault::Loss(0.1)),
+                (0, Fault::Duplicate(0.05)),
+                (0, Fault::Skew(NodeId(2), -300)),
+                (1000, Fault::Write(NodeId(1), "x".into(), 5)),
+                (
+                    1500,
+                    Fault::Partition(vec![
+                        vec![NodeId(1), NodeId(2)],
+                        vec![NodeId(3), NodeId(4), NodeId(5)]
+                    ])
+                ),
+                (2000, Fault::Crash(NodeId(3))),
+                (2000, Fault::Read(NodeId(3), "x".into())),
+                (3000, Fault::Heal),
+                (4000, Fault::Restart(NodeId(3))),
+                (5000, Fault::Tune("w".into(), "2".into())),
+            ]
+        );
+    }
+
+    fn err(text: &str) -> String {
+        Script::parse(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn errors_name_line_and_column() {
+        assert_eq!(
+            err("at 1s heal\nat 2x heal"),
+            "script:2:4: '2x' is not a time: expected a time such as 1.5s or 300ms"
+        );
+        assert!(
+            err("at 1s explode 3")
+                .starts_with("script:1:7: unknown command 'explode': expected one of: partition")
+        );
+        assert_eq!(
+            err("at 1s crash"),
+            "script:1:12: the step ends early: expected a node number"
+        );
+        assert_eq!(
+            err("at 1s crash x"),
+            "script:1:13: 'x' is not a node: expected a node number such as 3 or n3 (1-9)"
+        );
+        assert_eq!(
+            err("at 1s heal; at 2s write n1 x=five"),
+            "script:1:30: 'five' is not a whole number: values are integers, e.g. x=5"
+        );
+        assert_eq!(
+            err("at 1s partition 1,2"),
+            "script:1:7: a partition needs at least two sides separated by '|', e.g. 'partition 1 | 2,3'"
+        );
+        assert_eq!(
+            err("at 1s partition 1 | 1"),
+            "script:1:21: node 1 is named twice: each node is on one side"
+        );
+        assert_eq!(
+            err("heal"),
+            "script:1:1: unexpected 'heal': a step starts with 'at TIME', e.g. 'at 1.5s heal'"
+        );
+        assert_eq!(
+            err("at 1s heal now"),
+            "script:1:12: unexpected 'now': expected the end of the step (separate steps with ';' or a new line)"
+        );
+        assert_eq!(
+            err("at 1s loss 120%"),
+            "script:1:12: '120%' is not a percentage: expected 0% to 100%, e.g. 10%"
+        );
+    }
+
+    #[test]
+    fn validate_checks_node_range() {
+        let s = Script::parse("at 1s crash 2\nat 2s partition 1 | 2,4").unwrap();
+        assert_eq!(
+            s.validate(3).unwrap_err().to_string(),
+            "script:2:23: there is no node 4: this cluster has nodes 1 to 3"
+        );
+        assert!(s.validate(5).is_ok());
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("1.5s"), Some(1500));
+        assert_eq!(parse_duration("300ms"), Some(300));
+        assert_eq!(parse_duration("2m"), Some(120_000));
+        assert_eq!(parse_duration("5"), None);
+        assert_eq!(parse_duration("-1s"), None);
+    }
+}

@@ -1,0 +1,607 @@
+//! The world: nodes, network, clock and queue, stepped one event at a time.
+
+use std::collections::HashSet;
+use std::fmt::{self, Display};
+
+use rand::{RngExt, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+
+use super::history::{OpKind, OpOutcome, Value};
+use super::network::{NetConfig, Network, Side};
+use super::node::{ClientOp, Cx, Effect, Node, NodeId, OpId, TimerId};
+use super::queue::EventQueue;
+use super::trace::{Trace, TraceKind};
+use super::{History, Millis, fmt_ms};
+
+/// Settings of a run that are not the protocol's.
+#[derive(Clone, Debug)]
+pub struct WorldConfig {
+    pub seed: u64,
+    pub nodes: usize,
+    pub net: NetConfig,
+    /// A client gives up on an operation after this long (it is then
+    /// indeterminate: it may or may not have taken effect).
+    pub client_timeout: Millis,
+    /// How many trace events to keep for display.
+    pub trace_keep: usize,
+}
+
+impl WorldConfig {
+    pub fn new(seed: u64, nodes: usize) -> Self {
+        Self {
+            seed,
+            nodes,
+            net: NetConfig::default(),
+            client_timeout: 1000,
+            trace_keep: 200_000,
+        }
+    }
+}
+
+/// Something done to the cluster from outside: a fault, a repair, a client
+/// request or a setting. Scripts and learners' keys both become these.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Fault {
+    /// Put each group on its own side (A, B, C); unnamed nodes join side A.
+    Partition(Vec<Vec<NodeId>>),
+    /// Move one node to a side.
+    SetSide(NodeId, Side),
+    Heal,
+    Crash(NodeId),
+    Restart(NodeId),
+    /// Set a node's clock offset in milliseconds.
+    Skew(NodeId, i64),
+    /// Message loss probability.
+    Loss(f64),
+    /// Message duplication probability.
+    Duplicate(f64),
+    /// One-way latency range.
+    Delay(Millis, Millis),
+    Write(NodeId, String, Value),
+    Read(NodeId, String),
+    /// Change a protocol setting (`mode=sync`, `w=2`).
+    Tune(String, String),
+}
+
+impl Display for Fault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Fault::Partition(groups) => {
+                let g: Vec<String> = groups
+                    .iter()
+                    .map(|g| {
+                        g.iter()
+                            .map(|n| n.0.to_string())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    })
+                    .collect();
+                write!(f, "partition {}", g.join(" | "))
+            }
+            Fault::SetSide(n, s) => write!(f, "move {n} to side {s}"),
+            Fault::Heal => write!(f, "heal"),
+            Fault::Crash(n) => write!(f, "crash {}", n.0),
+            Fault::Restart(n) => write!(f, "restart {}", n.0),
+            Fault::Skew(n, ms) => write!(f, "skew {n} {ms:+}ms"),
+            Fault::Loss(p) => write!(f, "loss {}%", p * 100.0),
+            Fault::Duplicate(p) => write!(f, "dup {}%", p * 100.0),
+            Fault::Delay(a, b) => write!(f, "delay {a}-{b}ms"),
+            Fault::Write(n, k, v) => write!(f, "write {n} {k}={v}"),
+            Fault::Read(n, k) => write!(f, "read {n} {k}"),
+            Fault::Tune(k, v) => write!(f, "set {k}={v}"),
+        }
+    }
+}
+
+/// A message on the wire, for drawing.
+#[derive(Clone, Debug)]
+pub struct InFlight {
+    pub from: NodeId,
+    pub to: NodeId,
+    pub label: String,
+    pub sent: Millis,
+    pub arrives: Millis,
+}
+
+enum Event<N: Node> {
+    Deliver {
+        from: NodeId,
+        to: NodeId,
+        sent: Millis,
+        msg: N::Msg,
+    },
+    Timer {
+        node: NodeId,
+        incarnation: u32,
+        id: TimerId,
+        timer: N::Timer,
+    },
+    ClientTimeout(OpId),
+    Fault(Fault),
+}
+
+struct Slot<N> {
+    node: N,
+    up: bool,
+    /// Bumped by every crash, so timers armed before it never fire after.
+    incarnation: u32,
+    skew: i64,
+}
+
+pub struct World<N: Node> {
+    config: WorldConfig,
+    node_config: N::Config,
+    now: Millis,
+    queue: EventQueue<Event<N>>,
+    rng: ChaCha8Rng,
+    net: Network,
+    slots: Vec<Slot<N>>,
+    trace: Trace,
+    history: History,
+    live_timers: HashSet<u64>,
+    next_timer: u64,
+    effects: Vec<Effect<N>>,
+    processed: u64,
+}
+
+impl<N: Node> World<N> {
+    pub fn new(config: WorldConfig, node_config: N::Config) -> Self {
+        assert!(
+            (1..=9).contains(&config.nodes),
+            "a cluster has 1 to 9 nodes"
+        );
+        let n = config.nodes;
+        let slots = (0..n)
+            .map(|i| Slot {
+                node: N::new(NodeId::from_index(i), n, &node_config),
+                up: true,
+                incarnation: 0,
+                skew: 0,
+            })
+            .collect();
+        let mut w = Self {
+            rng: ChaCha8Rng::seed_from_u64(config.seed),
+            net: Network::new(config.net.clone(), n),
+            trace: Trace::new(config.trace_keep),
+            config,
+            node_config,
+            now: 0,
+            queue: EventQueue::new(),
+            slots,
+            history: History::default(),
+            live_timers: HashSet::new(),
+            next_timer: 0,
+            effects: Vec::new(),
+            processed: 0,
+        };
+        for i in 0..n {
+            w.with_node(NodeId::from_index(i), |node, cx| node.on_start(cx));
+        }
+        w
+    }
+
+    pub fn now(&self) -> Millis {
+        self.now
+    }
+    pub fn config(&self) -> &WorldConfig {
+        &self.config
+    }
+    pub fn node_config(&self) -> &N::Config {
+        &self.node_config
+    }
+    pub fn cluster_size(&self) -> usize {
+        self.slots.len()
+    }
+    pub fn node(&self, id: NodeId) -> &N {
+        &self.slots[id.index()].node
+    }
+    pub fn is_up(&self, id: NodeId) -> bool {
+        self.slots[id.index()].up
+    }
+    pub fn skew(&self, id: NodeId) -> i64 {
+        self.slots[id.index()].skew
+    }
+    pub fn network(&self) -> &Network {
+        &self.net
+    }
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+    /// Queue events handled so far (including silent ones such as cancelled timers).
+    pub fn events_processed(&self) -> u64 {
+        self.processed
+    }
+    /// Time of the next queued event.
+    pub fn next_event_time(&self) -> Option<Millis> {
+        self.queue.peek_time()
+    }
+    pub fn queue_len(&self) -> usize {
+        self.queue.len()
+    }
+
+    /// Messages on the wire, in delivery order.
+    pub fn in_flight(&self) -> Vec<InFlight> {
+        self.queue
+            .sorted()
+            .into_iter()
+            .filter_map(|s| match &s.event {
+                Event::Deliver {
+                    from,
+                    to,
+                    sent,
+                    msg,
+                } => Some(InFlight {
+                    from: *from,
+                    to: *to,
+                    label: msg.to_string(),
+                    sent: *sent,
+                    arrives: s.time,
+                }),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Schedules an outside action at virtual time `at` (not before now).
+    pub fn schedule(&mut self, at: Millis, fault: Fault) {
+        self.queue.push(at.max(self.now), Event::Fault(fault));
+    }
+
+    /// Applies an outside action right now.
+    pub fn apply(&mut self, fault: Fault) {
+        self.apply_fault(fault);
+    }
+
+    /// Handles the next event that does something visible. Returns false
+    /// when nothing is left to do.
+    pub fn step(&mut self) -> bool {
+        let before = self.trace.total();
+        while let Some(s) = self.queue.pop() {
+            self.now = s.time;
+            self.processed += 1;
+            self.handle(s.event);
+            if self.trace.total() != before {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Handles every event up to and including time `t`, then sets the clock to `t`.
+    pub fn run_until(&mut self, t: Millis) {
+        while let Some(at) = self.queue.peek_time() {
+            if at > t {
+                break;
+            }
+            let s = self.queue.pop().expect("peeked");
+            self.now = s.time;
+            self.processed += 1;
+            self.handle(s.event);
+        }
+        self.now = self.now.max(t);
+    }
+
+    fn handle(&mut self, event: Event<N>) {
+        match event {
+            Event::Deliver { from, to, msg, .. } => {
+                if !self.slots[to.index()].up {
+                    let text = format!("{to} never got {msg} from {from}: {to} is down");
+                    self.trace
+                        .push(self.now, TraceKind::Drop, Some(to), Some(from), text);
+                } else if let Some(why) = self.net.cut_reason(from, to) {
+                    let text = format!("{to} never got {msg} from {from}: {why}");
+                    self.trace
+                        .push(self.now, TraceKind::Drop, Some(to), Some(from), text);
+                } else {
+                    let text = format!("{to} got {msg} from {from}");
+                    self.trace
+                        .push(self.now, TraceKind::Deliver, Some(to), Some(from), text);
+                    self.with_node(to, |node, cx| node.on_message(from, msg, cx));
+                }
+            }
+            Event::Timer {
+                node,
+                incarnation,
+                id,
+                timer,
+            } => {
+                let slot = &self.slots[node.index()];
+                // Cancelled timers and timers from before a crash vanish silently.
+                if !self.live_timers.remove(&id.0) || !slot.up || slot.incarnation != incarnation {
+                    return;
+                }
+                let text = format!("{node}: timer {timer} fired");
+                self.trace
+                    .push(self.now, TraceKind::Timer, Some(node), None, text);
+                self.with_node(node, |n, cx| n.on_timer(timer, cx));
+            }
+            Event::ClientTimeout(op) => {
+                let reason = format!(
+                    "no answer within {}; it may or may not have taken effect",
+                    fmt_ms(self.config.client_timeout)
+                );
+                let outcome = OpOutcome::TimedOut { reason };
+                if self.history.complete(op, outcome, String::new(), self.now) {
+                    let rec = self.history.get(op).expect("just completed");
+                    let text = format!("client: {}", rec.describe());
+                    self.trace
+                        .push(self.now, TraceKind::ClientDone, Some(rec.node), None, text);
+                }
+            }
+            Event::Fault(f) => self.apply_fault(f),
+        }
+    }
+
+    fn fault_note(&mut self, node: Option<NodeId>, text: String) {
+        self.trace
+            .push(self.now, TraceKind::Fault, node, None, text);
+    }
+
+    fn apply_fault(&mut self, fault: Fault) {
+        let n = self.slots.len();
+        match fault {
+            Fault::Partition(groups) => {
+                self.net.heal();
+                for (side, group) in groups.iter().enumerate().take(Side::MAX as usize) {
+                    for &id in group.iter().filter(|id| id.index() < n) {
+                        self.net.set_side(id, Side(side as u8));
+                    }
+                }
+                let text = format!("network partitioned: {}", self.sides_text());
+                self.fault_note(None, text);
+            }
+            Fault::SetSide(id, side) => {
+                if id.index() >= n {
+                    return;
+                }
+                self.net.set_side(id, side);
+                let text = format!("{id} moved to side {side}: {}", self.sides_text());
+                self.fault_note(Some(id), text);
+            }
+            Fault::Heal => {
+                self.net.heal();
+                self.fault_note(
+                    None,
+                    "network healed: every node can reach every other".into(),
+                );
+            }
+            Fault::Crash(id) => {
+                if id.index() >= n {
+                    return;
+                }
+                let slot = &mut self.slots[id.index()];
+                if !slot.up {
+                    self.fault_note(Some(id), format!("{id} is already down"));
+                    return;
+                }
+                slot.up = false;
+                slot.incarnation += 1;
+                let text = format!(
+                    "{id} crashed: its volatile state is lost, its durable state stays on disk; \
+                     messages to it are dropped until it restarts"
+                );
+                self.trace
+                    .push(self.now, TraceKind::Crash, Some(id), None, text);
+            }
+            Fault::Restart(id) => {
+                if id.index() >= n {
+                    return;
+                }
+                if self.slots[id.index()].up {
+                    self.fault_note(Some(id), format!("{id} is already running"));
+                    return;
+                }
+                let slot = &mut self.slots[id.index()];
+                let durable = slot.node.durable().clone();
+                slot.node = N::recover(id, n, &self.node_config, durable);
+                slot.up = true;
+                let text = format!("{id} restarted from its durable state");
+                self.trace
+                    .push(self.now, TraceKind::Restart, Some(id), None, text);
+                self.with_node(id, |node, cx| node.on_start(cx));
+            }
+            Fault::Skew(id, ms) => {
+                if id.index() >= n {
+                    return;
+                }
+                self.slots[id.index()].skew = ms;
+                self.fault_note(
+                    Some(id),
+                    format!("{id}'s clock now runs {ms:+} ms off true time"),
+                );
+            }
+            Fault::Loss(p) => {
+                self.net.config.loss = p.clamp(0.0, 1.0);
+                self.fault_note(
+                    None,
+                    format!("network now loses {}% of messages", p * 100.0),
+                );
+            }
+            Fault::Duplicate(p) => {
+                self.net.config.duplicate = p.clamp(0.0, 1.0);
+                self.fault_note(
+                    None,
+                    format!("network now duplicates {}% of messages", p * 100.0),
+                );
+            }
+            Fault::Delay(lo, hi) => {
+                let (lo, hi) = (lo.min(hi), lo.max(hi));
+                self.net.config.latency = (lo, hi);
+                self.fault_note(None, format!("message latency now {lo}-{hi} ms"));
+            }
+            Fault::Write(id, key, value) => self.client(id, OpKind::Write { key, value }),
+            Fault::Read(id, key) => self.client(id, OpKind::Read { key }),
+            Fault::Tune(knob, value) => {
+                let text = match N::tune(&mut self.node_config, &knob, &value) {
+                    Ok(text) => text,
+                    Err(why) => format!("setting {knob}={value} refused: {why}"),
+                };
+                self.fault_note(None, text);
+            }
+        }
+    }
+
+    fn sides_text(&self) -> String {
+        let mut parts = Vec::new();
+        for s in 0..Side::MAX {
+            let members: Vec<String> = (0..self.slots.len())
+                .map(NodeId::from_index)
+                .filter(|&id| self.net.side(id) == Side(s))
+                .map(|id| id.to_string())
+                .collect();
+            if !members.is_empty() {
+                parts.push(format!("side {} = {{{}}}", Side(s), members.join(", ")));
+            }
+        }
+        parts.join(", ")
+    }
+
+    fn client(&mut self, id: NodeId, kind: OpKind) {
+        if id.index() >= self.slots.len() {
+            return;
+        }
+        let op = self.history.invoke(id, kind.clone(), self.now);
+        let text = format!("client: {} via {id} (op {})", kind.describe(), op.0);
+        self.trace
+            .push(self.now, TraceKind::ClientInvoke, Some(id), None, text);
+        if !self.slots[id.index()].up {
+            let reason = format!("{id} is down: the client could not connect");
+            self.history
+                .complete(op, OpOutcome::Failed { reason }, String::new(), self.now);
+            let text = format!(
+                "client: {}",
+                self.history.get(op).expect("invoked").describe()
+            );
+            self.trace
+                .push(self.now, TraceKind::ClientDone, Some(id), None, text);
+            return;
+        }
+        self.queue.push(
+            self.now + self.config.client_timeout,
+            Event::ClientTimeout(op),
+        );
+        self.with_node(id, |node, cx| node.on_client(ClientOp { id: op, kind }, cx));
+    }
+
+    /// Runs a handler on one node, then applies the effects it asked for.
+    fn with_node(&mut self, id: NodeId, f: impl FnOnce(&mut N, &mut Cx<'_, N>)) {
+        let mut effects = std::mem::take(&mut self.effects);
+        let slot = &mut self.slots[id.index()];
+        let mut cx = Cx {
+            id,
+            now: self.now,
+            skew: slot.skew,
+            cluster_size: self.config.nodes,
+            config: &self.node_config,
+            rng: &mut self.rng,
+            next_timer: &mut self.next_timer,
+            effects: &mut effects,
+        };
+        f(&mut slot.node, &mut cx);
+        let incarnation = slot.incarnation;
+        for e in effects.drain(..) {
+            self.apply_effect(id, incarnation, e);
+        }
+        self.effects = effects;
+    }
+
+    fn apply_effect(&mut self, at: NodeId, incarnation: u32, effect: Effect<N>) {
+        match effect {
+            Effect::Send { to, msg } => self.send(at, to, msg),
+            Effect::SetTimer { id, after, timer } => {
+                self.live_timers.insert(id.0);
+                let ev = Event::Timer {
+                    node: at,
+                    incarnation,
+                    id,
+                    timer,
+                };
+                self.queue.push(self.now + after, ev);
+            }
+            Effect::CancelTimer(id) => {
+                self.live_timers.remove(&id.0);
+            }
+            Effect::Complete { op, outcome, note } => {
+                let late = !self.history.complete(op, outcome, note, self.now);
+                let text = if late {
+                    format!(
+                        "{at} answered op {} too late: the client had already given up",
+                        op.0
+                    )
+                } else {
+                    let rec = self.history.get(op).expect("completed");
+                    let how = if rec.note.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" ({})", rec.note)
+                    };
+                    format!("client: {}{how}", rec.describe())
+                };
+                self.trace
+                    .push(self.now, TraceKind::ClientDone, Some(at), None, text);
+            }
+            Effect::Note(text) => {
+                self.trace.push(
+                    self.now,
+                    TraceKind::State,
+                    Some(at),
+                    None,
+                    format!("{at}: {text}"),
+                );
+            }
+        }
+    }
+
+    fn send(&mut self, from: NodeId, to: NodeId, msg: N::Msg) {
+        if to.index() >= self.slots.len() {
+            return;
+        }
+        if let Some(why) = self.net.cut_reason(from, to) {
+            let text = format!("{msg} from {from} to {to} was dropped: {why}");
+            self.trace
+                .push(self.now, TraceKind::Drop, Some(to), Some(from), text);
+            return;
+        }
+        let cfg = &self.net.config;
+        if cfg.loss > 0.0 && self.rng.random_bool(cfg.loss) {
+            let text = format!("{msg} from {from} to {to} was lost by the network");
+            self.trace
+                .push(self.now, TraceKind::Drop, Some(to), Some(from), text);
+            return;
+        }
+        let (lo, hi) = cfg.latency;
+        let copies = if cfg.duplicate > 0.0 && self.rng.random_bool(cfg.duplicate) {
+            2
+        } else {
+            1
+        };
+        for copy in 0..copies {
+            let latency = if lo < hi {
+                self.rng.random_range(lo..=hi)
+            } else {
+                lo
+            };
+            let text = if copy == 0 {
+                format!("{from} sent {msg} to {to}")
+            } else {
+                format!("the network duplicated {msg} from {from} to {to}")
+            };
+            let kind = if copy == 0 {
+                TraceKind::Send
+            } else {
+                TraceKind::Duplicate
+            };
+            self.trace.push(self.now, kind, Some(from), Some(to), text);
+            let ev = Event::Deliver {
+                from,
+                to,
+                sent: self.now,
+                msg: msg.clone(),
+            };
+            self.queue.push(self.now + latency, ev);
+        }
+    }
+}
