@@ -19,10 +19,20 @@ fn loaded(mode: Mode) -> World<CapNode> {
     for i in 0..2000u64 {
         let node = NodeId((i % 5) as u8 + 1);
         let key = format!("k{}", i % 8);
-        let f = if i % 2 == 0 { Fault::Write(node, key, i as i64) } else { Fault::Read(node, key) };
+        let f = if i % 2 == 0 {
+            Fault::Write(node, key, i as i64)
+        } else {
+            Fault::Read(node, key)
+        };
         w.schedule(i, f);
     }
-    w.schedule(800, Fault::Partition(vec![vec![NodeId(1), NodeId(2)], vec![NodeId(3), NodeId(4), NodeId(5)]]));
+    w.schedule(
+        800,
+        Fault::Partition(vec![
+            vec![NodeId(1), NodeId(2)],
+            vec![NodeId(3), NodeId(4), NodeId(5)],
+        ]),
+    );
     w.schedule(1400, Fault::Heal);
     w
 }

@@ -5,7 +5,9 @@
 use std::path::Path;
 
 fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -20,7 +22,17 @@ fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
 fn core_layers_do_not_import_terminal_or_async_crates() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
-    for layer in ["sim", "protocols", "check", "content", "quiz", "progress", "scenario", "scenario.rs", "lessons"] {
+    for layer in [
+        "sim",
+        "protocols",
+        "check",
+        "content",
+        "quiz",
+        "progress",
+        "scenario",
+        "scenario.rs",
+        "lessons",
+    ] {
         let p = src.join(layer);
         if p.is_file() {
             files.push(p);
@@ -28,7 +40,10 @@ fn core_layers_do_not_import_terminal_or_async_crates() {
             rust_files(&p, &mut files);
         }
     }
-    assert!(files.len() >= 10, "expected the core layers' sources, found {files:?}");
+    assert!(
+        files.len() >= 10,
+        "expected the core layers' sources, found {files:?}"
+    );
     let mut bad = Vec::new();
     for f in &files {
         let text = std::fs::read_to_string(f).unwrap();
@@ -41,5 +56,9 @@ fn core_layers_do_not_import_terminal_or_async_crates() {
             }
         }
     }
-    assert!(bad.is_empty(), "core layers must stay terminal- and async-free:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "core layers must stay terminal- and async-free:\n{}",
+        bad.join("\n")
+    );
 }

@@ -8,7 +8,11 @@ use statedist::sim::script::Script;
 use statedist::sim::{Fault, NodeId, Side, TraceKind, World, WorldConfig};
 
 fn start(name: &str, seed: u64, script: &str) -> Box<dyn Run> {
-    let params = Params { seed, script: Script::parse(script).unwrap(), ..Params::default() };
+    let params = Params {
+        seed,
+        script: Script::parse(script).unwrap(),
+        ..Params::default()
+    };
     scenario::find(name).unwrap().start(&params).unwrap()
 }
 
@@ -25,12 +29,20 @@ fn same_seed_same_trace_for_100_seeds() {
             let mut b = start(name, seed, BUSY);
             a.run_until(4000);
             b.run_until(4000);
-            assert_eq!(a.trace().hash(), b.trace().hash(), "{name} seed {seed} differs between runs");
+            assert_eq!(
+                a.trace().hash(),
+                b.trace().hash(),
+                "{name} seed {seed} differs between runs"
+            );
             assert_eq!(a.trace().total(), b.trace().total());
             hashes.insert(a.trace().hash());
         }
         // Different seeds should generally give different runs.
-        assert!(hashes.len() > 90, "{name}: only {} distinct traces over 100 seeds", hashes.len());
+        assert!(
+            hashes.len() > 90,
+            "{name}: only {} distinct traces over 100 seeds",
+            hashes.len()
+        );
     }
 }
 
@@ -71,17 +83,28 @@ fn cap_cp_acceptance_run() {
     );
     r.run_until(10_000);
     let ops = r.history().ops();
-    assert!(ops[0].describe().contains("FAILED"), "{}", ops[0].describe());
+    assert!(
+        ops[0].describe().contains("FAILED"),
+        "{}",
+        ops[0].describe()
+    );
     assert!(ops[0].describe().contains("unavailable"));
     assert!(ops[1].is_ok());
     assert_eq!(ops[2].read_value(), Some(Some(2)));
     let v = r.verdicts();
-    assert!(v.iter().any(|v| v.summary.starts_with("no stale reads")), "{v:?}");
+    assert!(
+        v.iter().any(|v| v.summary.starts_with("no stale reads")),
+        "{v:?}"
+    );
 }
 
 #[test]
 fn cap_cp_minority_never_serves_reads() {
-    let mut r = start("cap-cp", 3, "at 0.1s write n1 x=1; at 1s partition 1 | 2,3; at 1.5s write n2 x=2; at 2s read n1 x");
+    let mut r = start(
+        "cap-cp",
+        3,
+        "at 0.1s write n1 x=1; at 1s partition 1 | 2,3; at 1.5s write n2 x=2; at 2s read n1 x",
+    );
     r.run_until(5000);
     let read = &r.history().ops()[2];
     assert!(read.describe().contains("FAILED"), "{}", read.describe());
@@ -96,21 +119,42 @@ fn cap_ap_diverges_then_converges_and_names_the_stale_read() {
     );
     r.run_until(2500);
     let state = |r: &dyn Run, i: usize| r.view().nodes[i].state.clone();
-    assert_ne!(state(r.as_ref(), 0), state(r.as_ref(), 1), "sides should diverge during the partition");
+    assert_ne!(
+        state(r.as_ref(), 0),
+        state(r.as_ref(), 1),
+        "sides should diverge during the partition"
+    );
     r.run_until(10_000);
-    assert!(r.history().ops().iter().all(|o| o.is_ok()), "AP stays available");
+    assert!(
+        r.history().ops().iter().all(|o| o.is_ok()),
+        "AP stays available"
+    );
     assert_eq!(state(r.as_ref(), 0), state(r.as_ref(), 1));
     assert_eq!(state(r.as_ref(), 1), state(r.as_ref(), 2));
     let v = r.verdicts();
     let stale = v.iter().find(|v| v.check == "stale reads").unwrap();
-    assert!(stale.summary.contains("read of x via n1 at 2.000s returned x=1"), "{}", stale.summary);
-    assert!(v.iter().any(|v| v.check == "convergence" && v.summary.contains("same values")), "{v:?}");
+    assert!(
+        stale
+            .summary
+            .contains("read of x via n1 at 2.000s returned x=1"),
+        "{}",
+        stale.summary
+    );
+    assert!(
+        v.iter()
+            .any(|v| v.check == "convergence" && v.summary.contains("same values")),
+        "{v:?}"
+    );
 }
 
 #[test]
 fn lww_with_skew_loses_the_later_write() {
     // n1's clock runs 1 s fast, so its earlier write outranks n2's later one.
-    let mut r = start("cap-ap", 1, "at 0s skew n1 +1s; at 1s write n1 x=1; at 1.5s write n2 x=2; at 4s read n2 x");
+    let mut r = start(
+        "cap-ap",
+        1,
+        "at 0s skew n1 +1s; at 1s write n1 x=1; at 1.5s write n2 x=2; at 4s read n2 x",
+    );
     r.run_until(6000);
     assert_eq!(r.history().ops()[2].read_value(), Some(Some(1)));
 }
