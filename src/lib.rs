@@ -7,7 +7,9 @@
 
 pub mod check;
 pub mod cli;
+pub mod lessons;
 pub mod protocols;
 pub mod scenario;
 pub mod sim;
 pub mod sim_cmd;
+pub mod tui;
