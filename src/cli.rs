@@ -56,11 +56,14 @@ pub enum Command {
     CheckContent,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Default, Args)]
 pub struct LearnArgs {
     /// Open focus block N (1-7) directly.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=7))]
     pub block: Option<u8>,
+    /// Draw the first frame and exit (for measuring start-up time).
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
 }
 
 #[derive(Debug, Args)]
@@ -77,6 +80,9 @@ pub struct PlaygroundArgs {
     /// List the scenarios and exit.
     #[arg(long)]
     pub list: bool,
+    /// Draw the first frame and exit (for measuring start-up time).
+    #[arg(long, hide = true)]
+    pub exit_after_first_frame: bool,
 }
 
 #[derive(Debug, Args)]
@@ -100,8 +106,9 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Some(Command::Sim(args)) => crate::sim_cmd::run(&args),
-        Some(Command::Learn(_)) | None => not_yet("learn", "the course map and lessons"),
-        Some(Command::Playground(_)) => not_yet("playground", "the full-screen live cluster"),
+        Some(Command::Learn(args)) => crate::tui::learn(&cli.global, &args),
+        None => crate::tui::learn(&cli.global, &LearnArgs::default()),
+        Some(Command::Playground(args)) => crate::tui::playground(&cli.global, &args),
         Some(Command::Gauntlet(_)) => not_yet("gauntlet", "timed quizzes"),
         Some(Command::Review) => not_yet("review", "spaced review"),
         Some(Command::Progress(_)) => not_yet("progress", "the progress report"),

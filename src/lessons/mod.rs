@@ -116,7 +116,9 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
     if first.trim_end() != FENCE {
         return Err(err(
             1,
-            format!("a lesson starts with a `{FENCE}` line, then TOML front-matter (id, title, minutes...), then `{FENCE}`"),
+            format!(
+                "a lesson starts with a `{FENCE}` line, then TOML front-matter (id, title, minutes...), then `{FENCE}`"
+            ),
         ));
     }
     let fm_start = first.len();
@@ -152,14 +154,13 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
     {
         return Err(err(
             field_line("block"),
-            format!("front-matter: block is {b}, but focus blocks are numbered 1 to 7 (leave it out for other lessons)"),
+            format!(
+                "front-matter: block is {b}, but focus blocks are numbered 1 to 7 (leave it out for other lessons)"
+            ),
         ));
     }
     if fm.id.trim().is_empty() {
-        return Err(err(
-            field_line("id"),
-            "front-matter: id is empty".into(),
-        ));
+        return Err(err(field_line("id"), "front-matter: id is empty".into()));
     }
     Ok(Lesson {
         file: file.to_string(),
@@ -179,7 +180,11 @@ impl Lesson {
     /// The file line (1-based) of a byte offset in the body.
     pub fn line_of(&self, offset: usize) -> usize {
         let offset = offset.min(self.body.len());
-        self.body_line + self.body.as_bytes()[..offset].iter().filter(|&&b| b == b'\n').count()
+        self.body_line
+            + self.body.as_bytes()[..offset]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
     }
 
     /// The "Try it" headings, in order.
@@ -208,6 +213,23 @@ impl Lesson {
                         });
                     }
                 }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    /// The first paragraph after the title, as plain text: what the course
+    /// map shows about the lesson.
+    pub fn excerpt(&self) -> String {
+        let mut out = String::new();
+        let mut in_para = false;
+        for ev in Parser::new_ext(&self.body, markdown_options()) {
+            match ev {
+                Event::Start(Tag::Paragraph) => in_para = true,
+                Event::End(TagEnd::Paragraph) if in_para => break,
+                Event::Text(t) | Event::Code(t) if in_para => out.push_str(&t),
+                Event::SoftBreak | Event::HardBreak if in_para => out.push(' '),
                 _ => {}
             }
         }
@@ -382,11 +404,13 @@ mod tests {
         assert_eq!(t.len(), 1);
         assert_eq!(t[0].scenario, "cap-cp");
         assert_eq!(t[0].line, 12);
-        assert!(check_loaded(&Loaded {
-            lessons: vec![l],
-            errors: vec![]
-        })
-        .is_empty());
+        assert!(
+            check_loaded(&Loaded {
+                lessons: vec![l],
+                errors: vec![]
+            })
+            .is_empty()
+        );
     }
 
     #[test]
@@ -395,7 +419,10 @@ mod tests {
         let e = parse("lessons/x.md", bad).unwrap_err();
         assert_eq!(e.file, "lessons/x.md");
         assert_eq!(e.line, 3, "{e}");
-        assert!(e.to_string().starts_with("lessons/x.md:3: front-matter:"), "{e}");
+        assert!(
+            e.to_string().starts_with("lessons/x.md:3: front-matter:"),
+            "{e}"
+        );
 
         let e = parse("a.md", "# no front matter\n").unwrap_err();
         assert_eq!((e.line, e.message.contains("+++")), (1, true));
@@ -403,11 +430,17 @@ mod tests {
         assert!(e.message.contains("never closed"), "{e}");
         let e = parse("a.md", "+++\nid = \"x\"\ntitle = \"t\"\n+++\n").unwrap_err();
         assert!(e.message.contains("minutes"), "{e}");
-        let e = parse("a.md", "+++\nid = \"x\"\ntitle = \"t\"\nminutes = 1\nblok = 2\n+++\n")
-            .unwrap_err();
+        let e = parse(
+            "a.md",
+            "+++\nid = \"x\"\ntitle = \"t\"\nminutes = 1\nblok = 2\n+++\n",
+        )
+        .unwrap_err();
         assert_eq!(e.line, 5, "{e}");
-        let e = parse("a.md", "+++\nid = \"x\"\ntitle = \"t\"\nminutes = 1\nblock = 9\n+++\n")
-            .unwrap_err();
+        let e = parse(
+            "a.md",
+            "+++\nid = \"x\"\ntitle = \"t\"\nminutes = 1\nblock = 9\n+++\n",
+        )
+        .unwrap_err();
         assert_eq!(e.line, 5, "{e}");
     }
 
@@ -434,7 +467,12 @@ mod tests {
         assert!(loaded.errors.is_empty(), "{:?}", loaded.errors);
         for l in &loaded.lessons {
             for t in l.try_its() {
-                assert!(l.scenarios.contains(&t.scenario), "{}: {}", l.file, t.scenario);
+                assert!(
+                    l.scenarios.contains(&t.scenario),
+                    "{}: {}",
+                    l.file,
+                    t.scenario
+                );
             }
         }
     }

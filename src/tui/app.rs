@@ -1,0 +1,862 @@
+//! The app's state and `App::update`, the only place it changes.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
+use ratatui::layout::Rect;
+
+use super::keymap::{self, Action, KeyCtx, ScreenKind};
+use super::layout;
+use super::live::{KEY, Live};
+use super::markdown::{self, Doc};
+use super::marks::{Mark, Marks, SessionMarks};
+use super::theme::Theme;
+use super::views::cluster;
+use crate::lessons::{self, Lesson};
+use crate::scenario::{self, ScenarioInfo};
+use crate::sim::{Fault, NodeId};
+
+/// How the app starts.
+pub enum Start {
+    Home,
+    /// A focus block's lesson (1-7).
+    Block(u8),
+    /// A full-screen live cluster.
+    Playground {
+        scenario: &'static ScenarioInfo,
+        nodes: Option<usize>,
+        seed: u64,
+    },
+}
+
+pub struct Options {
+    pub color: bool,
+    pub content_dir: Option<PathBuf>,
+    pub marks: Box<dyn Marks>,
+    /// The seed of every live cluster the course starts.
+    pub seed: u64,
+    pub size: (u16, u16),
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            color: true,
+            content_dir: None,
+            marks: Box::new(SessionMarks::default()),
+            seed: 1,
+            size: (120, 40),
+        }
+    }
+}
+
+/// What a course map line is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    Block(u8),
+    Integration,
+    Gauntlets,
+    AntiPatterns,
+    Takeaways,
+    /// A lesson that fits none of the above.
+    Other,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub kind: EntryKind,
+    pub name: String,
+    pub minutes: Option<u32>,
+    /// Index into `App::lessons`.
+    pub lesson: Option<usize>,
+}
+
+const BLOCKS: [&str; 7] = [
+    "CAP theorem",
+    "Replication strategies",
+    "Consistency models",
+    "Conflict resolution",
+    "Consensus",
+    "CRDTs",
+    "Production readiness",
+];
+
+/// Gauntlets 1-4: 3 + 7 + 10 + 15 minutes.
+const GAUNTLET_MINUTES: u32 = 35;
+
+fn course_map(lessons: &[Lesson]) -> Vec<Entry> {
+    let find = |pred: &dyn Fn(&Lesson) -> bool| lessons.iter().position(pred);
+    let mut used = BTreeSet::new();
+    let mut entries = Vec::new();
+    let mut push = |kind: EntryKind, name: &str, lesson: Option<usize>, minutes: Option<u32>| {
+        if let Some(i) = lesson {
+            used.insert(i);
+        }
+        entries.push(Entry {
+            kind,
+            name: name.to_string(),
+            minutes: lesson.map(|i| lessons[i].minutes).or(minutes),
+            lesson,
+        });
+    };
+    for (i, name) in BLOCKS.iter().enumerate() {
+        let b = i as u8 + 1;
+        push(
+            EntryKind::Block(b),
+            name,
+            find(&|l| l.block == Some(b)),
+            None,
+        );
+    }
+    let by_id =
+        |ids: &[&str]| find(&|l: &Lesson| l.block.is_none() && ids.contains(&l.id.as_str()));
+    push(
+        EntryKind::Integration,
+        "Integration challenge",
+        by_id(&["integration", "integration-challenge"]),
+        None,
+    );
+    push(
+        EntryKind::Gauntlets,
+        "Gauntlets",
+        None,
+        Some(GAUNTLET_MINUTES),
+    );
+    push(
+        EntryKind::AntiPatterns,
+        "Anti-patterns",
+        by_id(&["anti-patterns", "antipatterns"]),
+        None,
+    );
+    push(
+        EntryKind::Takeaways,
+        "Takeaways",
+        by_id(&["takeaways"]),
+        None,
+    );
+    for (i, l) in lessons.iter().enumerate() {
+        if !used.contains(&i) {
+            entries.push(Entry {
+                kind: EntryKind::Other,
+                name: l.title.clone(),
+                minutes: Some(l.minutes),
+                lesson: Some(i),
+            });
+        }
+    }
+    entries
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Reader,
+    Log,
+    Panes,
+}
+
+/// The open lesson.
+pub struct Reader {
+    pub lesson: usize,
+    pub doc: Doc,
+    /// The width `doc` was wrapped for.
+    pub width: u16,
+    pub top: usize,
+    pub revealed: BTreeSet<usize>,
+}
+
+pub struct InfoPage {
+    pub title: String,
+    pub text: String,
+    pub scroll: usize,
+}
+
+pub enum Screen {
+    Home,
+    Lesson,
+    Playground,
+    Info(InfoPage),
+}
+
+pub struct App {
+    pub theme: Theme,
+    pub size: Rect,
+    pub screen: Screen,
+    /// The help overlay's scroll, when it is open.
+    pub help: Option<usize>,
+    pub lessons: Vec<Lesson>,
+    /// Each lesson's first paragraph, for the course map.
+    pub excerpts: Vec<String>,
+    pub load_errors: Vec<String>,
+    pub entries: Vec<Entry>,
+    pub home_sel: usize,
+    pub reader: Option<Reader>,
+    /// Reading position per lesson id, as a source offset (survives resizes).
+    positions: BTreeMap<String, usize>,
+    pub live: Option<Live>,
+    pub focus: Focus,
+    /// A one-line message for the learner, until the next key.
+    pub flash: Option<String>,
+    pub marks: Box<dyn Marks>,
+    pub quit: bool,
+    seed: u64,
+}
+
+impl App {
+    pub fn new(opts: Options, start: Start) -> App {
+        let loaded = lessons::load(opts.content_dir.as_deref());
+        let entries = course_map(&loaded.lessons);
+        let mut app = App {
+            theme: Theme::new(opts.color),
+            size: Rect::new(0, 0, opts.size.0, opts.size.1),
+            screen: Screen::Home,
+            help: None,
+            load_errors: loaded.errors.iter().map(|e| e.to_string()).collect(),
+            excerpts: loaded.lessons.iter().map(Lesson::excerpt).collect(),
+            lessons: loaded.lessons,
+            entries,
+            home_sel: 0,
+            reader: None,
+            positions: BTreeMap::new(),
+            live: None,
+            focus: Focus::Reader,
+            flash: None,
+            marks: opts.marks,
+            quit: false,
+            seed: opts.seed,
+        };
+        if let Some(n) = app.marks.take_notice() {
+            app.flash = Some(n);
+        }
+        match start {
+            Start::Home => {}
+            Start::Block(b) => app.open_block(b),
+            Start::Playground {
+                scenario,
+                nodes,
+                seed,
+            } => match Live::start(scenario, nodes, seed) {
+                Ok(l) => {
+                    app.live = Some(l);
+                    app.screen = Screen::Playground;
+                    app.focus = Focus::Log;
+                }
+                Err(e) => app.flash = Some(e),
+            },
+        }
+        app
+    }
+
+    pub fn screen_kind(&self) -> ScreenKind {
+        match self.screen {
+            Screen::Home => ScreenKind::Home,
+            Screen::Lesson => ScreenKind::Lesson,
+            Screen::Playground => ScreenKind::Playground,
+            Screen::Info(_) => ScreenKind::Info,
+        }
+    }
+
+    pub fn key_ctx(&self) -> KeyCtx<'_> {
+        let doc = self.reader.as_ref().map(|r| &r.doc);
+        let on_lesson = matches!(self.screen, Screen::Lesson);
+        KeyCtx {
+            screen: self.screen_kind(),
+            help_open: self.help.is_some(),
+            live: self.live.is_some() && matches!(self.screen, Screen::Lesson | Screen::Playground),
+            try_its: on_lesson && doc.is_some_and(|d| !d.try_its.is_empty()),
+            answers: on_lesson && doc.is_some_and(|d| !d.answers.is_empty()),
+            knobs: self.live.as_ref().map_or(&[], |l| &l.knobs),
+        }
+    }
+
+    /// The action a terminal event means here, if any. Pure.
+    pub fn action_for_event(&self, ev: &Event) -> Option<Action> {
+        match ev {
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                keymap::action_for(&self.key_ctx(), k)
+            }
+            Event::Mouse(m) => match m.kind {
+                MouseEventKind::Down(MouseButton::Left) => Some(Action::Click {
+                    col: m.column,
+                    row: m.row,
+                }),
+                MouseEventKind::ScrollDown | MouseEventKind::ScrollUp => Some(Action::Wheel {
+                    col: m.column,
+                    row: m.row,
+                    down: m.kind == MouseEventKind::ScrollDown,
+                }),
+                _ => None,
+            },
+            Event::Resize(w, h) => Some(Action::Resize(*w, *h)),
+            _ => None,
+        }
+    }
+
+    /// Maps and applies a terminal event (Ctrl-Z is the loop's business and
+    /// ignored here). True when the screen should be redrawn.
+    pub fn handle_event(&mut self, ev: &Event) -> bool {
+        match self.action_for_event(ev) {
+            Some(Action::Suspend) | None => false,
+            Some(a) => self.update(a),
+        }
+    }
+
+    /// How soon the loop should send a tick: `None` while nothing moves.
+    pub fn tick_every(&self) -> Option<std::time::Duration> {
+        if self.help.is_some() || too_small(self.size) {
+            return None;
+        }
+        match self.screen {
+            Screen::Lesson | Screen::Playground => self.live.as_ref().and_then(|l| l.frame_every()),
+            _ => None,
+        }
+    }
+
+    // ----- geometry shared with the views -----
+
+    pub fn body(&self) -> Rect {
+        layout::chrome(self.size).body
+    }
+
+    pub fn lesson_areas(&self) -> layout::LessonAreas {
+        let (v, p) = self
+            .live
+            .as_ref()
+            .map_or((0, false), |l| (l.verdicts.len(), !l.panes.is_empty()));
+        layout::lesson(self.body(), self.live.is_some(), v, p)
+    }
+
+    pub fn cluster_areas(&self) -> Option<layout::ClusterAreas> {
+        match self.screen {
+            Screen::Lesson => self.lesson_areas().cluster,
+            Screen::Playground => self
+                .live
+                .as_ref()
+                .map(|l| layout::playground(self.body(), l.verdicts.len(), !l.panes.is_empty())),
+            _ => None,
+        }
+    }
+
+    fn reader_rect(&self) -> Rect {
+        layout::reader_text(self.lesson_areas().reader)
+    }
+
+    fn page(&self) -> usize {
+        match self.focus {
+            Focus::Reader if matches!(self.screen, Screen::Lesson) => {
+                self.reader_rect().height as usize
+            }
+            Focus::Log => self.cluster_areas().map_or(10, |c| c.log.height as usize),
+            _ => self.size.height as usize / 2,
+        }
+        .saturating_sub(2)
+        .max(1)
+    }
+
+    // ----- update -----
+
+    /// Applies an action. True when the screen should be redrawn.
+    pub fn update(&mut self, action: Action) -> bool {
+        if let Action::Tick(dt) = action {
+            if self.tick_every().is_none() {
+                return false;
+            }
+            return self.live.as_mut().is_some_and(|l| l.tick(dt));
+        }
+        if !matches!(action, Action::Resize(..)) {
+            self.flash = None;
+        }
+        if let Some(scroll) = self.help {
+            match action {
+                Action::ToggleHelp | Action::Back => self.help = None,
+                Action::Move(d) => self.help = Some(scroll.saturating_add_signed(d as isize)),
+                Action::Wheel { down, .. } => {
+                    self.help = Some(scroll.saturating_add_signed(if down { 3 } else { -3 }))
+                }
+                Action::Quit => self.quit = true,
+                Action::Resize(w, h) => self.resize(w, h),
+                _ => {}
+            }
+            return true;
+        }
+        match action {
+            Action::Quit => self.quit = true,
+            Action::Suspend | Action::Tick(_) => {}
+            Action::ToggleHelp => self.help = Some(0),
+            Action::Back => self.back(),
+            Action::Resize(w, h) => self.resize(w, h),
+            Action::Move(d) => self.scroll(d as isize),
+            Action::Page(d) => self.scroll(d as isize * self.page() as isize),
+            Action::Top => self.scroll(isize::MIN / 2),
+            Action::Bottom => self.scroll(isize::MAX / 2),
+            Action::Open => self.open_selected(),
+            Action::OpenBlock(b) => self.open_block(b),
+            Action::FocusNext => self.cycle_focus(1),
+            Action::FocusPrev => self.cycle_focus(-1),
+            Action::RevealAnswer => self.reveal_answer(),
+            Action::LoadTryIt => self.load_try_it(),
+            Action::Click { col, row } => self.click(col, row),
+            Action::Wheel { col, row, down } => self.wheel(col, row, down),
+            a => self.live_action(a),
+        }
+        true
+    }
+
+    fn resize(&mut self, w: u16, h: u16) {
+        self.size = Rect::new(0, 0, w, h);
+        self.relayout();
+    }
+
+    fn back(&mut self) {
+        match self.screen {
+            Screen::Lesson => {
+                self.save_position();
+                self.reader = None;
+                self.live = None;
+                self.screen = Screen::Home;
+            }
+            Screen::Info(_) => self.screen = Screen::Home,
+            Screen::Playground => {
+                self.flash =
+                    Some("This is the playground: press q to quit, ? for every key.".into())
+            }
+            Screen::Home => {
+                self.flash = Some("This is the course map: Enter opens an entry, q quits.".into())
+            }
+        }
+    }
+
+    fn scroll(&mut self, d: isize) {
+        match &mut self.screen {
+            Screen::Home => {
+                let n = self.entries.len();
+                self.home_sel = self
+                    .home_sel
+                    .saturating_add_signed(d)
+                    .min(n.saturating_sub(1));
+            }
+            Screen::Info(p) => p.scroll = p.scroll.saturating_add_signed(d).min(200),
+            Screen::Lesson | Screen::Playground => match self.focus {
+                Focus::Reader => {
+                    let h = self.reader_rect().height as usize;
+                    if let Some(r) = &mut self.reader {
+                        let max = r.doc.lines.len().saturating_sub(h);
+                        r.top = r.top.saturating_add_signed(d).min(max);
+                    }
+                    self.check_completed();
+                }
+                Focus::Log => {
+                    if let Some(l) = &mut self.live {
+                        let kept = l.run().trace().events().len();
+                        l.log_scroll = l
+                            .log_scroll
+                            .saturating_add_signed(-d)
+                            .min(kept.saturating_sub(1));
+                    }
+                }
+                Focus::Panes => {
+                    if let Some(l) = &mut self.live {
+                        l.pane_scroll = l.pane_scroll.saturating_add_signed(d).min(500);
+                    }
+                }
+            },
+        }
+    }
+
+    fn cycle_focus(&mut self, dir: isize) {
+        let mut order = Vec::new();
+        if matches!(self.screen, Screen::Lesson) {
+            order.push(Focus::Reader);
+        }
+        if self.live.is_some() {
+            order.push(Focus::Log);
+            if self.cluster_areas().is_some_and(|c| c.panes.is_some()) {
+                order.push(Focus::Panes);
+            }
+        }
+        if order.is_empty() {
+            return;
+        }
+        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        let n = order.len() as isize;
+        self.focus = order[((i + dir).rem_euclid(n)) as usize];
+    }
+
+    fn open_selected(&mut self) {
+        let Some(e) = self.entries.get(self.home_sel).cloned() else {
+            return;
+        };
+        match (e.lesson, &e.kind) {
+            (Some(i), _) => self.open_lesson(i),
+            (None, EntryKind::Gauntlets) => {
+                self.screen = Screen::Info(InfoPage {
+                    title: "Gauntlets".into(),
+                    text: GAUNTLET_TEXT.into(),
+                    scroll: 0,
+                })
+            }
+            (None, _) => {
+                self.screen = Screen::Info(InfoPage {
+                    title: e.name.clone(),
+                    text: format!(
+                        "The lesson for \"{}\" is not in this build yet.\n\nMeanwhile, `statedist playground --list` shows the scenarios you can already experiment with.",
+                        e.name
+                    ),
+                    scroll: 0,
+                })
+            }
+        }
+    }
+
+    pub fn open_block(&mut self, b: u8) {
+        if let Some(i) = self
+            .entries
+            .iter()
+            .position(|e| e.kind == EntryKind::Block(b))
+        {
+            self.home_sel = i;
+            self.open_selected();
+        }
+    }
+
+    fn open_lesson(&mut self, i: usize) {
+        let Some(lesson) = self.lessons.get(i) else {
+            return;
+        };
+        let id = lesson.id.clone();
+        let scen = lesson.live_scenarios().first().copied();
+        self.live = None;
+        if let Some(s) = scen {
+            match Live::start(s, None, self.seed) {
+                Ok(l) => self.live = Some(l),
+                Err(e) => self.flash = Some(format!("cannot start {}: {e}", s.name)),
+            }
+        }
+        self.reader = Some(Reader {
+            lesson: i,
+            doc: Doc::default(),
+            width: 0,
+            top: 0,
+            revealed: BTreeSet::new(),
+        });
+        self.screen = Screen::Lesson;
+        self.focus = Focus::Reader;
+        self.relayout();
+        if let (Some(r), Some(&pos)) = (&mut self.reader, self.positions.get(&id)) {
+            r.top = r.doc.line_at_src(pos);
+        }
+        self.scroll(0);
+        self.marks.visit(&id);
+        if let Some(n) = self.marks.take_notice() {
+            self.flash = Some(n);
+        }
+    }
+
+    /// Re-wraps the open lesson for the reader's current width, keeping the
+    /// learner's place.
+    fn relayout(&mut self) {
+        if !matches!(self.screen, Screen::Lesson) {
+            return;
+        }
+        let width = self.reader_rect().width;
+        let Some(r) = &self.reader else {
+            return;
+        };
+        if r.width == width && !r.doc.lines.is_empty() {
+            return;
+        }
+        let Some(lesson) = self.lessons.get(r.lesson) else {
+            return;
+        };
+        let top_src = r.doc.src.get(r.top).copied().unwrap_or(0);
+        let doc = markdown::render(&lesson.body, width, &r.revealed, &self.theme);
+        if let Some(r) = &mut self.reader {
+            r.top = if r.top == 0 {
+                0
+            } else {
+                doc.line_at_src(top_src)
+            };
+            r.doc = doc;
+            r.width = width;
+        }
+        self.scroll(0);
+    }
+
+    fn save_position(&mut self) {
+        if let Some(r) = &self.reader
+            && let Some(l) = self.lessons.get(r.lesson)
+        {
+            let pos = r.doc.src.get(r.top).copied().unwrap_or(0);
+            self.positions
+                .insert(l.id.clone(), if r.top == 0 { 0 } else { pos });
+        }
+    }
+
+    fn check_completed(&mut self) {
+        let h = self.reader_rect().height as usize;
+        if let Some(r) = &self.reader
+            && !r.doc.lines.is_empty()
+            && r.top + h >= r.doc.lines.len()
+            && let Some(l) = self.lessons.get(r.lesson)
+            && self.marks.mark(&l.id) != Mark::Completed
+        {
+            let id = l.id.clone();
+            self.marks.complete(&id);
+        }
+    }
+
+    /// The answer on screen (the first one at or below the top), revealed or hidden.
+    fn reveal_answer(&mut self) {
+        let h = self.reader_rect().height as usize;
+        let Some(r) = &mut self.reader else {
+            return;
+        };
+        let on_screen = r
+            .doc
+            .answers
+            .iter()
+            .find(|(line, _, _)| *line >= r.top && *line < r.top + h)
+            .copied();
+        let Some((line, n, revealed)) = on_screen else {
+            self.flash = Some("No model answer on screen: scroll to a question's \"▸ Model answer\" line, then press a.".into());
+            return;
+        };
+        if revealed {
+            r.revealed.remove(&n);
+        } else {
+            r.revealed.insert(n);
+        }
+        let Some(lesson) = self.lessons.get(r.lesson) else {
+            return;
+        };
+        r.doc = markdown::render(&lesson.body, r.width, &r.revealed, &self.theme);
+        // Keep the answer's line where it was on screen.
+        if let Some(&(new_line, _, _)) = r.doc.answers.iter().find(|a| a.1 == n) {
+            r.top = (r.top + new_line).saturating_sub(line);
+        }
+        self.scroll(0);
+    }
+
+    /// The "Try it" section being read: the last heading in the upper half
+    /// of the screen, else the next one below.
+    pub fn current_try_it(&self) -> Option<&str> {
+        let r = self.reader.as_ref()?;
+        let h = self.reader_rect().height as usize;
+        let mid = r.top + h / 2;
+        r.doc
+            .try_its
+            .iter()
+            .rev()
+            .find(|(line, _)| *line <= mid)
+            .or_else(|| r.doc.try_its.iter().find(|(line, _)| *line >= r.top))
+            .map(|(_, s)| s.as_str())
+    }
+
+    fn load_try_it(&mut self) {
+        let Some(name) = self.current_try_it().map(str::to_string) else {
+            self.flash = Some("No \"Try it\" section on screen.".into());
+            return;
+        };
+        let Some(info) = scenario::find(&name) else {
+            self.flash = Some(format!(
+                "\"{name}\" is not in this build yet: {}",
+                scenario::unknown(&name)
+            ));
+            return;
+        };
+        if self.live.as_ref().is_some_and(|l| l.info.name == name) {
+            self.flash = Some(format!(
+                "{name} is already running beside the lesson (R resets it)."
+            ));
+            return;
+        }
+        match Live::start(info, None, self.seed) {
+            Ok(l) => {
+                self.live = Some(l);
+                self.relayout();
+                self.flash = Some(format!("Now running {name}: {}", info.summary));
+            }
+            Err(e) => self.flash = Some(e),
+        }
+    }
+
+    fn click(&mut self, col: u16, row: u16) {
+        match self.screen {
+            Screen::Home => {
+                let (_, list, _) = layout::home(self.body());
+                if layout::contains(list, col, row) {
+                    let i = (row - list.y) as usize;
+                    if i >= 1 && i - 1 < self.entries.len() {
+                        if self.home_sel == i - 1 {
+                            self.open_selected();
+                        } else {
+                            self.home_sel = i - 1;
+                        }
+                    }
+                }
+            }
+            Screen::Lesson | Screen::Playground => {
+                if let Some(c) = self.cluster_areas() {
+                    if layout::contains(c.canvas, col, row) {
+                        if let Some(l) = &self.live {
+                            let boxes = cluster::node_boxes(cluster::inner(c.canvas), &l.view);
+                            if let Some(i) =
+                                boxes.iter().position(|b| layout::contains(*b, col, row))
+                            {
+                                self.live_action(Action::SelectNode(i as u8 + 1));
+                            }
+                        }
+                        return;
+                    }
+                    if layout::contains(c.log, col, row) {
+                        self.focus = Focus::Log;
+                        return;
+                    }
+                    if c.panes.is_some_and(|p| layout::contains(p, col, row)) {
+                        self.focus = Focus::Panes;
+                        return;
+                    }
+                }
+                if matches!(self.screen, Screen::Lesson)
+                    && layout::contains(self.lesson_areas().reader, col, row)
+                {
+                    self.focus = Focus::Reader;
+                }
+            }
+            Screen::Info(_) => {}
+        }
+    }
+
+    fn wheel(&mut self, col: u16, row: u16, down: bool) {
+        let d = if down { 3 } else { -3 };
+        let before = self.focus;
+        if let Some(c) = self.cluster_areas() {
+            if layout::contains(c.log, col, row) {
+                self.focus = Focus::Log;
+            } else if c.panes.is_some_and(|p| layout::contains(p, col, row)) {
+                self.focus = Focus::Panes;
+            } else if matches!(self.screen, Screen::Lesson) {
+                self.focus = Focus::Reader;
+            }
+        }
+        self.scroll(d);
+        self.focus = before;
+    }
+
+    fn live_action(&mut self, action: Action) {
+        let Some(l) = &mut self.live else {
+            return;
+        };
+        let sel = l.selected;
+        let msg = match action {
+            Action::TogglePause => {
+                l.paused = !l.paused;
+                None
+            }
+            Action::StepOne => {
+                if l.step() {
+                    None
+                } else {
+                    Some("Nothing is scheduled: the cluster is quiet. Press w to write or r to read.".to_string())
+                }
+            }
+            Action::Faster => {
+                l.faster();
+                Some(format!("Speed {} of real time.", l.speed_label()))
+            }
+            Action::Slower => {
+                l.slower();
+                Some(format!("Speed {} of real time.", l.speed_label()))
+            }
+            Action::SelectNode(n) => {
+                if (n as usize) <= l.size() && n >= 1 {
+                    l.selected = NodeId(n);
+                    Some(format!(
+                        "Selected {}: {}.",
+                        l.selected,
+                        l.describe_selected()
+                    ))
+                } else {
+                    Some(format!(
+                        "There is no node {n}: this cluster has nodes 1 to {}.",
+                        l.size()
+                    ))
+                }
+            }
+            Action::CycleNode(d) => {
+                let n = l.size().max(1) as isize;
+                let i = (l.selected.index() as isize + d as isize).rem_euclid(n);
+                l.selected = NodeId::from_index(i as usize);
+                Some(format!(
+                    "Selected {}: {}.",
+                    l.selected,
+                    l.describe_selected()
+                ))
+            }
+            Action::CrashRestart => {
+                let up = l.selected_view().is_some_and(|n| n.up);
+                l.apply(if up {
+                    Fault::Crash(sel)
+                } else {
+                    Fault::Restart(sel)
+                });
+                Some(if up {
+                    format!(
+                        "Crashed {sel}: it stops; what it stored survives. Press c again to restart it."
+                    )
+                } else {
+                    format!("Restarted {sel} from what it stored.")
+                })
+            }
+            Action::NextSide => {
+                let side = l.selected_view().map(|n| n.side.next()).unwrap_or_default();
+                l.apply(Fault::SetSide(sel, side));
+                Some(format!(
+                    "Moved {sel} to side {side}. H heals every partition."
+                ))
+            }
+            Action::Heal => {
+                l.apply(Fault::Heal);
+                Some("Healed: every node can reach every other.".into())
+            }
+            Action::Write => {
+                let v = l.next_value;
+                l.next_value += 1;
+                l.apply(Fault::Write(sel, KEY.into(), v));
+                Some(format!(
+                    "A client writes {KEY}={v} through {sel}: watch the event log."
+                ))
+            }
+            Action::Read => {
+                l.apply(Fault::Read(sel, KEY.into()));
+                Some(format!(
+                    "A client reads {KEY} through {sel}: watch the event log."
+                ))
+            }
+            Action::Reset => {
+                l.reset();
+                Some(format!(
+                    "Reset {} to seed {}: same start, your actions undone.",
+                    l.info.name, l.seed
+                ))
+            }
+            Action::Tune(name) => match l.next_choice(&name) {
+                Some((k, v)) => {
+                    l.apply(Fault::Tune(k.clone(), v.clone()));
+                    Some(format!("{k} = {v}"))
+                }
+                None => Some(format!("{name} has no other value to choose.")),
+            },
+            _ => None,
+        };
+        if msg.is_some() {
+            self.flash = msg;
+        }
+    }
+}
+
+const GAUNTLET_TEXT: &str = "Gauntlets are timed, scored quizzes:\n\n  1  quick recall   3 min\n  2  application    7 min\n  3  analysis      10 min\n  4  design        15 min\n\nThey run in their own screen. Quit with q, then run `statedist gauntlet 1` (or 2, 3, 4) in your shell, or `statedist gauntlet --block N` for one focus block's questions.";
+
+pub fn too_small(area: Rect) -> bool {
+    layout::too_small(area)
+}

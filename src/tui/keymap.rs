@@ -1,0 +1,663 @@
+//! Keys → actions, in one table per screen. The help overlay is drawn from
+//! the same table, so what `?` says and what a key does cannot drift apart.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use crate::scenario::Knob;
+
+/// Everything that can happen to the app. Terminal events and ticks become
+/// actions; `App::update` applies them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Quit,
+    /// Ctrl-Z: handled by the loop (it owns the terminal).
+    Suspend,
+    Back,
+    ToggleHelp,
+    /// Move the selection or scroll the focused pane by lines.
+    Move(i32),
+    /// By pages.
+    Page(i32),
+    Top,
+    Bottom,
+    Open,
+    OpenBlock(u8),
+    FocusNext,
+    FocusPrev,
+    RevealAnswer,
+    LoadTryIt,
+    // The live cluster.
+    TogglePause,
+    StepOne,
+    Faster,
+    Slower,
+    SelectNode(u8),
+    /// Select the previous (-1) or next (+1) node.
+    CycleNode(i32),
+    CrashRestart,
+    NextSide,
+    Heal,
+    Write,
+    Read,
+    Reset,
+    /// Cycle a scenario setting (by knob name).
+    Tune(String),
+    // Not from keys.
+    Tick(Duration),
+    Resize(u16, u16),
+    Click {
+        col: u16,
+        row: u16,
+    },
+    Wheel {
+        col: u16,
+        row: u16,
+        down: bool,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScreenKind {
+    Home,
+    Lesson,
+    Playground,
+    Info,
+}
+
+/// What decides which keys mean what.
+#[derive(Clone, Copy, Debug)]
+pub struct KeyCtx<'a> {
+    pub screen: ScreenKind,
+    pub help_open: bool,
+    /// A live cluster is on screen.
+    pub live: bool,
+    /// The lesson has "Try it" headings.
+    pub try_its: bool,
+    pub answers: bool,
+    pub knobs: &'a [Knob],
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Section {
+    Everywhere,
+    Course,
+    Reading,
+    Cluster,
+    Settings,
+}
+
+impl Section {
+    pub fn title(self) -> &'static str {
+        match self {
+            Section::Everywhere => "Everywhere",
+            Section::Course => "Course map",
+            Section::Reading => "Reading",
+            Section::Cluster => "Live cluster",
+            Section::Settings => "This scenario's settings",
+        }
+    }
+}
+
+/// A key as the table matches it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+const fn ch(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: false,
+    }
+}
+const fn code(c: KeyCode) -> Key {
+    Key {
+        code: c,
+        ctrl: false,
+    }
+}
+const fn ctrl(c: char) -> Key {
+    Key {
+        code: KeyCode::Char(c),
+        ctrl: true,
+    }
+}
+
+impl Key {
+    fn matches(&self, ev: &KeyEvent) -> bool {
+        let has_ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
+        if has_ctrl != self.ctrl || ev.modifiers.contains(KeyModifiers::ALT) {
+            return false;
+        }
+        match (self.code, ev.code) {
+            // Shift is part of the character ('H', '?', '+').
+            (KeyCode::Char(a), KeyCode::Char(b)) => {
+                a == b || (self.ctrl && a == b.to_ascii_lowercase())
+            }
+            (a, b) => a == b,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Binding {
+    pub keys: Vec<Key>,
+    /// How help shows the keys: "↑ k".
+    pub label: String,
+    pub help: String,
+    pub section: Section,
+    pub action: Action,
+    /// Bound but listed under another binding's label (node keys 2-9).
+    pub hidden: bool,
+}
+
+fn bind(section: Section, keys: &[Key], label: &str, help: &str, action: Action) -> Binding {
+    Binding {
+        keys: keys.to_vec(),
+        label: label.to_string(),
+        help: help.to_string(),
+        section,
+        action,
+        hidden: false,
+    }
+}
+
+/// Keys that scenario settings may not take.
+fn reserved(c: char) -> bool {
+    matches!(
+        c,
+        'q' | '?'
+            | ' '
+            | '.'
+            | '+'
+            | '='
+            | '-'
+            | '_'
+            | 'c'
+            | 'p'
+            | 'H'
+            | 'w'
+            | 'r'
+            | 'R'
+            | 'j'
+            | 'k'
+            | 'g'
+            | 'G'
+            | 'h'
+            | 'l'
+            | 'a'
+            | 't'
+    ) || c.is_ascii_digit()
+}
+
+/// Every binding of a screen, in the order help lists them. The first
+/// binding that matches a key wins.
+pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
+    use Section::*;
+    let mut b = Vec::new();
+    if ctx.help_open {
+        b.push(bind(
+            Everywhere,
+            &[ch('?'), code(KeyCode::Esc)],
+            "? Esc",
+            "close this help",
+            Action::ToggleHelp,
+        ));
+        b.push(bind(
+            Everywhere,
+            &[code(KeyCode::Down), ch('j')],
+            "↓ j",
+            "scroll the help",
+            Action::Move(1),
+        ));
+        b.push(bind(
+            Everywhere,
+            &[code(KeyCode::Up), ch('k')],
+            "↑ k",
+            "scroll the help",
+            Action::Move(-1),
+        ));
+        b.push(bind(
+            Everywhere,
+            &[ch('q'), ctrl('c')],
+            "q",
+            "quit",
+            Action::Quit,
+        ));
+        return b;
+    }
+    b.push(bind(
+        Everywhere,
+        &[ch('?')],
+        "?",
+        "this help: every key of this screen",
+        Action::ToggleHelp,
+    ));
+    b.push(bind(
+        Everywhere,
+        &[ch('q'), ctrl('c')],
+        "q Ctrl-C",
+        "quit (your progress is kept)",
+        Action::Quit,
+    ));
+    b.push(bind(
+        Everywhere,
+        &[ctrl('z')],
+        "Ctrl-Z",
+        "suspend to the shell (fg comes back)",
+        Action::Suspend,
+    ));
+    let back = match ctx.screen {
+        ScreenKind::Home => "back (nothing to go back to here)",
+        ScreenKind::Playground => "back (q quits the playground)",
+        _ => "back to the course map",
+    };
+    b.push(bind(
+        Everywhere,
+        &[code(KeyCode::Esc), code(KeyCode::Backspace)],
+        "Esc",
+        back,
+        Action::Back,
+    ));
+    match ctx.screen {
+        ScreenKind::Home => {
+            b.push(bind(
+                Course,
+                &[code(KeyCode::Down), ch('j')],
+                "↓ j",
+                "next entry",
+                Action::Move(1),
+            ));
+            b.push(bind(
+                Course,
+                &[code(KeyCode::Up), ch('k')],
+                "↑ k",
+                "previous entry",
+                Action::Move(-1),
+            ));
+            b.push(bind(
+                Course,
+                &[code(KeyCode::Home), ch('g')],
+                "Home g",
+                "first entry",
+                Action::Top,
+            ));
+            b.push(bind(
+                Course,
+                &[code(KeyCode::End), ch('G')],
+                "End G",
+                "last entry",
+                Action::Bottom,
+            ));
+            b.push(bind(
+                Course,
+                &[code(KeyCode::Enter), code(KeyCode::Right), ch('l')],
+                "Enter →",
+                "open the entry",
+                Action::Open,
+            ));
+            for n in 1..=7u8 {
+                let mut x = bind(
+                    Course,
+                    &[ch((b'0' + n) as char)],
+                    "1-7",
+                    "open focus block N",
+                    Action::OpenBlock(n),
+                );
+                x.hidden = n > 1;
+                b.push(x);
+            }
+        }
+        ScreenKind::Info => {
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::Down), ch('j')],
+                "↓ j",
+                "scroll down",
+                Action::Move(1),
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::Up), ch('k')],
+                "↑ k",
+                "scroll up",
+                Action::Move(-1),
+            ));
+        }
+        ScreenKind::Lesson | ScreenKind::Playground => {
+            let what = if ctx.screen == ScreenKind::Lesson {
+                "the focused pane (lesson or event log)"
+            } else {
+                "the focused pane"
+            };
+            b.push(bind(
+                Everywhere,
+                &[code(KeyCode::Tab)],
+                "Tab",
+                &format!("focus the next pane; arrows scroll {what}"),
+                Action::FocusNext,
+            ));
+            b.push(bind(
+                Everywhere,
+                &[code(KeyCode::BackTab)],
+                "Shift-Tab",
+                "focus the previous pane",
+                Action::FocusPrev,
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::Down), ch('j')],
+                "↓ j",
+                "scroll down a line (mouse wheel too)",
+                Action::Move(1),
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::Up), ch('k')],
+                "↑ k",
+                "scroll up a line",
+                Action::Move(-1),
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::PageDown), ctrl('d'), ctrl('f')],
+                "PgDn",
+                "scroll down a page",
+                Action::Page(1),
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::PageUp), ctrl('u'), ctrl('b')],
+                "PgUp",
+                "scroll up a page",
+                Action::Page(-1),
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::Home), ch('g')],
+                "Home g",
+                "go to the top",
+                Action::Top,
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::End), ch('G')],
+                "End G",
+                "go to the end",
+                Action::Bottom,
+            ));
+            if ctx.answers {
+                b.push(bind(
+                    Reading,
+                    &[ch('a')],
+                    "a",
+                    "reveal (or hide) the model answer on screen",
+                    Action::RevealAnswer,
+                ));
+            }
+            if ctx.try_its && ctx.live {
+                b.push(bind(
+                    Reading,
+                    &[ch('t')],
+                    "t",
+                    "run the scenario of the \"Try it\" section you are reading",
+                    Action::LoadTryIt,
+                ));
+            }
+        }
+    }
+    if ctx.live && matches!(ctx.screen, ScreenKind::Lesson | ScreenKind::Playground) {
+        b.push(bind(
+            Cluster,
+            &[ch(' ')],
+            "Space",
+            "pause / resume the cluster",
+            Action::TogglePause,
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('.')],
+            ".",
+            "advance one event (pauses)",
+            Action::StepOne,
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('+'), ch('=')],
+            "+",
+            "faster",
+            Action::Faster,
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('-'), ch('_')],
+            "-",
+            "slower",
+            Action::Slower,
+        ));
+        for n in 1..=9u8 {
+            let mut x = bind(
+                Cluster,
+                &[ch((b'0' + n) as char)],
+                "1-9",
+                "select node N (or click it)",
+                Action::SelectNode(n),
+            );
+            x.hidden = n > 1;
+            b.push(x);
+        }
+        b.push(bind(
+            Cluster,
+            &[code(KeyCode::Left), ch('h')],
+            "← h",
+            "select the previous node",
+            Action::CycleNode(-1),
+        ));
+        b.push(bind(
+            Cluster,
+            &[code(KeyCode::Right), ch('l')],
+            "→ l",
+            "select the next node",
+            Action::CycleNode(1),
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('c')],
+            "c",
+            "crash the selected node, or restart it",
+            Action::CrashRestart,
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('p')],
+            "p",
+            "move the selected node to the next partition side (A→B→C→A)",
+            Action::NextSide,
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('H')],
+            "H",
+            "heal every partition",
+            Action::Heal,
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('w')],
+            "w",
+            "client write through the selected node (x = 1, 2, 3...)",
+            Action::Write,
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('r')],
+            "r",
+            "client read of x through the selected node",
+            Action::Read,
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('R')],
+            "R",
+            "reset the scenario (same seed, your actions undone)",
+            Action::Reset,
+        ));
+        for k in ctx.knobs {
+            let choices = k.choices.join(" → ");
+            if reserved(k.key) {
+                b.push(bind(
+                    Settings,
+                    &[],
+                    "(none)",
+                    &format!(
+                        "{} = {} ({choices}): {} — its key '{}' is taken",
+                        k.name, k.value, k.help, k.key
+                    ),
+                    Action::Tune(k.name.clone()),
+                ));
+            } else {
+                b.push(bind(
+                    Settings,
+                    &[ch(k.key)],
+                    &k.key.to_string(),
+                    &format!("{} = {} ({choices}): {}", k.name, k.value, k.help),
+                    Action::Tune(k.name.clone()),
+                ));
+            }
+        }
+    }
+    b
+}
+
+/// The action a key press means on this screen, if any. Pure.
+pub fn action_for(ctx: &KeyCtx<'_>, ev: &KeyEvent) -> Option<Action> {
+    if ev.kind == KeyEventKind::Release {
+        return None;
+    }
+    bindings(ctx)
+        .into_iter()
+        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+        .map(|b| b.action)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
+        KeyEvent::new(c, m)
+    }
+
+    fn ctx(screen: ScreenKind) -> KeyCtx<'static> {
+        KeyCtx {
+            screen,
+            help_open: false,
+            live: true,
+            try_its: true,
+            answers: true,
+            knobs: &[],
+        }
+    }
+
+    #[test]
+    fn every_issue_key_is_bound_on_the_live_screens() {
+        for screen in [ScreenKind::Lesson, ScreenKind::Playground] {
+            let c = ctx(screen);
+            let k = |ch: char| action_for(&c, &key(KeyCode::Char(ch), KeyModifiers::NONE));
+            assert_eq!(k(' '), Some(Action::TogglePause));
+            assert_eq!(k('.'), Some(Action::StepOne));
+            assert_eq!(k('+'), Some(Action::Faster));
+            assert_eq!(k('-'), Some(Action::Slower));
+            assert_eq!(k('3'), Some(Action::SelectNode(3)));
+            assert_eq!(k('9'), Some(Action::SelectNode(9)));
+            assert_eq!(k('c'), Some(Action::CrashRestart));
+            assert_eq!(k('p'), Some(Action::NextSide));
+            assert_eq!(k('w'), Some(Action::Write));
+            assert_eq!(k('r'), Some(Action::Read));
+            assert_eq!(k('?'), Some(Action::ToggleHelp));
+            assert_eq!(k('q'), Some(Action::Quit));
+            assert_eq!(
+                action_for(&c, &key(KeyCode::Char('H'), KeyModifiers::SHIFT)),
+                Some(Action::Heal)
+            );
+            assert_eq!(
+                action_for(&c, &key(KeyCode::Char('R'), KeyModifiers::SHIFT)),
+                Some(Action::Reset)
+            );
+            assert_eq!(
+                action_for(&c, &key(KeyCode::Tab, KeyModifiers::NONE)),
+                Some(Action::FocusNext)
+            );
+            assert_eq!(
+                action_for(&c, &key(KeyCode::Esc, KeyModifiers::NONE)),
+                Some(Action::Back)
+            );
+            assert_eq!(
+                action_for(&c, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
+                Some(Action::Quit)
+            );
+        }
+    }
+
+    #[test]
+    fn knobs_get_their_key_unless_it_is_taken() {
+        let knobs = vec![
+            Knob {
+                name: "mode".into(),
+                key: 'm',
+                value: "async".into(),
+                help: "replication mode".into(),
+                choices: vec!["async".into(), "sync".into()],
+            },
+            Knob {
+                name: "w".into(),
+                key: 'w',
+                value: "2".into(),
+                help: "write quorum".into(),
+                choices: vec!["1".into(), "2".into()],
+            },
+        ];
+        let c = KeyCtx {
+            knobs: &knobs,
+            ..ctx(ScreenKind::Playground)
+        };
+        assert_eq!(
+            action_for(&c, &key(KeyCode::Char('m'), KeyModifiers::NONE)),
+            Some(Action::Tune("mode".into()))
+        );
+        assert_eq!(
+            action_for(&c, &key(KeyCode::Char('w'), KeyModifiers::NONE)),
+            Some(Action::Write)
+        );
+        let help: Vec<String> = bindings(&c).into_iter().map(|b| b.help).collect();
+        assert!(help.iter().any(|h| h.contains("is taken")), "{help:?}");
+    }
+
+    #[test]
+    fn no_two_visible_bindings_share_a_key() {
+        for screen in [
+            ScreenKind::Home,
+            ScreenKind::Lesson,
+            ScreenKind::Playground,
+            ScreenKind::Info,
+        ] {
+            for help_open in [false, true] {
+                let c = KeyCtx {
+                    help_open,
+                    ..ctx(screen)
+                };
+                let all = bindings(&c);
+                for (i, a) in all.iter().enumerate() {
+                    for b in &all[i + 1..] {
+                        for k in &a.keys {
+                            assert!(!b.keys.contains(k), "{screen:?}: {k:?} bound twice");
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

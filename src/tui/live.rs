@@ -1,0 +1,212 @@
+//! A live cluster: a scenario run plus what the learner controls about it
+//! (pace, pause, the selected node, the next value to write) and the plain
+//! data the views draw, refreshed after every change so drawing only reads.
+
+use std::time::Duration;
+
+use crate::check::{Status, Verdict};
+use crate::scenario::{ClusterView, Knob, Pane, Params, Run, ScenarioInfo};
+use crate::sim::{Fault, Millis, NodeId, fmt_ms};
+
+/// Speeds in thousandths of real time: 0.02x ... 4x.
+pub const SPEEDS: [u32; 9] = [20, 50, 100, 200, 500, 1000, 2000, 4000, 10000];
+/// 0.1x: a message with 10-30 ms of latency takes 0.1-0.3 s on screen.
+pub const DEFAULT_SPEED: usize = 2;
+/// The key the `w` and `r` keys write and read.
+pub const KEY: &str = "x";
+
+pub struct Live {
+    pub info: &'static ScenarioInfo,
+    pub nodes: Option<usize>,
+    pub seed: u64,
+    run: Box<dyn Run>,
+    pub speed: usize,
+    pub paused: bool,
+    pub selected: NodeId,
+    pub next_value: i64,
+    /// Virtual microseconds owed to the run (real time × speed not yet simulated).
+    carry: u64,
+    /// How many events up from the newest the log is scrolled (0 follows).
+    pub log_scroll: usize,
+    pub pane_scroll: usize,
+    // What the views draw, refreshed by `refresh`.
+    pub view: ClusterView,
+    pub verdicts: Vec<Verdict>,
+    pub panes: Vec<Pane>,
+    pub knobs: Vec<Knob>,
+    seen: u64,
+}
+
+impl Live {
+    pub fn start(
+        info: &'static ScenarioInfo,
+        nodes: Option<usize>,
+        seed: u64,
+    ) -> Result<Live, String> {
+        let params = Params {
+            seed,
+            nodes,
+            ..Params::default()
+        };
+        let run = info.start(&params)?;
+        let mut live = Live {
+            info,
+            nodes,
+            seed,
+            view: run.view(),
+            verdicts: Vec::new(),
+            panes: Vec::new(),
+            knobs: Vec::new(),
+            run,
+            speed: DEFAULT_SPEED,
+            paused: false,
+            selected: NodeId(1),
+            next_value: 1,
+            carry: 0,
+            log_scroll: 0,
+            pane_scroll: 0,
+            seen: 0,
+        };
+        live.refresh();
+        Ok(live)
+    }
+
+    pub fn run(&self) -> &dyn Run {
+        self.run.as_ref()
+    }
+
+    pub fn size(&self) -> usize {
+        self.view.nodes.len()
+    }
+
+    pub fn now(&self) -> Millis {
+        self.view.now
+    }
+
+    /// "0.1x".
+    pub fn speed_label(&self) -> String {
+        let s = SPEEDS[self.speed];
+        if s.is_multiple_of(1000) {
+            format!("{}x", s / 1000)
+        } else {
+            let t = format!("{:.3}", s as f64 / 1000.0);
+            format!("{}x", t.trim_end_matches('0'))
+        }
+    }
+
+    /// Re-reads what the views draw from the run.
+    fn refresh(&mut self) {
+        self.seen = self.run.trace().total();
+        self.view = self.run.view();
+        self.verdicts = self.run.verdicts();
+        self.panes = self.run.panes();
+        self.knobs = self.run.knobs();
+        let kept = self.run.trace().events().len();
+        self.log_scroll = self.log_scroll.min(kept.saturating_sub(1));
+    }
+
+    /// Advances virtual time by `real` × speed. True when the screen changes.
+    pub fn tick(&mut self, real: Duration) -> bool {
+        if self.paused {
+            return false;
+        }
+        let micros = real.as_micros().min(1_000_000) as u64;
+        self.carry += micros * SPEEDS[self.speed] as u64 / 1000;
+        let ms = self.carry / 1000;
+        if ms == 0 {
+            return false;
+        }
+        self.carry %= 1000;
+        self.run.run_until(self.run.now() + ms);
+        if self.run.trace().total() != self.seen {
+            self.refresh();
+        } else {
+            self.view.now = self.run.now();
+        }
+        true
+    }
+
+    /// How often the screen should change while running: often enough that
+    /// messages glide, rarely when only the clock moves.
+    pub fn frame_every(&self) -> Option<Duration> {
+        if self.paused {
+            None
+        } else if self.view.in_flight.is_empty() {
+            Some(Duration::from_millis(100))
+        } else {
+            Some(Duration::from_millis(33))
+        }
+    }
+
+    /// Handles the next event (pausing first). False when nothing is queued.
+    pub fn step(&mut self) -> bool {
+        self.paused = true;
+        self.carry = 0;
+        let stepped = self.run.step();
+        self.refresh();
+        stepped
+    }
+
+    pub fn apply(&mut self, fault: Fault) {
+        self.run.apply(fault);
+        self.refresh();
+    }
+
+    pub fn reset(&mut self) {
+        self.run.reset();
+        self.next_value = 1;
+        self.carry = 0;
+        self.log_scroll = 0;
+        self.refresh();
+    }
+
+    pub fn faster(&mut self) {
+        self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+    }
+
+    pub fn slower(&mut self) {
+        self.speed = self.speed.saturating_sub(1);
+    }
+
+    pub fn selected_view(&self) -> Option<&crate::scenario::NodeView> {
+        self.view.nodes.get(self.selected.index())
+    }
+
+    /// The value of the newest verdict worth a learner's eye: a failure
+    /// first, then the first finding.
+    pub fn headline(&self) -> Option<&Verdict> {
+        self.verdicts
+            .iter()
+            .find(|v| v.status == Status::Fail)
+            .or_else(|| self.verdicts.iter().find(|v| v.status == Status::Unknown))
+            .or_else(|| self.verdicts.first())
+    }
+
+    /// The next value of a setting, cycling through its choices.
+    pub fn next_choice(&self, name: &str) -> Option<(String, String)> {
+        let k = self.knobs.iter().find(|k| k.name == name)?;
+        if k.choices.is_empty() {
+            return None;
+        }
+        let i = k.choices.iter().position(|c| *c == k.value);
+        let next = k.choices[i.map_or(0, |i| (i + 1) % k.choices.len())].clone();
+        Some((k.name.clone(), next))
+    }
+
+    /// "n1 is on side B": a one-line description of the selected node.
+    pub fn describe_selected(&self) -> String {
+        match self.selected_view() {
+            Some(n) => format!(
+                "{} is {} on side {}",
+                n.id,
+                if n.up { "up" } else { "DOWN" },
+                n.side
+            ),
+            None => String::new(),
+        }
+    }
+
+    pub fn clock(&self) -> String {
+        fmt_ms(self.view.now)
+    }
+}

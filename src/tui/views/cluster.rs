@@ -1,0 +1,351 @@
+//! The live cluster drawn by hand: node boxes on an ellipse (id, side letter
+//! and colour, role, up or DOWN, stored state), links between them (cut
+//! links broken with `╳`), and messages in flight gliding along the links.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Widget};
+use unicode_width::UnicodeWidthStr;
+
+use crate::scenario::ClusterView;
+use crate::tui::live::Live;
+use crate::tui::theme::Theme;
+
+/// The canvas's drawing area inside its border.
+pub fn inner(area: Rect) -> Rect {
+    Block::bordered().inner(area)
+}
+
+const MAX_STATE_LINES: usize = 2;
+
+fn box_size(view: &ClusterView) -> (u16, u16) {
+    let content = view
+        .nodes
+        .iter()
+        .flat_map(|n| {
+            n.state
+                .iter()
+                .take(MAX_STATE_LINES)
+                .map(|(k, v)| format!("{k}={v}").width())
+                .chain([n.role.width() + 2, 12])
+        })
+        .max()
+        .unwrap_or(12);
+    let lines = view
+        .nodes
+        .iter()
+        .map(|n| n.state.len().clamp(1, MAX_STATE_LINES))
+        .max()
+        .unwrap_or(1);
+    ((content as u16 + 4).clamp(14, 24), 3 + lines as u16)
+}
+
+/// Where each node's box goes in `area` (the canvas's inner area). When the
+/// area is too small for boxes, one line per node.
+pub fn node_boxes(area: Rect, view: &ClusterView) -> Vec<Rect> {
+    let n = view.nodes.len();
+    if n == 0 || area.width == 0 || area.height == 0 {
+        return Vec::new();
+    }
+    let (bw, bh) = box_size(view);
+    let fits = area.width >= bw * 2 + 4 && area.height >= bh * 2 + 1
+        || n == 1 && area.width >= bw && area.height >= bh;
+    if !fits {
+        return (0..n)
+            .map(|i| Rect {
+                x: area.x,
+                y: area.y + i as u16,
+                width: area.width,
+                height: 1,
+            })
+            .filter(|r| r.y < area.y + area.height)
+            .collect();
+    }
+    let cx = area.x as f64 + area.width as f64 / 2.0;
+    let cy = area.y as f64 + area.height as f64 / 2.0;
+    let rx = (area.width - bw) as f64 / 2.0;
+    let ry = (area.height - bh) as f64 / 2.0;
+    (0..n)
+        .map(|i| {
+            let angle = if n == 2 {
+                std::f64::consts::PI * (1.0 - i as f64)
+            } else {
+                -std::f64::consts::FRAC_PI_2 + std::f64::consts::TAU * i as f64 / n as f64
+            };
+            let (x, y) = if n == 1 {
+                (cx, cy)
+            } else {
+                (cx + rx * angle.cos(), cy + ry * angle.sin())
+            };
+            let left = (x - bw as f64 / 2.0).round().max(area.x as f64) as u16;
+            let top = (y - bh as f64 / 2.0).round().max(area.y as f64) as u16;
+            Rect {
+                x: left.min(area.x + area.width - bw),
+                y: top.min(area.y + area.height - bh),
+                width: bw,
+                height: bh,
+            }
+        })
+        .collect()
+}
+
+fn center(r: Rect) -> (i32, i32) {
+    (
+        r.x as i32 + r.width as i32 / 2,
+        r.y as i32 + r.height as i32 / 2,
+    )
+}
+
+/// The cells of a straight line from `a` to `b` (Bresenham).
+fn line_cells(a: (i32, i32), b: (i32, i32)) -> Vec<(i32, i32)> {
+    let (mut x, mut y) = a;
+    let dx = (b.0 - a.0).abs();
+    let dy = -(b.1 - a.1).abs();
+    let sx = if a.0 < b.0 { 1 } else { -1 };
+    let sy = if a.1 < b.1 { 1 } else { -1 };
+    let mut err = dx + dy;
+    let mut out = Vec::new();
+    loop {
+        out.push((x, y));
+        if (x, y) == b || out.len() > 2000 {
+            break;
+        }
+        let e2 = 2 * err;
+        if e2 >= dy {
+            err += dy;
+            x += sx;
+        }
+        if e2 <= dx {
+            err += dx;
+            y += sy;
+        }
+    }
+    out
+}
+
+fn inside(rects: &[Rect], (x, y): (i32, i32)) -> bool {
+    rects.iter().any(|r| {
+        x >= r.x as i32
+            && x < (r.x + r.width) as i32
+            && y >= r.y as i32
+            && y < (r.y + r.height) as i32
+    })
+}
+
+/// The visible cells of the link between boxes `i` and `j`, from `i` to `j`.
+fn link_path(boxes: &[Rect], i: usize, j: usize) -> Vec<(i32, i32)> {
+    line_cells(center(boxes[i]), center(boxes[j]))
+        .into_iter()
+        .filter(|&c| !inside(boxes, c))
+        .collect()
+}
+
+fn link_char(a: (i32, i32), b: (i32, i32)) -> char {
+    let dx = (b.0 - a.0) as f64;
+    // Cells are about twice as tall as wide.
+    let dy = (b.1 - a.1) as f64 * 2.0;
+    let angle = dy.atan2(dx).to_degrees().rem_euclid(180.0);
+    if !(22.5..157.5).contains(&angle) {
+        '─'
+    } else if angle < 67.5 {
+        '╲'
+    } else if angle < 112.5 {
+        '│'
+    } else {
+        '╱'
+    }
+}
+
+fn put(buf: &mut Buffer, area: Rect, (x, y): (i32, i32), s: &str, style: Style) {
+    if x < area.x as i32 || y < area.y as i32 || y >= (area.y + area.height) as i32 {
+        return;
+    }
+    let right = (area.x + area.width) as i32;
+    if x >= right {
+        return;
+    }
+    buf.set_stringn(x as u16, y as u16, s, (right - x) as usize, style);
+}
+
+/// The canvas widget.
+pub struct Canvas<'a> {
+    pub live: &'a Live,
+    pub theme: &'a Theme,
+}
+
+impl Widget for Canvas<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let view = &self.live.view;
+        let title = Line::from(vec![
+            Span::styled(" Cluster ", t.title()),
+            Span::styled(
+                format!("{} · {} nodes ", self.live.info.name, view.nodes.len()),
+                t.dim(),
+            ),
+        ]);
+        let legend = Line::from(vec![
+            Span::styled(" sides ", t.dim()),
+            Span::styled("A", t.side(crate::sim::Side(0))),
+            Span::styled(" ", t.dim()),
+            Span::styled("B", t.side(crate::sim::Side(1))),
+            Span::styled(" ", t.dim()),
+            Span::styled("C", t.side(crate::sim::Side(2))),
+            Span::styled(" · ● message · ╳ cut link ", t.dim()),
+        ]);
+        let block = Block::bordered()
+            .border_type(BorderType::Rounded)
+            .border_style(t.border())
+            .title(title)
+            .title_bottom(legend.right_aligned());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        let boxes = node_boxes(inner, view);
+        if boxes.is_empty() {
+            return;
+        }
+        if boxes[0].height == 1 {
+            self.compact(inner, &boxes, buf);
+            return;
+        }
+        let n = boxes.len();
+        // Links first, so boxes and messages draw over them.
+        for i in 0..n {
+            for j in i + 1..n {
+                let (a, b) = (&view.nodes[i], &view.nodes[j]);
+                let path = link_path(&boxes, i, j);
+                let ch = link_char(center(boxes[i]), center(boxes[j]));
+                let cut = a.side != b.side;
+                let down = !a.up || !b.up;
+                for (k, &cell) in path.iter().enumerate() {
+                    if cut {
+                        if k == path.len() / 2 {
+                            put(buf, inner, cell, "╳", t.bad());
+                        } else if k % 2 == 0 {
+                            put(buf, inner, cell, "·", t.dim());
+                        }
+                    } else {
+                        let style = if down { t.dim() } else { t.border() };
+                        put(buf, inner, cell, &ch.to_string(), style);
+                    }
+                }
+            }
+        }
+        for (i, node) in view.nodes.iter().enumerate() {
+            let r = boxes[i];
+            let selected = node.id == self.live.selected;
+            let side = t.side(node.side);
+            let border = if !node.up {
+                t.dim()
+            } else if selected {
+                side.add_modifier(ratatui::style::Modifier::BOLD)
+            } else {
+                side
+            };
+            let mark = if selected { "▶" } else { "" };
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .border_type(if selected {
+                    BorderType::Thick
+                } else if node.up {
+                    BorderType::Rounded
+                } else {
+                    BorderType::Plain
+                })
+                .border_style(border)
+                .title(Line::from(vec![
+                    Span::styled(
+                        format!("{mark}{} ", node.id),
+                        if selected { t.bold() } else { t.text() },
+                    ),
+                    Span::styled(format!("side {}", node.side), side),
+                ]));
+            let ib = block.inner(r);
+            ratatui::widgets::Clear.render(r, buf);
+            block.render(r, buf);
+            let w = ib.width as usize;
+            if node.up {
+                buf.set_stringn(ib.x, ib.y, &node.role, w, t.text());
+            } else {
+                buf.set_stringn(ib.x, ib.y, "✗ DOWN", w, t.bad());
+            }
+            let state_style = if node.up { t.text() } else { t.dim() };
+            if node.state.is_empty() && ib.height > 1 {
+                buf.set_stringn(ib.x, ib.y + 1, "(empty)", w, t.dim());
+            }
+            for (k, (key, val)) in node.state.iter().take(MAX_STATE_LINES).enumerate() {
+                if 1 + k as u16 >= ib.height {
+                    break;
+                }
+                let more = k + 1 == MAX_STATE_LINES && node.state.len() > MAX_STATE_LINES;
+                let text = if more {
+                    format!("+{} more", node.state.len() - k)
+                } else {
+                    format!("{key}={val}")
+                };
+                buf.set_stringn(ib.x, ib.y + 1 + k as u16, text, w, state_style);
+            }
+        }
+        // Messages in flight.
+        let now = view.now;
+        let label = view.in_flight.len() <= 4;
+        for m in &view.in_flight {
+            let (i, j) = (m.from.index(), m.to.index());
+            if i >= n || j >= n || i == j {
+                continue;
+            }
+            let mut path = link_path(&boxes, i.min(j), i.max(j));
+            if i > j {
+                path.reverse();
+            }
+            if path.is_empty() {
+                continue;
+            }
+            let span = m.arrives.saturating_sub(m.sent).max(1) as f64;
+            let f = (now.saturating_sub(m.sent) as f64 / span).clamp(0.0, 1.0);
+            let cell = path[((path.len() - 1) as f64 * f).round() as usize];
+            // A message towards a node now on another side will be dropped.
+            let doomed = view.nodes[i].side != view.nodes[j].side || !view.nodes[j].up;
+            let style = if doomed { t.bad() } else { t.warn() };
+            put(buf, inner, cell, "●", style);
+            if label {
+                let short: String = m
+                    .label
+                    .split('(')
+                    .next()
+                    .unwrap_or("")
+                    .chars()
+                    .take(14)
+                    .collect();
+                let at = (cell.0 + 2, cell.1);
+                if !inside(&boxes, at) && !inside(&boxes, (at.0 + short.width() as i32 - 1, at.1)) {
+                    put(buf, inner, at, &short, t.dim());
+                }
+            }
+        }
+    }
+}
+
+impl Canvas<'_> {
+    /// One line per node when the canvas is too small for boxes.
+    fn compact(&self, area: Rect, rows: &[Rect], buf: &mut Buffer) {
+        let t = self.theme;
+        for (node, r) in self.live.view.nodes.iter().zip(rows) {
+            let sel = node.id == self.live.selected;
+            let state: Vec<String> = node.state.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            let line = Line::from(vec![
+                Span::styled(if sel { "▶" } else { " " }, t.bold()),
+                Span::styled(format!("[{} {}] ", node.id, node.side), t.side(node.side)),
+                if node.up {
+                    Span::styled(format!("{} ", node.role), t.text())
+                } else {
+                    Span::styled("✗ DOWN ", t.bad())
+                },
+                Span::styled(state.join(" "), t.text()),
+            ]);
+            buf.set_line(r.x, r.y, &line, area.width);
+        }
+    }
+}

@@ -1,0 +1,458 @@
+//! Drawing. `impl Widget for &App`: a view only reads the state.
+
+pub mod cluster;
+mod home;
+mod panes;
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Alignment, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span, Text};
+use ratatui::widgets::{
+    Block, BorderType, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
+    StatefulWidget, Widget, Wrap,
+};
+
+use super::app::{App, Focus, Screen};
+use super::keymap::{self, ScreenKind};
+use super::layout::{self, ClusterAreas};
+use super::live::Live;
+use super::theme::Theme;
+use crate::check::Status;
+use crate::sim::{TraceKind, fmt_ms};
+
+impl Widget for &App {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        if layout::too_small(area) {
+            too_small(area, buf, &self.theme);
+            return;
+        }
+        let chrome = layout::chrome(area);
+        match &self.screen {
+            Screen::Home => home::render(self, chrome.body, buf),
+            Screen::Lesson => self.render_lesson(chrome.body, buf),
+            Screen::Playground => {
+                if let (Some(live), Some(c)) = (&self.live, self.cluster_areas()) {
+                    self.render_cluster(live, c, buf);
+                }
+            }
+            Screen::Info(p) => {
+                let block = pane_block(&p.title, true, &self.theme);
+                Paragraph::new(p.text.as_str())
+                    .wrap(Wrap { trim: false })
+                    .scroll((p.scroll.min(u16::MAX as usize) as u16, 0))
+                    .block(block)
+                    .render(chrome.body, buf);
+            }
+        }
+        self.render_status(chrome.status, buf);
+        self.render_hints(chrome.hints, buf);
+        if let Some(scroll) = self.help {
+            self.render_help(area, scroll, buf);
+        }
+    }
+}
+
+fn too_small(area: Rect, buf: &mut Buffer, t: &Theme) {
+    let msg = format!(
+        "Make the terminal at least {}×{} (it is {}×{} now).\nq quits.",
+        layout::MIN_W,
+        layout::MIN_H,
+        area.width,
+        area.height
+    );
+    let y = area.y + area.height / 2;
+    let r = Rect {
+        x: area.x,
+        y: y.saturating_sub(1).max(area.y),
+        width: area.width,
+        height: area.height.min(2),
+    };
+    Paragraph::new(msg)
+        .style(t.bold())
+        .alignment(Alignment::Center)
+        .wrap(Wrap { trim: true })
+        .render(r, buf);
+}
+
+pub(crate) fn pane_block<'a>(title: &'a str, focused: bool, t: &Theme) -> Block<'a> {
+    Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(if focused {
+            t.focus_border()
+        } else {
+            t.border()
+        })
+        .title(Span::styled(
+            format!(" {title} "),
+            if focused { t.title() } else { t.bold() },
+        ))
+}
+
+impl App {
+    fn render_lesson(&self, body: Rect, buf: &mut Buffer) {
+        let areas = self.lesson_areas();
+        let t = &self.theme;
+        if let Some(r) = &self.reader {
+            let lesson = &self.lessons[r.lesson];
+            let focused = self.focus == Focus::Reader && self.live.is_some();
+            let title = format!("{} · {} min", lesson.title, lesson.minutes);
+            let text = layout::reader_text(areas.reader);
+            let total = r.doc.lines.len();
+            let pct = if total <= text.height as usize {
+                100
+            } else {
+                (r.top + text.height as usize).min(total) * 100 / total
+            };
+            let block = pane_block(&title, focused, t)
+                .title_bottom(Line::styled(format!(" {pct}% "), t.dim()).right_aligned());
+            block.render(areas.reader, buf);
+            for (i, line) in r
+                .doc
+                .lines
+                .iter()
+                .skip(r.top)
+                .take(text.height as usize)
+                .enumerate()
+            {
+                buf.set_line(text.x, text.y + i as u16, line, text.width);
+            }
+            if total > text.height as usize {
+                let mut state =
+                    ScrollbarState::new(total.saturating_sub(text.height as usize)).position(r.top);
+                Scrollbar::new(ScrollbarOrientation::VerticalRight)
+                    .begin_symbol(None)
+                    .end_symbol(None)
+                    .style(t.dim())
+                    .render(
+                        Rect {
+                            y: areas.reader.y + 1,
+                            height: areas.reader.height.saturating_sub(2),
+                            ..areas.reader
+                        },
+                        buf,
+                        &mut state,
+                    );
+            }
+        }
+        if let (Some(live), Some(c)) = (&self.live, areas.cluster) {
+            self.render_cluster(live, c, buf);
+        }
+        let _ = body;
+    }
+
+    fn render_cluster(&self, live: &Live, c: ClusterAreas, buf: &mut Buffer) {
+        let t = &self.theme;
+        cluster::Canvas { live, theme: t }.render(c.canvas, buf);
+        checks(live, t, c.checks, buf);
+        if let Some(p) = c.panes {
+            panes::render(live, t, self.focus == Focus::Panes, p, buf);
+        }
+        log(live, t, self.focus == Focus::Log, c.log, buf);
+    }
+
+    fn render_status(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.theme;
+        let on_cluster = matches!(self.screen, Screen::Lesson | Screen::Playground);
+        let line = match (&self.live, on_cluster) {
+            (Some(l), true) => {
+                let mut spans = vec![
+                    if l.paused {
+                        Span::styled(
+                            " ‖ paused ",
+                            t.warn().add_modifier(ratatui::style::Modifier::REVERSED),
+                        )
+                    } else {
+                        Span::styled(
+                            " ▶ running ",
+                            t.good().add_modifier(ratatui::style::Modifier::REVERSED),
+                        )
+                    },
+                    Span::styled(format!(" {} ", l.info.name), t.bold()),
+                    Span::styled(
+                        format!("seed {} · t={} · {} · ", l.seed, l.clock(), l.speed_label()),
+                        t.dim(),
+                    ),
+                    Span::styled(format!("{} ", l.describe_selected()), t.text()),
+                ];
+                if let Some(v) = l.headline() {
+                    spans.push(Span::styled("│ ", t.dim()));
+                    spans.push(Span::styled(
+                        v.mark().trim_end().to_string(),
+                        status_style(v.status, t),
+                    ));
+                    spans.push(Span::styled(
+                        format!(" {}: {}", v.check, v.summary),
+                        t.text(),
+                    ));
+                }
+                Line::from(spans)
+            }
+            _ => {
+                let what = match &self.screen {
+                    Screen::Home => {
+                        let done = self
+                            .entries
+                            .iter()
+                            .filter_map(|e| e.lesson)
+                            .filter(|&i| {
+                                self.marks.mark(&self.lessons[i].id)
+                                    == super::marks::Mark::Completed
+                            })
+                            .count();
+                        let total = self.entries.iter().filter(|e| e.lesson.is_some()).count();
+                        format!("course map · {done} of {total} lessons done")
+                    }
+                    Screen::Lesson => "this lesson has no live cluster".into(),
+                    Screen::Info(p) => p.title.clone(),
+                    Screen::Playground => String::new(),
+                };
+                Line::from(vec![
+                    Span::styled(
+                        " statedist ",
+                        t.accent().add_modifier(ratatui::style::Modifier::REVERSED),
+                    ),
+                    Span::styled(format!(" {what}"), t.dim()),
+                ])
+            }
+        };
+        buf.set_line(area.x, area.y, &line, area.width);
+    }
+
+    fn render_hints(&self, area: Rect, buf: &mut Buffer) {
+        let t = &self.theme;
+        if let Some(f) = &self.flash {
+            buf.set_line(
+                area.x,
+                area.y,
+                &Line::from(Span::styled(format!(" {f}"), t.warn())),
+                area.width,
+            );
+            return;
+        }
+        let mut hints: Vec<(&str, &str)> = match self.screen_kind() {
+            ScreenKind::Home => vec![("↑↓", "move"), ("Enter", "open"), ("1-7", "block")],
+            ScreenKind::Info => vec![("Esc", "back")],
+            ScreenKind::Lesson => {
+                let mut h = vec![("↑↓", "scroll"), ("Tab", "focus")];
+                if self.key_ctx().answers {
+                    h.push(("a", "answer"));
+                }
+                if self.key_ctx().try_its {
+                    h.push(("t", "try it"));
+                }
+                h
+            }
+            ScreenKind::Playground => vec![("Tab", "focus"), ("↑↓", "scroll")],
+        };
+        if self.key_ctx().live {
+            hints.extend([
+                ("1-9", "node"),
+                ("p", "side"),
+                ("c", "crash"),
+                ("H", "heal"),
+                ("w", "write"),
+                ("r", "read"),
+                ("Space", "pause"),
+                (".", "step"),
+                ("+-", "speed"),
+                ("R", "reset"),
+            ]);
+        }
+        if matches!(self.screen, Screen::Lesson | Screen::Info(_)) {
+            hints.push(("Esc", "back"));
+        }
+        hints.extend([("?", "help"), ("q", "quit")]);
+        let mut spans = vec![Span::raw(" ")];
+        for (k, what) in hints {
+            spans.push(Span::styled(k, t.key()));
+            spans.push(Span::styled(format!(" {what}  "), t.dim()));
+        }
+        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+    }
+
+    fn render_help(&self, area: Rect, scroll: usize, buf: &mut Buffer) {
+        let t = &self.theme;
+        let r = layout::help(area);
+        Clear.render(r, buf);
+        let ctx = self.key_ctx();
+        let screen = match ctx.screen {
+            ScreenKind::Home => "course map",
+            ScreenKind::Lesson => "lesson",
+            ScreenKind::Playground => "playground",
+            ScreenKind::Info => "page",
+        };
+        // The keys of the screen under the overlay, not of the overlay.
+        let under = keymap::KeyCtx {
+            help_open: false,
+            ..ctx
+        };
+        let mut lines: Vec<Line> = Vec::new();
+        let mut section = None;
+        for b in keymap::bindings(&under).into_iter().filter(|b| !b.hidden) {
+            if section != Some(b.section) {
+                if section.is_some() {
+                    lines.push(Line::raw(""));
+                }
+                lines.push(Line::styled(b.section.title(), t.h2()));
+                section = Some(b.section);
+            }
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {:<10}", b.label), t.key()),
+                Span::styled(b.help, t.text()),
+            ]));
+        }
+        if ctx.live {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Reading the cluster", t.h2()));
+            for s in [
+                "  Each box is a node: id, side of the partition (A/B/C, by letter and colour),",
+                "  its role, ✗ DOWN when crashed, and what it stores. ▶ and a thick border: selected.",
+                "  ● is a message on its way; a ╳ on a link means the two sides cannot talk.",
+                "  The event log explains every step; the checkers judge the run so far.",
+            ] {
+                lines.push(Line::styled(s, t.dim()));
+            }
+        }
+        let max = lines
+            .len()
+            .saturating_sub(r.height.saturating_sub(2) as usize);
+        let block = Block::bordered()
+            .border_type(BorderType::Double)
+            .border_style(t.focus_border())
+            .title(Span::styled(format!(" Keys: {screen} "), t.title()))
+            .title_bottom(Line::styled(" ? or Esc closes · ↑↓ scroll ", t.dim()).right_aligned());
+        Paragraph::new(Text::from(lines))
+            .scroll((scroll.min(max) as u16, 0))
+            .block(block)
+            .render(r, buf);
+    }
+}
+
+pub(crate) fn status_style(s: Status, t: &Theme) -> Style {
+    match s {
+        Status::Pass => t.good(),
+        Status::Fail => t.bad(),
+        Status::Info => t.dim(),
+        Status::Unknown => t.warn(),
+    }
+}
+
+fn checks(live: &Live, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let mut lines = Vec::new();
+    for v in &live.verdicts {
+        lines.push(Line::from(vec![
+            Span::styled(v.mark().to_string(), status_style(v.status, t)),
+            Span::styled(format!(" {}: ", v.check), t.bold()),
+            Span::styled(v.summary.clone(), t.text()),
+        ]));
+        if v.status == Status::Fail
+            && let Some(d) = v.details.first()
+        {
+            lines.push(Line::styled(format!("       {d}"), t.dim()));
+        }
+    }
+    if lines.is_empty() {
+        lines.push(Line::styled("(no checkers for this scenario)", t.dim()));
+    }
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .block(pane_block("Checkers", false, t))
+        .render(area, buf);
+}
+
+fn kind_style(k: TraceKind, t: &Theme) -> Style {
+    match k {
+        TraceKind::Drop => t.bad(),
+        TraceKind::Crash => t.bad(),
+        TraceKind::Restart => t.good(),
+        TraceKind::Fault => t.warn(),
+        TraceKind::ClientInvoke | TraceKind::ClientDone => t.bold(),
+        TraceKind::Send | TraceKind::Timer => t.dim(),
+        TraceKind::Deliver | TraceKind::State | TraceKind::Duplicate => t.text(),
+    }
+}
+
+/// Word-wraps plain text to `width` columns (the event log's long lines).
+fn wrap_words(text: &str, width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    let mut line = String::new();
+    for word in text.split(' ') {
+        let lw = unicode_width::UnicodeWidthStr::width(line.as_str());
+        let ww = unicode_width::UnicodeWidthStr::width(word);
+        if lw > 0 && lw + 1 + ww > width {
+            out.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+        while unicode_width::UnicodeWidthStr::width(line.as_str()) > width {
+            let cut: String = line.chars().take(width).collect();
+            let rest: String = line.chars().skip(width).collect();
+            out.push(cut);
+            line = rest;
+        }
+    }
+    if !line.is_empty() || out.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
+fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
+    let trace = live.run().trace();
+    let title = if live.log_scroll > 0 {
+        format!(
+            "Event log · {} events · ↑{} (End follows)",
+            trace.total(),
+            live.log_scroll
+        )
+    } else {
+        format!("Event log · {} events", trace.total())
+    };
+    let block = pane_block(&title, focused, t);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    if inner.height == 0 || inner.width < 12 {
+        return;
+    }
+    const TIME_W: usize = 9;
+    let text_w = inner.width as usize - TIME_W;
+    let mut lines: Vec<Line> = Vec::new();
+    for e in trace.events().rev().skip(live.log_scroll) {
+        let parts = wrap_words(&e.text, text_w);
+        let style = kind_style(e.kind, t);
+        let mut ev_lines: Vec<Line> = parts
+            .into_iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let time = if i == 0 {
+                    format!("{:>8} ", fmt_ms(e.time))
+                } else {
+                    " ".repeat(TIME_W)
+                };
+                Line::from(vec![Span::styled(time, t.dim()), Span::styled(p, style)])
+            })
+            .collect();
+        ev_lines.reverse();
+        lines.extend(ev_lines);
+        if lines.len() >= inner.height as usize {
+            break;
+        }
+    }
+    if trace.total() == 0 {
+        lines.push(Line::styled(
+            "Nothing has happened yet. Select a node (1-9) and press w to write, r to read, p to partition.",
+            t.dim(),
+        ));
+    }
+    let h = inner.height as usize;
+    // Newest last: the bottom of the pane is the newest event.
+    let shown: Vec<&Line> = lines.iter().take(h).collect();
+    let top = inner.y + inner.height - shown.len() as u16;
+    for (i, l) in shown.iter().rev().enumerate() {
+        buf.set_line(inner.x, top + i as u16, l, inner.width);
+    }
+}
