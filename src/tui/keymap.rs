@@ -93,7 +93,7 @@ impl Section {
         match self {
             Section::Everywhere => "Everywhere",
             Section::Course => "Course map",
-            Section::Reading => "Reading",
+            Section::Reading => "Reading and scrolling",
             Section::Cluster => "Live cluster",
             Section::Settings => "This scenario's settings",
         }

@@ -142,19 +142,22 @@ fn link_path(boxes: &[Rect], i: usize, j: usize) -> Vec<(i32, i32)> {
         .collect()
 }
 
-fn link_char(a: (i32, i32), b: (i32, i32)) -> char {
-    let dx = (b.0 - a.0) as f64;
-    // Cells are about twice as tall as wide.
-    let dy = (b.1 - a.1) as f64 * 2.0;
-    let angle = dy.atan2(dx).to_degrees().rem_euclid(180.0);
-    if !(22.5..157.5).contains(&angle) {
-        '─'
-    } else if angle < 67.5 {
-        '╲'
-    } else if angle < 112.5 {
-        '│'
-    } else {
-        '╱'
+/// The character for the step of a line through cell `k` of `path`: a
+/// staircase of `─`, `│`, `╱` and `╲` that follows the line's slope.
+fn step_char(path: &[(i32, i32)], k: usize) -> char {
+    let here = path[k];
+    let (a, b) = match (k.checked_sub(1).map(|i| path[i]), path.get(k + 1)) {
+        (_, Some(&next)) if (next.0 - here.0).abs() <= 1 && (next.1 - here.1).abs() <= 1 => {
+            (here, next)
+        }
+        (Some(prev), _) => (prev, here),
+        _ => return '·',
+    };
+    match (b.0 - a.0, b.1 - a.1) {
+        (0, _) => '│',
+        (_, 0) => '─',
+        (dx, dy) if (dx > 0) == (dy > 0) => '╲',
+        _ => '╱',
     }
 }
 
@@ -216,7 +219,6 @@ impl Widget for Canvas<'_> {
             for j in i + 1..n {
                 let (a, b) = (&view.nodes[i], &view.nodes[j]);
                 let path = link_path(&boxes, i, j);
-                let ch = link_char(center(boxes[i]), center(boxes[j]));
                 let cut = a.side != b.side;
                 let down = !a.up || !b.up;
                 for (k, &cell) in path.iter().enumerate() {
@@ -228,7 +230,7 @@ impl Widget for Canvas<'_> {
                         }
                     } else {
                         let style = if down { t.dim() } else { t.border() };
-                        put(buf, inner, cell, &ch.to_string(), style);
+                        put(buf, inner, cell, &step_char(&path, k).to_string(), style);
                     }
                 }
             }
@@ -257,10 +259,10 @@ impl Widget for Canvas<'_> {
                 .border_style(border)
                 .title(Line::from(vec![
                     Span::styled(
-                        format!("{mark}{} ", node.id),
+                        format!(" {mark}{} ", node.id),
                         if selected { t.bold() } else { t.text() },
                     ),
-                    Span::styled(format!("side {}", node.side), side),
+                    Span::styled(format!("side {} ", node.side), side),
                 ]));
             let ib = block.inner(r);
             ratatui::widgets::Clear.render(r, buf);

@@ -61,7 +61,11 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             Span::styled(format!("{num:>1}  "), t.accent()),
             Span::styled(format!("{name:<28}"), name_style),
             Span::styled(format!("{minutes:>8}  "), t.dim()),
-            Span::styled(mark.label(), mark_style),
+            if missing {
+                Span::styled("soon", t.dim())
+            } else {
+                Span::styled(mark.label(), mark_style)
+            },
         ]);
         if sel {
             line = line.style(t.selected());

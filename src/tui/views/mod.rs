@@ -181,10 +181,8 @@ impl App {
                         v.mark().trim_end().to_string(),
                         status_style(v.status, t),
                     ));
-                    spans.push(Span::styled(
-                        format!(" {}: {}", v.check, v.summary),
-                        t.text(),
-                    ));
+                    let short = v.summary.split(':').next().unwrap_or_default();
+                    spans.push(Span::styled(format!(" {short}"), t.text()));
                 }
                 Line::from(spans)
             }
@@ -319,6 +317,7 @@ impl App {
             .saturating_sub(r.height.saturating_sub(2) as usize);
         let block = Block::bordered()
             .border_type(BorderType::Double)
+            .padding(ratatui::widgets::Padding::horizontal(1))
             .border_style(t.focus_border())
             .title(Span::styled(format!(" Keys: {screen} "), t.title()))
             .title_bottom(Line::styled(" ? or Esc closes · ↑↓ scroll ", t.dim()).right_aligned());
