@@ -1,0 +1,159 @@
+//! End to end: the real binary in tmux, driven as a learner would with
+//! `../shared/tools/tui-drive`: open block 1, select node 1, partition it
+//! away, heal, quit, and the terminal is back in its normal mode.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+fn tui_drive() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tui-drive")
+}
+
+fn have_tmux() -> bool {
+    Command::new("tmux")
+        .arg("-V")
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+/// Runs `play` against `statedist ARGS`; afterwards the shell prints the
+/// terminal's line discipline, which must be back to canonical with echo.
+fn drive(size: &str, args: &[&str], env: &[&str], play: &str) -> (bool, String) {
+    let data = std::env::temp_dir().join(format!("statedist-e2e-{}-{size}", std::process::id()));
+    std::fs::create_dir_all(&data).unwrap();
+    let bin = env!("CARGO_BIN_EXE_statedist");
+    let mut cmd_line = format!("'{bin}' --data-dir '{}'", data.display());
+    for a in args {
+        cmd_line += &format!(" '{a}'");
+    }
+    let script = format!(
+        "{cmd_line}; rc=$?; echo \"tty: $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' ')\"; exit $rc"
+    );
+    let mut c = Command::new(tui_drive());
+    c.args(["--size", size]);
+    for e in env {
+        c.args(["--env", e]);
+    }
+    let mut child = c
+        .args(["--", "bash", "-c", &script])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run tui-drive");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(play.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    let _ = std::fs::remove_dir_all(&data);
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn learner_partitions_and_heals_block_one() {
+    if !have_tmux() {
+        println!("SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it");
+        return;
+    }
+    assert!(
+        tui_drive().exists(),
+        "tui-drive not found at {}",
+        tui_drive().display()
+    );
+    let play = r#"
+wait-for Course map 10
+expect CAP theorem
+# Open block 1 from the map.
+key 1
+wait-for Cluster cap-cp 5
+expect n1 side A
+# Select node 1 and move it to the next side: B.
+key 1
+wait-for Selected n1 3
+key p
+wait-for n1 side B 3
+expect Moved n1 to side B
+expect ╳
+# A write through the minority.
+key w
+wait-for client: write x=1 via n1 3
+# Heal.
+key H
+wait-for Healed 3
+wait-for n1 side A 3
+reject n1 side B
+# Help lists the keys.
+key ?
+wait-for Keys: lesson 3
+expect heal every partition
+key Escape
+key q
+wait-for \[exited 0\] 5
+reject Course map
+reject Cluster
+expect tty: icanon echo
+"#;
+    let (ok, out) = drive("140x40", &["learn"], &[], play);
+    assert!(ok, "{out}");
+}
+
+#[test]
+fn playground_resizes_and_quits_with_ctrl_c_in_monochrome() {
+    if !have_tmux() {
+        println!("SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it");
+        return;
+    }
+    let play = r#"
+wait-for Cluster cap-ap 10
+key 2 p w
+wait-for client: write x=1 via n2 3
+resize 60x15
+wait-for at least 80×24 3
+resize 100x30
+wait-for Cluster cap-ap 3
+key C-c
+wait-for \[exited 0\] 5
+expect tty: icanon echo
+"#;
+    let (ok, out) = drive(
+        "120x40",
+        &["playground", "--scenario", "cap-ap", "--seed", "3"],
+        &["NO_COLOR=1"],
+        play,
+    );
+    assert!(ok, "{out}");
+}
+
+#[test]
+fn playground_unknown_scenario_lists_the_valid_ones() {
+    let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
+        .args(["playground", "--scenario", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown scenario 'nope'") && err.contains("cap-cp"), "{err}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
+        .args(["playground", "--list"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("cap-ap"));
+
+    let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
+        .args(["playground", "--nodes", "4"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("3 or 5"));
+}
