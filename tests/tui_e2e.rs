@@ -61,7 +61,9 @@ fn drive(size: &str, args: &[&str], env: &[&str], play: &str) -> (bool, String) 
 #[test]
 fn learner_partitions_and_heals_block_one() {
     if !have_tmux() {
-        println!("SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it");
+        println!(
+            "SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it"
+        );
         return;
     }
     assert!(
@@ -109,7 +111,9 @@ expect tty: icanon echo
 #[test]
 fn playground_resizes_and_quits_with_ctrl_c_in_monochrome() {
     if !have_tmux() {
-        println!("SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it");
+        println!(
+            "SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it"
+        );
         return;
     }
     let play = r#"
@@ -141,7 +145,10 @@ fn playground_unknown_scenario_lists_the_valid_ones() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("unknown scenario 'nope'") && err.contains("cap-cp"), "{err}");
+    assert!(
+        err.contains("unknown scenario 'nope'") && err.contains("cap-cp"),
+        "{err}"
+    );
 
     let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
         .args(["playground", "--list"])

@@ -13,7 +13,8 @@ use ratatui::crossterm::event::{
 use statedist::scenario;
 use statedist::tui::{Action, App, Options, Start};
 
-const KEYS: &str = "?q \t.+-=_123456789cpHwrRaAtTjkhlgGxyz0!@#$%^&*()[]{};:'\",<>/\\|`~eEnNmMsSdDfFbB";
+const KEYS: &str =
+    "?q \t.+-=_123456789cpHwrRaAtTjkhlgGxyz0!@#$%^&*()[]{};:'\",<>/\\|`~eEnNmMsSdDfFbB";
 
 fn random_event(rng: &mut ChaCha8Rng, w: u16, h: u16) -> Event {
     match rng.random_range(0..100u32) {
@@ -105,7 +106,9 @@ fn monkey(mut app: App, seed: u64, events: usize) -> Seen {
         }
         app.handle_event(&ev);
         if rng.random_range(0..4u32) == 0 {
-            app.update(Action::Tick(Duration::from_millis(rng.random_range(0..400u64))));
+            app.update(Action::Tick(Duration::from_millis(
+                rng.random_range(0..400u64),
+            )));
         }
         seen.lesson += usize::from(matches!(app.screen, statedist::tui::app::Screen::Lesson));
         seen.help += usize::from(app.help.is_some());
