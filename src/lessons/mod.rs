@@ -149,9 +149,7 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
             .position(|l| l.trim_start().starts_with(name))
             .map_or(2, |i| i + 2)
     };
-    if let Some(b) = fm.block
-        && !(1..=7).contains(&b)
-    {
+    if let Some(b) = fm.block.filter(|b| !(1..=7).contains(b)) {
         return Err(err(
             field_line("block"),
             format!(
@@ -203,11 +201,12 @@ impl Lesson {
                     }
                 }
                 Event::End(TagEnd::Heading(_)) => {
-                    if let Some((offset, text)) = inside.take()
-                        && let Some(name) = try_it_name(&text)
-                    {
+                    let found = inside
+                        .take()
+                        .and_then(|(offset, text)| Some((offset, try_it_name(&text)?.to_string())));
+                    if let Some((offset, name)) = found {
                         out.push(TryIt {
-                            scenario: name.to_string(),
+                            scenario: name,
                             offset,
                             line: self.line_of(offset),
                         });
@@ -368,7 +367,7 @@ pub fn check_loaded(loaded: &Loaded) -> Vec<String> {
             }
         }
         for t in l.try_its() {
-            if !l.scenarios.iter().any(|s| *s == t.scenario) {
+            if !l.scenarios.contains(&t.scenario) {
                 problems.push(format!(
                     "{}:{}: \"Try it: {}\" names a scenario the front-matter's scenarios list does not have ({})",
                     l.file,

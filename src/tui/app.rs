@@ -583,9 +583,10 @@ impl App {
     }
 
     fn save_position(&mut self) {
-        if let Some(r) = &self.reader
-            && let Some(l) = self.lessons.get(r.lesson)
-        {
+        let Some(r) = &self.reader else {
+            return;
+        };
+        if let Some(l) = self.lessons.get(r.lesson) {
             let pos = r.doc.src.get(r.top).copied().unwrap_or(0);
             self.positions
                 .insert(l.id.clone(), if r.top == 0 { 0 } else { pos });
@@ -594,13 +595,14 @@ impl App {
 
     fn check_completed(&mut self) {
         let h = self.reader_rect().height as usize;
-        if let Some(r) = &self.reader
-            && !r.doc.lines.is_empty()
-            && r.top + h >= r.doc.lines.len()
-            && let Some(l) = self.lessons.get(r.lesson)
-            && self.marks.mark(&l.id) != Mark::Completed
-        {
-            let id = l.id.clone();
+        let Some(r) = &self.reader else {
+            return;
+        };
+        let at_end = !r.doc.lines.is_empty() && r.top + h >= r.doc.lines.len();
+        let Some(id) = self.lessons.get(r.lesson).map(|l| l.id.clone()) else {
+            return;
+        };
+        if at_end && self.marks.mark(&id) != Mark::Completed {
             self.marks.complete(&id);
         }
     }

@@ -86,7 +86,7 @@ impl Live {
     /// "0.1x".
     pub fn speed_label(&self) -> String {
         let s = SPEEDS[self.speed];
-        if s.is_multiple_of(1000) {
+        if s % 1000 == 0 {
             format!("{}x", s / 1000)
         } else {
             let t = format!("{:.3}", s as f64 / 1000.0);

@@ -389,9 +389,7 @@ impl Renderer<'_> {
             }
             Tag::BlockQuote(kind) => {
                 self.start_block(src);
-                if kind.is_none()
-                    && let Some(body) = answer_body(raw)
-                {
+                if let Some(body) = kind.is_none().then(|| answer_body(raw)).flatten() {
                     self.answer(&body, src);
                     self.skip_depth = 1;
                     return;
@@ -502,9 +500,7 @@ impl Renderer<'_> {
                 }
             }
             Tag::TableCell => {
-                if let Some(t) = &mut self.table
-                    && let Some(r) = t.rows.last_mut()
-                {
+                if let Some(r) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
                     r.push(Vec::new());
                 }
             }
@@ -641,21 +637,18 @@ impl Renderer<'_> {
         let revealed = self.revealed.contains(&n);
         self.doc.answers.push((self.doc.lines.len(), n, revealed));
         let st = self.theme.answer();
+        let dim = self.theme.dim();
         if !revealed {
-            self.push_line(vec![
-                Span::styled("▸ Model answer", st),
-                Span::styled(
-                    " — try your own first, then press a to reveal",
-                    self.theme.dim(),
-                ),
-            ]);
+            self.spans.push(("▸ Model answer".into(), st));
+            self.spans
+                .push((" — try your own first, then press a to reveal".into(), dim));
+            self.flush();
             self.need_gap = true;
             return;
         }
-        self.push_line(vec![
-            Span::styled("▾ Model answer", st),
-            Span::styled(" (press a to hide)", self.theme.dim()),
-        ]);
+        self.spans.push(("▾ Model answer".into(), st));
+        self.spans.push((" (press a to hide)".into(), dim));
+        self.flush();
         let bar = Span::styled("┃ ", st.remove_modifier(Modifier::REVERSED));
         let inner_w = self.width.saturating_sub(self.prefix_width() + 2);
         let inner = render(body, inner_w as u16, &BTreeSet::new(), self.theme);
@@ -695,6 +688,10 @@ impl Renderer<'_> {
                 break;
             }
             widths[i] -= 1;
+        }
+        if total(&widths) > avail {
+            self.draw_table_as_records(&t, cols, avail);
+            return;
         }
         let sep = Span::styled(" │ ", self.theme.dim());
         for (ri, row) in t.rows.iter().enumerate() {
@@ -737,6 +734,51 @@ impl Renderer<'_> {
             if header && ri + 1 == t.header_rows {
                 let rule: Vec<String> = widths.iter().map(|w| "─".repeat(*w)).collect();
                 self.push_line(vec![Span::styled(rule.join("─┼─"), self.theme.dim())]);
+            }
+        }
+    }
+}
+
+impl Renderer<'_> {
+    /// A table too wide for the screen: one record per row, "header: value".
+    fn draw_table_as_records(&mut self, t: &Table, cols: usize, avail: usize) {
+        let text_of = |cell: Option<&Vec<(String, Style)>>| -> String {
+            cell.map(|c| c.iter().map(|(s, _)| s.as_str()).collect::<String>())
+                .unwrap_or_default()
+                .trim()
+                .to_string()
+        };
+        let header: Vec<String> = (0..cols)
+            .map(|i| {
+                text_of(
+                    t.rows
+                        .first()
+                        .filter(|_| t.header_rows > 0)
+                        .and_then(|r| r.get(i)),
+                )
+            })
+            .collect();
+        for (ri, row) in t.rows.iter().enumerate().skip(t.header_rows) {
+            if ri > t.header_rows {
+                self.push_line(vec![]);
+            }
+            for (i, h) in header.iter().enumerate() {
+                let value = text_of(row.get(i));
+                let text = if h.is_empty() {
+                    value
+                } else {
+                    format!("{h}: {value}")
+                };
+                for (k, part) in wrap_plain(&text, avail.saturating_sub(2))
+                    .into_iter()
+                    .enumerate()
+                {
+                    let lead = if i == 0 && k == 0 { "• " } else { "  " };
+                    self.push_line(vec![
+                        Span::styled(lead, self.theme.accent()),
+                        Span::raw(part),
+                    ]);
+                }
             }
         }
     }

@@ -50,7 +50,7 @@ pub fn node_boxes(area: Rect, view: &ClusterView) -> Vec<Rect> {
         return Vec::new();
     }
     let (bw, bh) = box_size(view);
-    let fits = area.width >= bw * 2 + 4 && area.height >= bh * 2 + 1
+    let fits = area.width >= bw * 2 + 4 && area.height > bh * 2
         || n == 1 && area.width >= bw && area.height >= bh;
     if !fits {
         return (0..n)

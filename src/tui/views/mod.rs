@@ -345,9 +345,7 @@ fn checks(live: &Live, t: &Theme, area: Rect, buf: &mut Buffer) {
             Span::styled(format!(" {}: ", v.check), t.bold()),
             Span::styled(v.summary.clone(), t.text()),
         ]));
-        if v.status == Status::Fail
-            && let Some(d) = v.details.first()
-        {
+        if let Some(d) = v.details.first().filter(|_| v.status == Status::Fail) {
             lines.push(Line::styled(format!("       {d}"), t.dim()));
         }
     }
