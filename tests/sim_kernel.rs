@@ -5,7 +5,7 @@ use proptest::prelude::*;
 use statedist::protocols::cap::{CapConfig, CapNode, Mode};
 use statedist::scenario::{self, Params, Run};
 use statedist::sim::script::Script;
-use statedist::sim::{Fault, NodeId, Side, TraceKind, World, WorldConfig};
+use statedist::sim::{Fault, Node, NodeId, Side, TraceKind, World, WorldConfig};
 
 fn start(name: &str, seed: u64, script: &str) -> Box<dyn Run> {
     let params = Params {
@@ -160,9 +160,13 @@ fn lww_with_skew_loses_the_later_write() {
 }
 
 fn world(seed: u64) -> World<CapNode> {
+    world_in(seed, Mode::Ap)
+}
+
+fn world_in(seed: u64, mode: Mode) -> World<CapNode> {
     let mut wc = WorldConfig::new(seed, 5);
     wc.net.latency = (1, 50);
-    World::new(wc, CapConfig::new(Mode::Ap))
+    World::new(wc, CapConfig::new(mode))
 }
 
 fn arb_fault() -> impl Strategy<Value = Fault> {
@@ -210,8 +214,8 @@ proptest! {
     /// A crash loses volatile state only: the durable store after restart is
     /// exactly the store at the moment of the crash.
     #[test]
-    fn durable_state_survives_restart(seed in any::<u64>(), writes in prop::collection::vec((1u8..=5, 0i64..100), 1..20), victim in 1u8..=5) {
-        let mut w = world(seed);
+    fn durable_state_survives_restart(seed in any::<u64>(), cp in any::<bool>(), writes in prop::collection::vec((1u8..=5, 0i64..100), 1..20), victim in 1u8..=5) {
+        let mut w = world_in(seed, if cp { Mode::Cp } else { Mode::Ap });
         for (i, (n, v)) in writes.iter().enumerate() {
             w.run_until(i as u64 * 50);
             w.apply(Fault::Write(NodeId(*n), format!("k{}", i % 3), *v));
@@ -219,10 +223,10 @@ proptest! {
         w.run_until(2000);
         let victim = NodeId(victim);
         w.apply(Fault::Crash(victim));
-        let before = w.node(victim).store().clone();
+        let before = w.node(victim).durable().clone();
         w.run_until(3000);
         w.apply(Fault::Restart(victim));
-        prop_assert_eq!(w.node(victim).store(), &before);
+        prop_assert_eq!(w.node(victim).durable(), &before);
         prop_assert!(w.is_up(victim));
     }
 }
