@@ -122,6 +122,12 @@ fn playground_before_and_after_a_partition() {
     let s = text(&a);
     assert!(s.contains("n1 side A"), "{s}");
     assert_eq!(s.matches('╳').count(), 1, "only the legend's: {s}");
+    // A write through the healed majority: messages glide along the links.
+    keys(&mut a, "2w");
+    ticks(&mut a, 1, 100);
+    let s = text(&a);
+    assert!(s.contains('●'), "messages in flight: {s}");
+    assert_snapshot!("playground_messages_in_flight", screen(&a).backend());
 }
 
 #[test]

@@ -12,6 +12,8 @@ use crate::sim::{Fault, Millis, NodeId, fmt_ms};
 pub const SPEEDS: [u32; 9] = [20, 50, 100, 200, 500, 1000, 2000, 4000, 10000];
 /// 0.1x: a message with 10-30 ms of latency takes 0.1-0.3 s on screen.
 pub const DEFAULT_SPEED: usize = 2;
+/// How fast virtual time passes while no message is in flight.
+pub const IDLE_SPEED: u32 = 1000;
 /// The key the `w` and `r` keys write and read.
 pub const KEY: &str = "x";
 
@@ -111,19 +113,37 @@ impl Live {
             return false;
         }
         let micros = real.as_micros().min(1_000_000) as u64;
-        self.carry += micros * SPEEDS[self.speed] as u64 / 1000;
+        let idle = self.idle();
+        let speed = if idle {
+            SPEEDS[self.speed].max(IDLE_SPEED)
+        } else {
+            SPEEDS[self.speed]
+        };
+        self.carry += micros * speed as u64 / 1000;
         let ms = self.carry / 1000;
         if ms == 0 {
             return false;
         }
         self.carry %= 1000;
-        self.run.run_until(self.run.now() + ms);
+        let mut until = self.run.now() + ms;
+        if let Some(next) = self.run.next_event_time().filter(|&t| idle && t < until) {
+            // Hurry through idle time only up to the next event, then slow down again.
+            until = next;
+            self.carry = 0;
+        }
+        self.run.run_until(until);
         if self.run.trace().total() != self.seen {
             self.refresh();
         } else {
             self.view.now = self.run.now();
         }
         true
+    }
+
+    /// Nothing on the wire: time between events passes at least at
+    /// [`IDLE_SPEED`], so a learner does not wait for timers at 0.1x.
+    pub fn idle(&self) -> bool {
+        self.view.in_flight.is_empty() && SPEEDS[self.speed] < IDLE_SPEED
     }
 
     /// How often the screen should change while running: often enough that

@@ -170,7 +170,17 @@ impl App {
                     },
                     Span::styled(format!(" {} ", l.info.name), t.bold()),
                     Span::styled(
-                        format!("seed {} · t={} · {} · ", l.seed, l.clock(), l.speed_label()),
+                        format!(
+                            "seed {} · t={} · {}{} · ",
+                            l.seed,
+                            l.clock(),
+                            l.speed_label(),
+                            if l.idle() && !l.paused {
+                                " (idle 1x)"
+                            } else {
+                                ""
+                            }
+                        ),
                         t.dim(),
                     ),
                     Span::styled(format!("{} ", l.describe_selected()), t.text()),
