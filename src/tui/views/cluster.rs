@@ -225,7 +225,7 @@ impl Widget for Canvas<'_> {
                     if cut {
                         if k == path.len() / 2 {
                             put(buf, inner, cell, "╳", t.bad());
-                        } else if k % 2 == 0 {
+                        } else if k % 3 == 1 {
                             put(buf, inner, cell, "·", t.dim());
                         }
                     } else {

@@ -272,6 +272,15 @@ impl App {
         }
         hints.extend([("?", "help"), ("q", "quit")]);
         let mut spans = vec![Span::raw(" ")];
+        // The "Try it" being read runs another scenario: say how to load it.
+        if let (Screen::Lesson, Some(name), Some(l)) =
+            (&self.screen, self.current_try_it(), &self.live)
+        {
+            if l.info.name != name {
+                spans.push(Span::styled("t", t.key()));
+                spans.push(Span::styled(format!(" run {name} here  "), t.warn()));
+            }
+        }
         for (k, what) in hints {
             spans.push(Span::styled(k, t.key()));
             spans.push(Span::styled(format!(" {what}  "), t.dim()));
@@ -410,14 +419,12 @@ fn wrap_words(text: &str, width: usize) -> Vec<String> {
 
 fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
     let trace = live.run().trace();
+    let n = trace.total();
+    let events = format!("{n} event{}", if n == 1 { "" } else { "s" });
     let title = if live.log_scroll > 0 {
-        format!(
-            "Event log · {} events · ↑{} (End follows)",
-            trace.total(),
-            live.log_scroll
-        )
+        format!("Event log · {events} · ↑{} (End follows)", live.log_scroll)
     } else {
-        format!("Event log · {} events", trace.total())
+        format!("Event log · {events}")
     };
     let block = pane_block(&title, focused, t);
     let inner = block.inner(area);
