@@ -42,7 +42,8 @@ fn run(app: App, exit_after_first_frame: bool, what: &str) -> ExitCode {
         exit_after_first_frame,
     };
     match term::run(app, opts) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(term::Ending::Quit) => ExitCode::SUCCESS,
+        Ok(term::Ending::Signal(sig)) => ExitCode::from(128 + sig),
         Err(e) => {
             eprintln!("statedist {what}: {e}");
             ExitCode::FAILURE

@@ -69,8 +69,16 @@ pub struct LoopOptions {
     pub exit_after_first_frame: bool,
 }
 
+/// How the loop ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ending {
+    Quit,
+    /// SIGTERM or SIGINT from outside: the shell expects 128 + the signal.
+    Signal(u8),
+}
+
 /// Runs the app until it quits.
-pub fn run(mut app: App, opts: LoopOptions) -> io::Result<()> {
+pub fn run(mut app: App, opts: LoopOptions) -> io::Result<Ending> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(io::Error::other(
             "this is an interactive screen and needs a terminal; for output you can pipe, try `statedist sim`",
@@ -92,7 +100,7 @@ async fn next_event(events: &mut EventStream) -> Option<io::Result<Event>> {
     std::future::poll_fn(|cx| Pin::new(&mut *events).poll_next(cx)).await
 }
 
-async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io::Result<()> {
+async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io::Result<Ending> {
     let mut events = EventStream::new();
     #[cfg(unix)]
     let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
@@ -105,11 +113,11 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
             terminal.draw(|f| f.render_widget(&*app, f.area()))?;
             dirty = false;
             if opts.exit_after_first_frame {
-                return Ok(());
+                return Ok(Ending::Quit);
             }
         }
         if app.quit {
-            return Ok(());
+            return Ok(Ending::Quit);
         }
         // Ticks only while something moves; otherwise wait for a key.
         let every = app.tick_every();
@@ -129,13 +137,14 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
         #[cfg(unix)]
         let signal = async {
             tokio::select! {
-                _ = sigterm.recv() => {},
-                _ = sigint.recv() => {},
+                _ = sigterm.recv() => 15u8,
+                _ = sigint.recv() => 2u8,
             }
         };
         #[cfg(not(unix))]
         let signal = async {
             let _ = tokio::signal::ctrl_c().await;
+            2u8
         };
         tokio::select! {
             ev = next_event(&mut events) => match ev {
@@ -148,7 +157,7 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
                     None => {}
                 },
                 Some(Err(e)) => return Err(e),
-                None => return Ok(()),
+                None => return Ok(Ending::Quit),
             },
             () = tick => {
                 let now = Instant::now();
@@ -156,7 +165,7 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
                 last_tick = Some(now);
                 dirty |= app.update(Action::Tick(dt.min(Duration::from_millis(250))));
             },
-            () = signal => app.quit = true,
+            sig = signal => return Ok(Ending::Signal(sig)),
         }
     }
 }
