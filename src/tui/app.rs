@@ -303,7 +303,7 @@ impl App {
 
     /// How soon the loop should send a tick: `None` while nothing moves.
     pub fn tick_every(&self) -> Option<std::time::Duration> {
-        if self.help.is_some() || too_small(self.size) {
+        if self.help.is_some() || layout::too_small(self.size) {
             return None;
         }
         match self.screen {
@@ -858,7 +858,3 @@ impl App {
 }
 
 const GAUNTLET_TEXT: &str = "Gauntlets are timed, scored quizzes:\n\n  1  quick recall   3 min\n  2  application    7 min\n  3  analysis      10 min\n  4  design        15 min\n\nThey run in their own screen. Quit with q, then run `statedist gauntlet 1` (or 2, 3, 4) in your shell, or `statedist gauntlet --block N` for one focus block's questions.";
-
-pub fn too_small(area: Rect) -> bool {
-    layout::too_small(area)
-}

@@ -8,9 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use pulldown_cmark::{
-    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{Alignment, BlockQuoteKind, Event, HeadingLevel, Parser, Tag, TagEnd};
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -60,7 +58,7 @@ pub fn render(md: &str, width: u16, revealed: &BTreeSet<usize>, theme: &Theme) -
         answer_no: 0,
         skip_depth: 0,
     };
-    r.run(md, 0);
+    r.run(md);
     r.doc
 }
 
@@ -302,10 +300,10 @@ impl Renderer<'_> {
         self.spans.push((t.to_string(), style));
     }
 
-    fn run(&mut self, md: &str, base: usize) {
+    fn run(&mut self, md: &str) {
         let parser = Parser::new_ext(md, markdown_options()).into_offset_iter();
         for (ev, range) in parser {
-            let src = base + range.start;
+            let src = range.start;
             if self.skip_depth > 0 {
                 match ev {
                     Event::Start(Tag::BlockQuote(_)) => self.skip_depth += 1,
@@ -315,7 +313,7 @@ impl Renderer<'_> {
                 continue;
             }
             match ev {
-                Event::Start(tag) => self.start(tag, src, &md[range.clone()], base + range.start),
+                Event::Start(tag) => self.start(tag, src, &md[range.clone()]),
                 Event::End(tag) => self.end(tag),
                 Event::Text(t) => self.text(&t),
                 Event::Code(t) => {
@@ -374,7 +372,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn start(&mut self, tag: Tag<'_>, src: usize, raw: &str, _abs: usize) {
+    fn start(&mut self, tag: Tag<'_>, src: usize, raw: &str) {
         match tag {
             Tag::Paragraph => self.start_block(src),
             Tag::Heading { level, .. } => {
@@ -390,7 +388,7 @@ impl Renderer<'_> {
             Tag::BlockQuote(kind) => {
                 self.start_block(src);
                 if let Some(body) = kind.is_none().then(|| answer_body(raw)).flatten() {
-                    self.answer(&body, src);
+                    self.answer(&body);
                     self.skip_depth = 1;
                     return;
                 }
@@ -413,9 +411,8 @@ impl Renderer<'_> {
                     self.push_line(vec![Span::styled(label, st)]);
                 }
             }
-            Tag::CodeBlock(kind) => {
+            Tag::CodeBlock(_) => {
                 self.start_block(src);
-                let _ = matches!(kind, CodeBlockKind::Fenced(_));
                 self.code = Some(String::new());
             }
             Tag::List(start) => {
@@ -631,7 +628,7 @@ impl Renderer<'_> {
         }
     }
 
-    fn answer(&mut self, body: &str, src: usize) {
+    fn answer(&mut self, body: &str) {
         let n = self.answer_no;
         self.answer_no += 1;
         let revealed = self.revealed.contains(&n);
@@ -657,7 +654,6 @@ impl Renderer<'_> {
             spans.extend(line.spans);
             self.push_line(spans);
         }
-        let _ = src;
         self.need_gap = true;
     }
 

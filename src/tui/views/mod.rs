@@ -30,7 +30,7 @@ impl Widget for &App {
         let chrome = layout::chrome(area);
         match &self.screen {
             Screen::Home => home::render(self, chrome.body, buf),
-            Screen::Lesson => self.render_lesson(chrome.body, buf),
+            Screen::Lesson => self.render_lesson(buf),
             Screen::Playground => {
                 if let (Some(live), Some(c)) = (&self.live, self.cluster_areas()) {
                     self.render_cluster(live, c, buf);
@@ -90,7 +90,7 @@ pub(crate) fn pane_block<'a>(title: &'a str, focused: bool, t: &Theme) -> Block<
 }
 
 impl App {
-    fn render_lesson(&self, body: Rect, buf: &mut Buffer) {
+    fn render_lesson(&self, buf: &mut Buffer) {
         let areas = self.lesson_areas();
         let t = &self.theme;
         if let Some(r) = &self.reader {
@@ -138,7 +138,6 @@ impl App {
         if let (Some(live), Some(c)) = (&self.live, areas.cluster) {
             self.render_cluster(live, c, buf);
         }
-        let _ = body;
     }
 
     fn render_cluster(&self, live: &Live, c: ClusterAreas, buf: &mut Buffer) {
