@@ -363,7 +363,13 @@ fn checks(live: &Live, t: &Theme, area: Rect, buf: &mut Buffer) {
             Span::styled(format!(" {}: ", v.check), t.bold()),
             Span::styled(v.summary.clone(), t.text()),
         ]));
-        if let Some(d) = v.details.first().filter(|_| v.status == Status::Fail) {
+        // A failure's witnesses, unless the summary already says it all
+        // (as `statedist sim` prints them).
+        if let Some(d) = v
+            .details
+            .first()
+            .filter(|d| v.status == Status::Fail && !v.summary.contains(d.as_str()))
+        {
             lines.push(Line::styled(format!("       {d}"), t.dim()));
         }
     }
