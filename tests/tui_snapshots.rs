@@ -310,3 +310,33 @@ fn real_block_one_lesson_renders_with_its_cluster() {
     let s = text(&a);
     assert!(s.contains("Model answer"), "{s}");
 }
+
+#[test]
+fn section_keys_jump_between_headings_and_answers_open_in_order() {
+    let mut a = real(Start::Block(1), 140, 40);
+    keys(&mut a, "]");
+    let first = a.reader.as_ref().unwrap().top;
+    assert!(first > 0);
+    keys(&mut a, "]");
+    assert!(a.reader.as_ref().unwrap().top > first);
+    keys(&mut a, "[[");
+    assert_eq!(a.reader.as_ref().unwrap().top, 0);
+    // At the end, several answers are on screen: `a` opens them one by one.
+    keys(&mut a, "G");
+    let hidden = |a: &App| {
+        a.reader
+            .as_ref()
+            .unwrap()
+            .doc
+            .answers
+            .iter()
+            .filter(|x| !x.2)
+            .count()
+    };
+    let before = hidden(&a);
+    keys(&mut a, "a");
+    assert_eq!(hidden(&a), before - 1);
+    keys(&mut a, "G");
+    keys(&mut a, "a");
+    assert_eq!(hidden(&a), before - 2);
+}

@@ -395,6 +395,7 @@ impl App {
             Action::FocusPrev => self.cycle_focus(-1),
             Action::RevealAnswer => self.reveal_answer(),
             Action::LoadTryIt => self.load_try_it(),
+            Action::Section(d) => self.jump_section(d),
             Action::Click { col, row } => self.click(col, row),
             Action::Wheel { col, row, down } => self.wheel(col, row, down),
             a => self.live_action(a),
@@ -613,12 +614,16 @@ impl App {
         let Some(r) = &mut self.reader else {
             return;
         };
-        let on_screen = r
+        // The first hidden answer on screen opens; with none hidden, the
+        // first open one closes.
+        let visible: Vec<_> = r
             .doc
             .answers
             .iter()
-            .find(|(line, _, _)| *line >= r.top && *line < r.top + h)
-            .copied();
+            .filter(|(line, _, _)| *line >= r.top && *line < r.top + h)
+            .copied()
+            .collect();
+        let on_screen = visible.iter().find(|a| !a.2).or(visible.first()).copied();
         let Some((line, n, revealed)) = on_screen else {
             self.flash = Some("No model answer on screen: scroll to a question's \"▸ Model answer\" line, then press a.".into());
             return;
@@ -636,6 +641,22 @@ impl App {
         if let Some(&(new_line, _, _)) = r.doc.answers.iter().find(|a| a.1 == n) {
             r.top = (r.top + new_line).saturating_sub(line);
         }
+        self.scroll(0);
+    }
+
+    fn jump_section(&mut self, dir: i32) {
+        let Some(r) = &mut self.reader else {
+            return;
+        };
+        let target = if dir > 0 {
+            r.doc.headings.iter().find(|&&l| l > r.top)
+        } else {
+            r.doc.headings.iter().rev().find(|&&l| l < r.top)
+        };
+        r.top = target
+            .copied()
+            .unwrap_or(if dir > 0 { usize::MAX / 2 } else { 0 });
+        self.focus = Focus::Reader;
         self.scroll(0);
     }
 

@@ -28,6 +28,8 @@ pub enum Action {
     FocusPrev,
     RevealAnswer,
     LoadTryIt,
+    /// Jump to the next (+1) or previous (-1) heading.
+    Section(i32),
     // The live cluster.
     TogglePause,
     StepOne,
@@ -389,6 +391,24 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
                 "go to the end",
                 Action::Bottom,
             ));
+            if ctx.screen == ScreenKind::Lesson {
+                b.push(bind(
+                    Reading,
+                    &[ch(']')],
+                    "] [",
+                    "next / previous section",
+                    Action::Section(1),
+                ));
+                let mut prev = bind(
+                    Reading,
+                    &[ch('[')],
+                    "[",
+                    "previous section",
+                    Action::Section(-1),
+                );
+                prev.hidden = true;
+                b.push(prev);
+            }
             if ctx.answers {
                 b.push(bind(
                     Reading,

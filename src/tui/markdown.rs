@@ -24,6 +24,8 @@ pub struct Doc {
     pub src: Vec<usize>,
     /// (line, scenario) of each "Try it" heading.
     pub try_its: Vec<(usize, String)>,
+    /// The line of each heading.
+    pub headings: Vec<usize>,
     /// (line, answer number, revealed) of each model answer.
     pub answers: Vec<(usize, usize, bool)>,
 }
@@ -378,6 +380,7 @@ impl Renderer<'_> {
             Tag::Heading { level, .. } => {
                 self.start_block(src);
                 self.heading = Some((level, src));
+                self.doc.headings.push(self.doc.lines.len());
                 let st = match level {
                     HeadingLevel::H1 => self.theme.h1(),
                     HeadingLevel::H2 => self.theme.h2(),
