@@ -531,9 +531,8 @@ impl Renderer<'_> {
                     _ => "",
                 };
                 if let Some(name) = try_it {
+                    // The reader adds "press t" or "running" after it.
                     self.spans.insert(0, ("▶ ".into(), self.theme.h3()));
-                    self.spans
-                        .push(("  (press t to run it)".into(), self.theme.dim()));
                     self.doc.try_its.push((self.doc.lines.len(), name));
                 } else if !marker.is_empty() {
                     self.spans.insert(0, (marker.into(), self.theme.h2()));
@@ -872,10 +871,7 @@ mod tests {
         assert!(all.contains("a │  b"), "{all}");
         assert!(all.contains("x │ 10"), "{all}");
         assert_eq!(doc.try_its.len(), 1);
-        assert_eq!(
-            lines[doc.try_its[0].0],
-            "▶ Try it: cap-cp  (press t to run it)"
-        );
+        assert_eq!(lines[doc.try_its[0].0], "▶ Try it: cap-cp");
         assert_eq!(doc.answers.len(), 1);
 
         let shown = render(md, 40, &BTreeSet::from([0]), &T);

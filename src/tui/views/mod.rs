@@ -115,6 +115,25 @@ impl App {
                 .take(text.height as usize)
                 .enumerate()
             {
+                let at = r.top + i;
+                let try_it = r.doc.try_its.iter().find(|(l, _)| *l == at);
+                if let Some((_, name)) = try_it {
+                    // Say whether this "Try it" is the one beside the text.
+                    let running = self.live.as_ref().is_some_and(|l| l.info.name == name);
+                    let mut spans = line.spans.clone();
+                    spans.push(if running {
+                        Span::styled("  (running in the cluster pane)", t.good())
+                    } else if self.live.is_some() {
+                        Span::styled("  (press t to run it)", t.dim())
+                    } else {
+                        Span::styled(
+                            format!("  (statedist playground --scenario {name})"),
+                            t.dim(),
+                        )
+                    });
+                    buf.set_line(text.x, text.y + i as u16, &Line::from(spans), text.width);
+                    continue;
+                }
                 buf.set_line(text.x, text.y + i as u16, line, text.width);
             }
             if total > text.height as usize {
