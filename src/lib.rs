@@ -6,4 +6,8 @@
 //! synchronous Rust and never import the terminal or async crates.
 
 pub mod cli;
+pub mod content;
+pub mod progress;
+pub mod quiz;
+pub mod quiz_cmd;
 pub mod sim;
