@@ -493,11 +493,12 @@ fn parse_item(
     }
     let explanation = match r.explanation {
         Some(e) if !e.get_ref().trim().is_empty() => e.into_inner(),
-        Some(e) if kind != "generated" => {
+        // generated items compute theirs; design items show the model answer and rubric
+        Some(e) if kind != "generated" && kind != "design" => {
             cx.err(e.span(), "explanation is empty");
             String::new()
         }
-        None if kind != "generated" => {
+        None if kind != "generated" && kind != "design" => {
             cx.err(
                 span.clone(),
                 "missing explanation (every item explains its answer)",
