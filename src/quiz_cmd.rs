@@ -236,11 +236,11 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> Su
     while let Some(q) = run.current() {
         let idx = run.current_index();
         if shown != idx {
-            let (done, total) = run.progress();
+            let (_, total) = run.progress();
             println!();
             println!(
                 "[{}/{}] {} left{}",
-                done + 1,
+                idx.map_or(0, |i| i + 1),
                 total,
                 mmss(run.remaining(start.elapsed())),
                 if run.current_was_skipped() {
@@ -388,6 +388,21 @@ fn print_summary(s: &Summary, run: &Run, previous_best: Option<u32>, new_best: b
             text::wrap(&format!("why: {}", r.explanation.trim()), WIDTH, 3)
         );
     }
+    // the list above can be long: repeat the headline where the eye ends up
+    println!();
+    println!(
+        "Score: {} of {} possible ({} right of {}){}",
+        s.score,
+        s.max_score,
+        s.right,
+        s.items.len(),
+        match (s.abandoned(), new_best, previous_best) {
+            (true, _, _) => " · abandoned".to_string(),
+            (false, true, _) => " · new personal best".to_string(),
+            (false, false, Some(b)) => format!(" · personal best {b}"),
+            (false, false, None) => String::new(),
+        }
+    );
     let missed = s.items.len() - s.right - s.unanswered;
     if missed > 0 {
         println!();

@@ -164,11 +164,8 @@ pub fn load(dir: &Path) -> Result<(Progress, Option<Notice>), ProgressError> {
     if !path.exists() {
         return Ok((Progress::new(), None));
     }
-    let _guard = match lock(dir) {
-        Ok(g) => Some(g),
-        // a read-only data directory: read without the lock, change nothing
-        Err(_) => None,
-    };
+    // a read-only data directory: read without the lock, change nothing
+    let _guard = lock(dir).ok();
     match read(&path)? {
         Read::Missing => Ok((Progress::new(), None)),
         Read::Ok(p) => Ok((p, None)),

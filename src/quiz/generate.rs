@@ -590,7 +590,7 @@ fn vclock_concurrent_pairs(rng: &mut ChaCha8Rng) -> Generated {
         let rels = pair_relations(&clocks);
         let conc = rels.iter().filter(|r| r.2 == Order::Concurrent).count();
         let eq = rels.iter().filter(|r| r.2 == Order::Equal).count();
-        if conc >= 1 && conc <= 4 && eq == 0 {
+        if (1..=4).contains(&conc) && eq == 0 {
             break;
         }
         clocks = vec![vec![1, 0, 0], vec![2, 1, 0], vec![1, 0, 1], vec![2, 1, 2]];

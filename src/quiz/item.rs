@@ -169,7 +169,7 @@ impl Item {
                 expl.push_str("Model answer: ");
                 expl.push_str(model.trim());
                 if !self.explanation.trim().is_empty() {
-                    expl.push_str("\n");
+                    expl.push('\n');
                     expl.push_str(self.explanation.trim());
                 }
                 expl.push_str("\nRubric:");
