@@ -51,7 +51,7 @@ pub enum Command {
     /// Print your progress: blocks done, gauntlet bests, items due.
     Progress(ProgressArgs),
     /// Run a scenario headless and print its trace, a summary and the checkers' verdicts.
-    Sim(SimArgs),
+    Sim(crate::sim_cmd::SimArgs),
     /// Validate the lessons and exercises (front-matter, question banks, scenario names).
     CheckContent,
 }
@@ -99,7 +99,7 @@ pub struct ProgressArgs {
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Some(Command::Sim(args)) => not_yet("sim", "x"),
+        Some(Command::Sim(args)) => crate::sim_cmd::run(&args),
         Some(Command::Learn(_)) | None => not_yet("learn", "the course map and lessons"),
         Some(Command::Playground(_)) => not_yet("playground", "the full-screen live cluster"),
         Some(Command::Gauntlet(args)) => crate::quiz_cmd::gauntlet(
@@ -130,5 +130,3 @@ fn not_yet(cmd: &str, what: &str) -> ExitCode {
     );
     ExitCode::from(2)
 }
-#[derive(Debug, Args)]
-pub struct SimArgs {}

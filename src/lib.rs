@@ -1,13 +1,17 @@
 //! statedist: learn state distribution on a live, deterministic simulated cluster.
 //!
-//! Layers, one direction of dependency (see README.md and DESIGN notes):
+//! Layers, one direction of dependency (see DESIGN.md):
 //! `sim` (kernel) ← `protocols` ← `check` ← `scenario` ← `cli`/`tui`.
 //! `sim`, `protocols`, `check`, `content`, `quiz` and `progress` are plain
 //! synchronous Rust and never import the terminal or async crates.
 
+pub mod check;
 pub mod cli;
 pub mod content;
 pub mod progress;
+pub mod protocols;
 pub mod quiz;
 pub mod quiz_cmd;
+pub mod scenario;
 pub mod sim;
+pub mod sim_cmd;

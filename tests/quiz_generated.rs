@@ -3,6 +3,9 @@
 //! force where that is cheap), the parameters must appear in the prompt, and
 //! the keyed answer must grade as right.
 
+// PBFT's bound reads best as written in the literature: n >= 3f + 1.
+#![allow(clippy::int_plus_one)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;

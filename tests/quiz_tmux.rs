@@ -42,7 +42,7 @@ fn gauntlet_2_in_tmux_then_progress_json() {
     play.push_str("wait-for Gauntlet 2 10\n");
     for (i, a) in answers.iter().enumerate() {
         play.push_str(&format!("wait-for \\[{}/{total}\\] 10\n", i + 1));
-        play.push_str(&format!("expect [0-9]:[0-5][0-9] left\n"));
+        play.push_str("expect [0-9]:[0-5][0-9] left\n");
         if i == 1 {
             // skip the second question once; it comes back at the end
             play.push_str("type /skip\nkey Enter\nwait-for skipped: it comes back 5\n");

@@ -14,7 +14,7 @@ mod time;
 mod trace;
 mod world;
 
-pub use history::{History, OpKind, OpOutcome, OpRecord};
+pub use history::{History, OpKind, OpOutcome, OpRecord, Value};
 pub use network::{NetConfig, Network, Side};
 pub use node::{ClientOp, Cx, Node, NodeId, OpId, TimerId};
 pub use time::{Millis, fmt_ms};

@@ -419,7 +419,7 @@ pub fn parse_duration(s: &str) -> Option<Millis> {
     }
     let v: f64 = num.parse().ok()?;
     let ms = (v * scale).round();
-    (ms.is_finite() && ms >= 0.0 && ms < 1e12).then_some(ms as Millis)
+    (0.0..1e12).contains(&ms).then_some(ms as Millis)
 }
 
 #[cfg(test)]

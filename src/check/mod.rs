@@ -1,0 +1,62 @@
+//! Checkers: read a run's history (and, for some, the replicas' final
+//! state) and say in plain words what went right or wrong.
+
+mod availability;
+mod convergence;
+mod stale;
+
+pub use availability::availability;
+pub use convergence::convergence;
+pub use stale::stale_reads;
+
+use serde::Serialize;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// The property holds for this run.
+    Pass,
+    /// The property is violated; the details name a witness.
+    Fail,
+    /// A measurement rather than a pass/fail (availability figures).
+    Info,
+    /// The checker could not decide (search bound reached).
+    Unknown,
+}
+
+/// One checker's finding, explained.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// What was checked: "stale reads", "availability".
+    pub check: String,
+    pub status: Status,
+    /// One sentence a learner can read in the status line.
+    pub summary: String,
+    /// Witnesses, one plain sentence each.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub details: Vec<String>,
+}
+
+impl Verdict {
+    pub fn new(check: &str, status: Status, summary: impl Into<String>) -> Self {
+        Self {
+            check: check.into(),
+            status,
+            summary: summary.into(),
+            details: Vec::new(),
+        }
+    }
+    pub fn with_details(mut self, details: Vec<String>) -> Self {
+        self.details = details;
+        self
+    }
+    /// `✓`, `✗`, `·` or `?`, with a word so it reads without colour.
+    pub fn mark(&self) -> &'static str {
+        match self.status {
+            Status::Pass => "✓ ok  ",
+            Status::Fail => "✗ FAIL",
+            Status::Info => "· info",
+            Status::Unknown => "? ??? ",
+        }
+    }
+}

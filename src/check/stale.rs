@@ -1,0 +1,180 @@
+//! Stale reads: a read that returned a value some acknowledged write had
+//! already overwritten before the read began.
+//!
+//! Precisely: read `r` of key k returned v. It is stale if some write `w2`
+//! of k completed successfully before `r` was invoked, and *every* write
+//! that could have produced v (same key and value, invoked before `r`
+//! completed) had completed before `w2` was invoked — so in any legal order
+//! v was overwritten by w2 before r started. A read of "unset" is stale if
+//! any write of k was acknowledged before the read began. Timed-out writes
+//! count as possible sources of v (they may have been applied) but never as
+//! the overwriting `w2` (they may not have been).
+
+use super::{Status, Verdict};
+use crate::sim::{History, OpKind, OpOutcome, OpRecord, fmt_ms};
+
+pub fn stale_reads(history: &History) -> Verdict {
+    let ops = history.ops();
+    let mut found = Vec::new();
+    for r in ops {
+        let (OpKind::Read { key }, Some(got), Some(r_end)) = (&r.kind, r.read_value(), r.completed)
+        else {
+            continue;
+        };
+        let writes = || {
+            ops.iter()
+                .filter(move |w| matches!(&w.kind, OpKind::Write { key: k, .. } if k == key))
+        };
+        // Writes acknowledged before the read began.
+        let acked_before =
+            writes().filter(|w| w.is_ok() && w.completed.is_some_and(|c| c < r.invoked));
+        let witness = match got {
+            None => acked_before
+                .max_by_key(|w| w.completed)
+                .map(|w2| (None, w2)),
+            Some(v) => {
+                let sources: Vec<&OpRecord> = writes()
+                    .filter(|w| write_value(w) == Some(v) && w.invoked <= r_end)
+                    .filter(|w| !matches!(w.outcome, OpOutcome::Failed { .. }))
+                    .collect();
+                acked_before
+                    .filter(|w2| write_value(w2) != Some(v))
+                    .find(|w2| {
+                        !sources.is_empty()
+                            && sources
+                                .iter()
+                                .all(|s| s.completed.is_some_and(|c| c < w2.invoked))
+                    })
+                    .map(|w2| (Some(v), w2))
+            }
+        };
+        if let Some((v, w2)) = witness {
+            let shown = v.map_or("nothing (unset)".to_string(), |v| format!("{key}={v}"));
+            found.push(format!(
+                "read of {key} via {} at {} returned {shown}, but write {key}={} via {} was acknowledged at {}, before the read began",
+                r.node,
+                fmt_ms(r.invoked),
+                write_value(w2).unwrap_or_default(),
+                w2.node,
+                fmt_ms(w2.completed.unwrap_or_default()),
+            ));
+        }
+    }
+    match found.len() {
+        0 => Verdict::new(
+            "stale reads",
+            Status::Pass,
+            "no stale reads: every read saw the latest acknowledged write or a newer one",
+        ),
+        n => {
+            let summary = if n == 1 {
+                "1 stale read: ".to_string() + &found[0]
+            } else {
+                format!("{n} stale reads; first: {}", found[0])
+            };
+            Verdict::new("stale reads", Status::Fail, summary).with_details(found)
+        }
+    }
+}
+
+fn write_value(op: &OpRecord) -> Option<i64> {
+    match op.kind {
+        OpKind::Write { value, .. } => Some(value),
+        OpKind::Read { .. } => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{NodeId, OpId};
+
+    fn op(id: u64, kind: OpKind, invoked: u64, completed: u64, outcome: OpOutcome) -> OpRecord {
+        OpRecord {
+            id: OpId(id),
+            node: NodeId(1),
+            kind,
+            invoked,
+            completed: Some(completed),
+            outcome,
+            note: String::new(),
+        }
+    }
+    fn w(id: u64, v: i64, a: u64, b: u64) -> OpRecord {
+        op(
+            id,
+            OpKind::Write {
+                key: "x".into(),
+                value: v,
+            },
+            a,
+            b,
+            OpOutcome::Ok { value: None },
+        )
+    }
+    fn r(id: u64, v: Option<i64>, a: u64, b: u64) -> OpRecord {
+        op(
+            id,
+            OpKind::Read { key: "x".into() },
+            a,
+            b,
+            OpOutcome::Ok { value: v },
+        )
+    }
+
+    #[test]
+    fn sequential_overwrite_then_old_value_is_stale() {
+        let h = History::from_ops(vec![w(1, 1, 0, 10), w(2, 2, 20, 30), r(3, Some(1), 40, 50)]);
+        let v = stale_reads(&h);
+        assert_eq!(v.status, Status::Fail, "{v:?}");
+        assert!(v.summary.contains("returned x=1"), "{}", v.summary);
+        assert!(v.summary.contains("write x=2"), "{}", v.summary);
+    }
+
+    #[test]
+    fn concurrent_writes_either_value_is_fine() {
+        // w1 and w2 overlap: either order is legal, so reading 1 is not stale.
+        let h = History::from_ops(vec![w(1, 1, 0, 30), w(2, 2, 10, 20), r(3, Some(1), 40, 50)]);
+        assert_eq!(stale_reads(&h).status, Status::Pass);
+    }
+
+    #[test]
+    fn unset_after_ack_is_stale_and_before_is_not() {
+        let stale = History::from_ops(vec![w(1, 1, 0, 10), r(2, None, 20, 30)]);
+        assert_eq!(stale_reads(&stale).status, Status::Fail);
+        let fine = History::from_ops(vec![w(1, 1, 0, 25), r(2, None, 20, 30)]);
+        assert_eq!(stale_reads(&fine).status, Status::Pass);
+    }
+
+    #[test]
+    fn timed_out_write_is_a_possible_source_not_an_overwriter() {
+        let t = |id, v, a, b| {
+            op(
+                id,
+                OpKind::Write {
+                    key: "x".into(),
+                    value: v,
+                },
+                a,
+                b,
+                OpOutcome::TimedOut {
+                    reason: String::new(),
+                },
+            )
+        };
+        // The timed-out x=3 may have landed after x=2, so reading 3 is fine.
+        let h = History::from_ops(vec![
+            w(1, 2, 0, 10),
+            t(2, 3, 5, 1000),
+            r(3, Some(3), 40, 50),
+        ]);
+        assert_eq!(stale_reads(&h).status, Status::Pass);
+        // A timed-out write never proves that an older value is overwritten.
+        let h = History::from_ops(vec![
+            w(1, 1, 0, 10),
+            t(2, 2, 20, 1000),
+            r(3, Some(1), 40, 50),
+        ]);
+        assert_eq!(stale_reads(&h).status, Status::Pass);
+    }
+}

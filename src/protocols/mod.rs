@@ -1,0 +1,4 @@
+//! One module per protocol. Each is a [`crate::sim::Node`] state machine and
+//! knows nothing of terminals: panes read it through plain data.
+
+pub mod cap;

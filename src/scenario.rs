@@ -1,0 +1,389 @@
+//! The scenario catalogue: named runs (protocol + cluster size + defaults)
+//! behind one type-erased [`Run`] interface that both `statedist sim` and the
+//! terminal app drive. Everything a view needs comes out as plain data.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::check::{self, Verdict};
+use crate::protocols::cap::{CapConfig, CapNode, Mode};
+use crate::sim::script::Script;
+use crate::sim::{Fault, History, InFlight, Millis, Node, NodeId, Side, Trace, World, WorldConfig};
+
+/// One node as a view draws it.
+#[derive(Clone, Debug, Serialize)]
+pub struct NodeView {
+    pub id: NodeId,
+    pub up: bool,
+    pub side: Side,
+    pub role: String,
+    /// Clock offset in ms (0 for most nodes).
+    pub skew: i64,
+    /// (key, shown value), sorted by key.
+    pub state: Vec<(String, String)>,
+}
+
+/// The whole cluster at one instant.
+#[derive(Clone, Debug)]
+pub struct ClusterView {
+    pub now: Millis,
+    pub nodes: Vec<NodeView>,
+    pub in_flight: Vec<InFlight>,
+    pub partitioned: bool,
+}
+
+/// How a table cell should stand out (views map this to colour *and* a mark).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Tone {
+    Normal,
+    Good,
+    Bad,
+    Warn,
+    Dim,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Cell {
+    pub text: String,
+    pub tone: Tone,
+}
+
+impl Cell {
+    pub fn new(text: impl Into<String>, tone: Tone) -> Self {
+        Self {
+            text: text.into(),
+            tone,
+        }
+    }
+    pub fn plain(text: impl Into<String>) -> Self {
+        Self::new(text, Tone::Normal)
+    }
+}
+
+/// A protocol-specific inspection pane, as plain data for a generic widget.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "pane", rename_all = "snake_case")]
+pub enum Pane {
+    Table {
+        title: String,
+        header: Vec<String>,
+        rows: Vec<Vec<Cell>>,
+    },
+}
+
+/// A scenario-specific setting the learner can change live.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Knob {
+    /// The name used by `set NAME=VALUE` in scripts.
+    pub name: String,
+    /// The key that cycles it in the live cluster.
+    pub key: char,
+    pub value: String,
+    /// What it does, for the help overlay.
+    pub help: String,
+    /// The values the key cycles through, in order.
+    pub choices: Vec<String>,
+}
+
+/// A running scenario, whatever its protocol.
+pub trait Run {
+    fn name(&self) -> &'static str;
+    fn seed(&self) -> u64;
+    fn now(&self) -> Millis;
+    fn cluster_size(&self) -> usize;
+    /// Handles the next visible event; false when nothing is queued.
+    fn step(&mut self) -> bool;
+    /// Handles every event up to time `t`.
+    fn run_until(&mut self, t: Millis);
+    /// Time of the next queued event, if any.
+    fn next_event_time(&self) -> Option<Millis>;
+    /// Applies a learner's action now (and remembers it).
+    fn apply(&mut self, fault: Fault);
+    /// Starts again from the same seed, without the learner's actions.
+    fn reset(&mut self);
+    /// The learner's actions so far with the times they happened: with the
+    /// seed, enough to replay the run exactly.
+    fn actions(&self) -> &[(Millis, Fault)];
+    fn view(&self) -> ClusterView;
+    fn panes(&self) -> Vec<Pane>;
+    fn verdicts(&self) -> Vec<Verdict>;
+    fn knobs(&self) -> Vec<Knob>;
+    fn trace(&self) -> &Trace;
+    fn history(&self) -> &History;
+}
+
+/// What a protocol contributes to a scenario beyond its [`Node`] impl.
+pub trait Inspect: Node {
+    fn verdicts(world: &World<Self>) -> Vec<Verdict>;
+    fn panes(_world: &World<Self>) -> Vec<Pane> {
+        Vec::new()
+    }
+    fn knobs(_config: &Self::Config) -> Vec<Knob> {
+        Vec::new()
+    }
+}
+
+/// A [`World`] plus what it takes to rebuild it: the generic [`Run`].
+pub struct SimRun<N: Node> {
+    name: &'static str,
+    world_config: WorldConfig,
+    node_config: N::Config,
+    script: Script,
+    actions: Vec<(Millis, Fault)>,
+    world: World<N>,
+}
+
+impl<N: Node> SimRun<N> {
+    pub fn new(
+        name: &'static str,
+        world_config: WorldConfig,
+        node_config: N::Config,
+        script: Script,
+    ) -> Self {
+        let world = Self::build(&world_config, &node_config, &script);
+        Self {
+            name,
+            world_config,
+            node_config,
+            script,
+            actions: Vec::new(),
+            world,
+        }
+    }
+    fn build(wc: &WorldConfig, nc: &N::Config, script: &Script) -> World<N> {
+        let mut w = World::new(wc.clone(), nc.clone());
+        for step in &script.steps {
+            w.schedule(step.at, step.fault.clone());
+        }
+        w
+    }
+    pub fn world(&self) -> &World<N> {
+        &self.world
+    }
+}
+
+impl<N: Inspect> Run for SimRun<N> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+    fn seed(&self) -> u64 {
+        self.world_config.seed
+    }
+    fn now(&self) -> Millis {
+        self.world.now()
+    }
+    fn cluster_size(&self) -> usize {
+        self.world.cluster_size()
+    }
+    fn step(&mut self) -> bool {
+        self.world.step()
+    }
+    fn run_until(&mut self, t: Millis) {
+        self.world.run_until(t)
+    }
+    fn next_event_time(&self) -> Option<Millis> {
+        self.world.next_event_time()
+    }
+    fn apply(&mut self, fault: Fault) {
+        self.actions.push((self.world.now(), fault.clone()));
+        self.world.apply(fault);
+    }
+    fn reset(&mut self) {
+        self.actions.clear();
+        self.world = Self::build(&self.world_config, &self.node_config, &self.script);
+    }
+    fn actions(&self) -> &[(Millis, Fault)] {
+        &self.actions
+    }
+    fn view(&self) -> ClusterView {
+        let w = &self.world;
+        let nodes = (0..w.cluster_size())
+            .map(NodeId::from_index)
+            .map(|id| NodeView {
+                id,
+                up: w.is_up(id),
+                side: w.network().side(id),
+                role: if w.is_up(id) {
+                    w.node(id).role()
+                } else {
+                    "down".into()
+                },
+                skew: w.skew(id),
+                state: w.node(id).state(),
+            })
+            .collect();
+        ClusterView {
+            now: w.now(),
+            nodes,
+            in_flight: w.in_flight(),
+            partitioned: w.network().is_partitioned(),
+        }
+    }
+    fn panes(&self) -> Vec<Pane> {
+        N::panes(&self.world)
+    }
+    fn verdicts(&self) -> Vec<Verdict> {
+        N::verdicts(&self.world)
+    }
+    fn knobs(&self) -> Vec<Knob> {
+        N::knobs(self.world.node_config())
+    }
+    fn trace(&self) -> &Trace {
+        self.world.trace()
+    }
+    fn history(&self) -> &History {
+        self.world.history()
+    }
+}
+
+/// What a caller may choose when starting a scenario.
+#[derive(Clone, Debug, Default)]
+pub struct Params {
+    pub seed: u64,
+    /// `None`: the scenario's default.
+    pub nodes: Option<usize>,
+    pub script: Script,
+    /// Protocol settings as `set NAME=VALUE` would give them.
+    pub settings: BTreeMap<String, String>,
+}
+
+type BuildFn = fn(&Params, usize) -> Result<Box<dyn Run>, String>;
+
+/// An entry of the catalogue.
+pub struct ScenarioInfo {
+    pub name: &'static str,
+    /// The focus block it belongs to.
+    pub block: u8,
+    pub summary: &'static str,
+    pub default_nodes: usize,
+    pub allowed_nodes: &'static [usize],
+    build: BuildFn,
+}
+
+impl ScenarioInfo {
+    /// Starts the scenario, checking the node count and settings.
+    pub fn start(&self, params: &Params) -> Result<Box<dyn Run>, String> {
+        let nodes = params.nodes.unwrap_or(self.default_nodes);
+        if !self.allowed_nodes.contains(&nodes) {
+            let allowed: Vec<String> = self.allowed_nodes.iter().map(|n| n.to_string()).collect();
+            return Err(format!(
+                "{} runs with {} nodes, not {nodes}",
+                self.name,
+                allowed.join(" or ")
+            ));
+        }
+        params.script.validate(nodes).map_err(|e| e.to_string())?;
+        (self.build)(params, nodes)
+    }
+}
+
+/// Applies `--set`-style settings through the protocol's own tuning, so a
+/// flag and a live key change a setting the same way.
+fn tuned<N: Node>(mut config: N::Config, params: &Params) -> Result<N::Config, String> {
+    for (k, v) in &params.settings {
+        N::tune(&mut config, k, v).map_err(|e| format!("setting {k}={v}: {e}"))?;
+    }
+    Ok(config)
+}
+
+fn cap(mode: Mode) -> impl Fn(&Params, usize) -> Result<Box<dyn Run>, String> {
+    move |p, nodes| {
+        let name = if mode == Mode::Cp { "cap-cp" } else { "cap-ap" };
+        let config = tuned::<CapNode>(CapConfig::new(mode), p)?;
+        Ok(Box::new(SimRun::<CapNode>::new(
+            name,
+            WorldConfig::new(p.seed, nodes),
+            config,
+            p.script.clone(),
+        )))
+    }
+}
+
+/// Every scenario, in course order.
+pub fn catalogue() -> &'static [ScenarioInfo] {
+    static CATALOGUE: &[ScenarioInfo] = &[
+        ScenarioInfo {
+            name: "cap-cp",
+            block: 1,
+            summary: "CAP register, consistent: majority reads and writes; a minority side refuses (unavailable), never stale",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: |p, n| cap(Mode::Cp)(p, n),
+        },
+        ScenarioInfo {
+            name: "cap-ap",
+            block: 1,
+            summary: "CAP register, available: every node accepts writes, replicates async, last-writer-wins after heal",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: |p, n| cap(Mode::Ap)(p, n),
+        },
+    ];
+    CATALOGUE
+}
+
+pub fn find(name: &str) -> Option<&'static ScenarioInfo> {
+    catalogue().iter().find(|s| s.name == name)
+}
+
+/// "unknown scenario 'x'; the scenarios are: cap-cp, cap-ap".
+pub fn unknown(name: &str) -> String {
+    let names: Vec<&str> = catalogue().iter().map(|s| s.name).collect();
+    format!(
+        "unknown scenario '{name}'; the scenarios are: {} (see `statedist sim --list`)",
+        names.join(", ")
+    )
+}
+
+impl Inspect for CapNode {
+    fn verdicts(world: &World<Self>) -> Vec<Verdict> {
+        let h = world.history();
+        let mut v = vec![check::stale_reads(h), check::availability(h)];
+        if world.node_config().mode == Mode::Ap {
+            let states: Vec<_> = (0..world.cluster_size())
+                .map(NodeId::from_index)
+                .filter(|&id| world.is_up(id))
+                .map(|id| {
+                    (
+                        id,
+                        world
+                            .node(id)
+                            .store()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.value.to_string()))
+                            .collect(),
+                    )
+                })
+                .collect();
+            // Anti-entropy needs about a gossip period after the last heal.
+            let quiet = !world.network().is_partitioned() && world.next_event_time().is_some();
+            v.push(check::convergence(
+                &states,
+                quiet && converge_window_passed(world),
+            ));
+        }
+        v
+    }
+}
+
+/// True when no fault or client write happened in the last two gossip rounds.
+fn converge_window_passed(world: &World<CapNode>) -> bool {
+    let window = 2 * world.node_config().gossip_every;
+    let now = world.now();
+    world
+        .trace()
+        .events()
+        .rev()
+        .take_while(|e| e.time + window > now)
+        .all(|e| {
+            !matches!(
+                e.kind,
+                crate::sim::TraceKind::Fault
+                    | crate::sim::TraceKind::Restart
+                    | crate::sim::TraceKind::ClientInvoke
+            )
+        })
+        && now >= window
+}

@@ -1,0 +1,263 @@
+//! `statedist sim`: run a scenario headless and print what happened.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+use serde_json::json;
+
+use crate::check::Status;
+use crate::scenario::{self, Params, Run};
+use crate::sim::fmt_ms;
+use crate::sim::script::{self, Script};
+
+#[derive(Debug, Args)]
+#[command(after_long_help = SCRIPT_HELP)]
+pub struct SimArgs {
+    /// The scenario to run (see --list).
+    #[arg(required_unless_present = "list")]
+    pub scenario: Option<String>,
+    /// List the scenarios with a one-line description and exit.
+    #[arg(long)]
+    pub list: bool,
+    /// Seed of the run: the same seed and arguments print the same output, byte for byte.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Number of nodes (the scenario's default when omitted).
+    #[arg(long)]
+    pub nodes: Option<usize>,
+    /// How much virtual time to simulate, e.g. 10s or 2500ms.
+    #[arg(long = "for", default_value = "10s", value_parser = parse_for)]
+    pub duration: u64,
+    /// Read fault-script steps from FILE (see below for the language).
+    #[arg(long, value_name = "FILE", conflicts_with = "do_steps")]
+    pub script: Option<PathBuf>,
+    /// Fault-script steps on the command line, separated by ';'.
+    #[arg(long = "do", value_name = "STEPS")]
+    pub do_steps: Option<String>,
+    /// Set a protocol setting before the run starts (repeatable), e.g. --set mode=sync.
+    #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_setting)]
+    pub settings: Vec<(String, String)>,
+    /// Output format: text for people, jsonl (one JSON object per line) for tools.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// Print only the summary and verdicts, not the trace.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Jsonl,
+}
+
+const SCRIPT_HELP: &str = "\
+Fault scripts: one step per line (or per ';' with --do), '#' starts a comment.
+  at 1.5s partition 1,2 | 3,4,5   split the network into sides A, B (and C); unnamed nodes join A
+  at 3s heal                      reconnect every node
+  at 2s crash 3 / at 4s restart 3 stop a node (volatile state lost) / bring it back from disk
+  at 1s write n1 x=5              a client writes x=5 through node 1
+  at 2s read n3 x                 a client reads x through node 3
+  at 0s skew n2 +300ms            node 2's clock runs 300 ms ahead
+  at 0s loss 10% / at 0s dup 5%   lose / duplicate that share of messages
+  at 0s delay 20-80ms             one-way latency range
+  at 0s set NAME=VALUE            change a protocol setting (see the scenario's settings)
+
+Example:
+  statedist sim cap-cp --seed 7 --do \"at 1s partition 1 | 2,3; at 1.2s write n1 x=1; at 1.4s write n2 x=2; at 3s heal; at 3.5s read n1 x\"";
+
+fn parse_for(s: &str) -> Result<u64, String> {
+    script::parse_duration(s)
+        .ok_or_else(|| format!("'{s}' is not a duration: use e.g. 10s or 2500ms"))
+}
+
+fn parse_setting(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((k, v)) if !k.is_empty() && !v.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("'{s}' is not NAME=VALUE, e.g. mode=sync")),
+    }
+}
+
+pub fn run(args: &SimArgs) -> ExitCode {
+    if args.list {
+        print!("{}", list_text());
+        return ExitCode::SUCCESS;
+    }
+    let name = args.scenario.as_deref().unwrap_or_default();
+    let Some(info) = scenario::find(name) else {
+        eprintln!("statedist sim: {}", scenario::unknown(name));
+        return ExitCode::from(2);
+    };
+    let text = match (&args.script, &args.do_steps) {
+        (Some(path), _) => match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!("statedist sim: cannot read script {}: {e}", path.display());
+                return ExitCode::from(2);
+            }
+        },
+        (None, Some(steps)) => steps.clone(),
+        (None, None) => String::new(),
+    };
+    let nodes = args.nodes.unwrap_or(info.default_nodes);
+    let script = match Script::parse(&text).and_then(|s| s.validate(nodes).map(|()| s)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let params = Params {
+        seed: args.seed,
+        nodes: args.nodes,
+        script,
+        settings: args.settings.iter().cloned().collect::<BTreeMap<_, _>>(),
+    };
+    let mut run = match info.start(&params) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("statedist sim: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    run.run_until(args.duration);
+    let mut out = io::stdout().lock();
+    let written = match args.format {
+        Format::Text => write_text(&mut out, run.as_ref(), args),
+        Format::Jsonl => write_jsonl(&mut out, run.as_ref(), args),
+    };
+    match written.and_then(|_| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is not an error worth a message.
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("statedist sim: cannot write output: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn list_text() -> String {
+    let mut s = String::new();
+    for info in scenario::catalogue() {
+        let nodes: Vec<String> = info.allowed_nodes.iter().map(|n| n.to_string()).collect();
+        s += &format!(
+            "{:<16} block {}  {} nodes  {}\n",
+            info.name,
+            info.block,
+            nodes.join("/"),
+            info.summary
+        );
+    }
+    s
+}
+
+/// The text report: header, trace, operations, final state, verdicts.
+pub fn write_text(out: &mut impl Write, run: &dyn Run, args: &SimArgs) -> io::Result<()> {
+    writeln!(
+        out,
+        "statedist sim {} · seed {} · {} nodes · {} of virtual time",
+        run.name(),
+        run.seed(),
+        run.cluster_size(),
+        fmt_ms(args.duration)
+    )?;
+    let trace = run.trace();
+    if !args.quiet {
+        writeln!(out, "\n== trace ==")?;
+        let kept = trace.events().len() as u64;
+        if kept < trace.total() {
+            writeln!(
+                out,
+                "(the first {} events are not kept)",
+                trace.total() - kept
+            )?;
+        }
+        for e in trace.events() {
+            writeln!(out, "{:>9}  {}", fmt_ms(e.time), e.text)?;
+        }
+    }
+    writeln!(out, "\n== operations ==")?;
+    let ops = run.history().ops();
+    if ops.is_empty() {
+        writeln!(
+            out,
+            "(none: add reads and writes with --do \"at 1s write n1 x=1; at 2s read n2 x\")"
+        )?;
+    }
+    for op in ops {
+        let note = if op.note.is_empty() {
+            String::new()
+        } else {
+            format!(" — {}", op.note)
+        };
+        writeln!(out, "op {:<3} {}{note}", op.id.0, op.describe())?;
+    }
+    writeln!(out, "\n== final state ({} events) ==", trace.total())?;
+    for n in run.view().nodes {
+        let state = if n.state.is_empty() {
+            "(empty)".to_string()
+        } else {
+            n.state
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let up = if n.up { "up" } else { "DOWN" };
+        writeln!(
+            out,
+            "{} {:<9} {up:<4} side {}  {state}",
+            n.id, n.role, n.side
+        )?;
+    }
+    writeln!(out, "\n== verdicts ==")?;
+    for v in run.verdicts() {
+        writeln!(out, "{} {}: {}", v.mark(), v.check, v.summary)?;
+        if v.status != Status::Pass {
+            for d in v.details.iter().skip(usize::from(
+                v.status == Status::Fail && v.details.len() == 1,
+            )) {
+                writeln!(out, "         - {d}")?;
+            }
+        }
+    }
+    Ok(())
+}
+
+pub fn write_jsonl(out: &mut impl Write, run: &dyn Run, args: &SimArgs) -> io::Result<()> {
+    let line = |out: &mut dyn Write, v: serde_json::Value| writeln!(out, "{v}");
+    line(
+        out,
+        json!({"type": "run", "scenario": run.name(), "seed": run.seed(), "nodes": run.cluster_size(), "duration_ms": args.duration}),
+    )?;
+    if !args.quiet {
+        for e in run.trace().events() {
+            let mut v = serde_json::to_value(e).map_err(io::Error::other)?;
+            v["type"] = json!("trace");
+            line(out, v)?;
+        }
+    }
+    for op in run.history().ops() {
+        let mut v = serde_json::to_value(op).map_err(io::Error::other)?;
+        v["type"] = json!("op");
+        line(out, v)?;
+    }
+    for n in run.view().nodes {
+        let state: serde_json::Map<String, serde_json::Value> =
+            n.state.into_iter().map(|(k, v)| (k, json!(v))).collect();
+        line(
+            out,
+            json!({"type": "node", "id": n.id, "up": n.up, "side": n.side.to_string(), "role": n.role, "state": state}),
+        )?;
+    }
+    for v in run.verdicts() {
+        let mut j = serde_json::to_value(&v).map_err(io::Error::other)?;
+        j["type"] = json!("verdict");
+        line(out, j)?;
+    }
+    Ok(())
+}
