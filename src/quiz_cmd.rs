@@ -163,7 +163,19 @@ pub fn gauntlet(
     let seed = progress.next_seed(&bank.id);
     let best_before = progress.best.get(&bank.id).map(|b| b.score);
     let mut run = Run::new(&bank, seed);
-    let summary = drive_run(&mut run, &bank, best_before, &input);
+    // a shorter clock for demos and tests of the time-up path
+    if let Some(secs) = std::env::var("STATEDIST_TIME_LIMIT_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+    {
+        run = run.with_limit(Duration::from_secs(secs));
+    }
+    let (summary, input_ended) = drive_run(&mut run, &bank, best_before, &input);
+    if input_ended && run.progress().0 == 0 {
+        println!("Nothing was answered, so nothing was recorded.");
+        return ExitCode::SUCCESS;
+    }
     let now = Timestamp::now();
     match progress::update(&dir, |p| p.record_attempt(&summary, now)) {
         Ok((recorded, notice)) => {
@@ -213,17 +225,17 @@ fn choose_bank(banks: &Banks, progress: &Progress, input: &Input) -> Option<Stri
     }
 }
 
-/// Ask every question of `run` until it ends; returns the summary.
-fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> Summary {
+/// Ask every question of `run` until it ends; returns the summary and
+/// whether the input ended before the run did.
+fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (Summary, bool) {
     let (_, total) = run.progress();
     println!();
     println!(
-        "{} · {} question{} · {} minute{}{}",
+        "{} · {} question{} · {} to answer them{}",
         bank.title,
         total,
         if total == 1 { "" } else { "s" },
-        bank.minutes,
-        if bank.minutes == 1 { "" } else { "s" },
+        mmss(run.limit()),
         best.map_or(String::new(), |b| format!(" · your best: {b}"))
     );
     if !bank.intro.trim().is_empty() {
@@ -233,6 +245,7 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> Su
     let start = Instant::now();
     let mut warned_minute = run.limit() <= Duration::from_secs(60);
     let mut shown: Option<usize> = None;
+    let mut input_ended = false;
     while let Some(q) = run.current() {
         let idx = run.current_index();
         if shown != idx {
@@ -279,7 +292,8 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> Su
         }
         let Ok(Some(line)) = line else {
             run.abandon(at);
-            println!("\nInput ended: the run is recorded as abandoned.");
+            input_ended = true;
+            println!("\nInput ended: the run stops here, as abandoned.");
             break;
         };
         match line.trim() {
@@ -305,7 +319,10 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> Su
                         println!("Carrying on.");
                         shown = None;
                     }
-                    None => run.abandon(start.elapsed()),
+                    None => {
+                        input_ended = true;
+                        run.abandon(start.elapsed());
+                    }
                 }
             }
             other => match run.answer(other, at) {
@@ -318,7 +335,7 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> Su
             },
         }
     }
-    run.summary(start.elapsed())
+    (run.summary(start.elapsed()), input_ended)
 }
 
 fn verdict_word(g: Grade) -> String {
@@ -432,7 +449,7 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
     let due: Vec<(String, u64)> = progress
         .due(now)
         .into_iter()
-        .map(|(id, s)| (id.to_string(), s.last.0 as u64 ^ u64::from(s.reps) << 40))
+        .map(|(id, s)| (id.to_string(), s.question_seed()))
         .collect();
     let (askable, gone): (Vec<_>, Vec<_>) = due
         .into_iter()

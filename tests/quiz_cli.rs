@@ -129,11 +129,65 @@ fn quitting_asks_first_and_records_an_abandoned_run() {
 #[test]
 fn input_ending_mid_run_records_it_as_abandoned() {
     let data = tempfile::tempdir().unwrap();
-    let out = run(data.path(), &["gauntlet", "--block", "3"], "a\n", None);
+    let first = right_answers("block3", 1)[0].clone();
+    let out = run(
+        data.path(),
+        &["gauntlet", "--block", "3"],
+        &format!("{first}\n"),
+        None,
+    );
     assert!(out.status.success());
     assert!(stdout(&out).contains("Input ended"), "{}", stdout(&out));
     let j = progress_json(data.path());
-    assert_eq!(bank_report(&j, "block3")["last"]["ending"], "abandoned");
+    let b3 = bank_report(&j, "block3");
+    assert_eq!(b3["last"]["ending"], "abandoned");
+    assert_eq!(b3["last"]["right"], 1);
+}
+
+#[test]
+fn no_input_at_all_records_nothing() {
+    let data = tempfile::tempdir().unwrap();
+    let out = run(data.path(), &["gauntlet", "1"], "", None);
+    assert!(out.status.success());
+    assert!(
+        stdout(&out).contains("nothing was recorded"),
+        "{}",
+        stdout(&out)
+    );
+    let j = progress_json(data.path());
+    assert_eq!(bank_report(&j, "gauntlet1")["attempts"], 0);
+}
+
+#[test]
+fn time_up_ends_the_run_while_the_learner_is_thinking() {
+    let data = tempfile::tempdir().unwrap();
+    let first = right_answers("gauntlet3", 1)[0].clone();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_statedist"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["gauntlet", "3"])
+        .env("STATEDIST_TIME_LIMIT_SECS", "2")
+        .env_remove("STATEDIST_NOW")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // answer one question, then say nothing more (stdin stays open)
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(format!("{first}\n").as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    drop(stdin);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains("0:02 to answer them"), "{text}");
+    assert!(text.contains("Time is up!"), "{text}");
+    assert!(text.contains("time up after 0:02 of 0:02"), "{text}");
+    let j = progress_json(data.path());
+    let g3 = bank_report(&j, "gauntlet3");
+    assert_eq!(g3["last"]["ending"], "time_up");
+    assert_eq!(g3["last"]["right"], 1);
+    assert_eq!(g3["last"]["time_used_ms"], 2000);
 }
 
 #[test]
@@ -205,8 +259,7 @@ fn review_asks_due_items_and_reschedules_them() {
     let (p, _) = statedist::progress::load(data.path()).unwrap();
     let mut input = String::new();
     for id in &due[..2] {
-        let s = &p.review[id];
-        let seed = s.last.0 as u64 ^ (u64::from(s.reps) << 40);
+        let seed = p.review[id].question_seed();
         input.push_str(&answer_input(&banks.item(id).unwrap().instantiate(seed)));
         input.push('\n');
     }

@@ -50,6 +50,12 @@ impl ReviewState {
         fresh.after(verdict, now)
     }
 
+    /// The seed to instantiate the item with for its next review: changes
+    /// with every answer, so generated items ask new numbers each time.
+    pub fn question_seed(&self) -> u64 {
+        (self.last.0 as u64) ^ (u64::from(self.reps) << 40) ^ (u64::from(self.lapses) << 48)
+    }
+
     /// Whether it is due at `now`.
     pub fn is_due(&self, now: Timestamp) -> bool {
         self.due <= now

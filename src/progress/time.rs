@@ -47,7 +47,13 @@ impl Timestamp {
         let hh: i64 = t.next()?.parse().ok()?;
         let mm: i64 = t.next()?.parse().ok()?;
         let ss: i64 = t.next().unwrap_or("0").parse().ok()?;
-        if !(1..=12).contains(&m) || !(1..=31).contains(&day) || hh > 23 || mm > 59 || ss > 60 {
+        if !(0..=9999).contains(&y)
+            || !(1..=12).contains(&m)
+            || !(1..=31).contains(&day)
+            || hh > 23
+            || mm > 59
+            || ss > 60
+        {
             return None;
         }
         Some(Timestamp(
@@ -180,6 +186,8 @@ mod tests {
         );
         assert!(Timestamp::parse("yesterday").is_none());
         assert!(Timestamp::parse("2024-13-01T00:00:00Z").is_none());
+        assert!(Timestamp::parse("999999999999999999-01-01T00:00:00Z").is_none());
+        assert!(Timestamp::parse("-5-01-01T00:00:00Z").is_none());
     }
 
     #[test]

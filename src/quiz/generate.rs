@@ -1059,7 +1059,8 @@ fn downtime_budget(rng: &mut ChaCha8Rng) -> Generated {
 
 fn replica_lag(rng: &mut ChaCha8Rng) -> Generated {
     let lags: Vec<u64> = (0..3).map(|_| below(rng, 1, 20) * 50).collect();
-    let delay = below(rng, 1, 20) * 50;
+    // reads land between apply times, never on one, so the answer is unambiguous
+    let delay = below(rng, 1, 20) * 50 + 25;
     let fresh = lags.iter().filter(|&&l| l <= delay).count();
     let (form, key) = number(fresh as f64, 0.0, Some("followers"));
     Generated {

@@ -250,6 +250,12 @@ impl Run {
         }
     }
 
+    /// The same run with another time limit (for practice modes and tests).
+    pub fn with_limit(mut self, limit: Duration) -> Run {
+        self.limit = limit;
+        self
+    }
+
     pub fn bank_id(&self) -> &str {
         &self.bank_id
     }
