@@ -340,6 +340,9 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
 
 fn verdict_word(g: Grade) -> String {
     match g.verdict {
+        Verdict::Right if g.credit < 0.995 => {
+            format!("right ({}% of the rubric)", (g.credit * 100.0).round())
+        }
         Verdict::Right => "right".to_string(),
         Verdict::Partial => format!("partly right ({}%)", (g.credit * 100.0).round()),
         Verdict::Wrong => "wrong".to_string(),

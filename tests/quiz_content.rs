@@ -118,8 +118,13 @@ fn gauntlet2_says_w3_r2_of_5_does_not_overlap() {
     };
     assert!(choices[*answer].starts_with("No"), "{}", choices[*answer]);
     let q = item.instantiate(1);
+    let statedist::quiz::Form::Choice { options } = &q.form else {
+        panic!()
+    };
+    let at = options.iter().position(|o| o.starts_with("No")).unwrap();
+    let letter = char::from(b'a' + at as u8).to_string();
     assert_eq!(
-        q.grade_input("b").unwrap().verdict,
+        q.grade_input(&letter).unwrap().verdict,
         statedist::quiz::Verdict::Right
     );
 }

@@ -32,6 +32,7 @@ fn single_choice() {
         prompt: "p".into(),
         choices: vec!["x".into(), "y".into(), "z".into()],
         answer: 1,
+        keep_order: true,
     });
     assert_eq!(verdict(&q, "b"), Verdict::Right);
     assert_eq!(verdict(&q, " B "), Verdict::Right);
@@ -46,11 +47,69 @@ fn single_choice() {
 }
 
 #[test]
+fn choices_are_shown_shuffled_per_seed_with_the_key_following() {
+    let choices: Vec<String> = ["w", "x", "y", "z"].map(String::from).to_vec();
+    let item = Item {
+        id: "t.shuffled".into(),
+        spec: ItemSpec::Single {
+            prompt: "p".into(),
+            choices: choices.clone(),
+            answer: 2,
+            keep_order: false,
+        },
+        explanation: "e".into(),
+        line: 1,
+    };
+    let mut right_letters = BTreeSet::new();
+    for seed in 0..50 {
+        let q = item.instantiate(seed);
+        let statedist::quiz::Form::Choice { options } = &q.form else {
+            panic!()
+        };
+        let mut sorted = options.clone();
+        sorted.sort();
+        assert_eq!(sorted, choices);
+        let at = options.iter().position(|o| o == "y").unwrap();
+        let letter = char::from(b'a' + at as u8).to_string();
+        assert_eq!(verdict(&q, &letter), Verdict::Right);
+        right_letters.insert(letter);
+        assert_eq!(item.instantiate(seed).form, q.form, "same seed, same order");
+    }
+    assert_eq!(right_letters.len(), 4, "the right answer moves around");
+
+    let multi = Item {
+        id: "t.multi".into(),
+        spec: ItemSpec::Multiple {
+            prompt: "p".into(),
+            choices: choices.clone(),
+            answers: BTreeSet::from([0, 3]),
+            keep_order: false,
+        },
+        explanation: "e".into(),
+        line: 1,
+    };
+    for seed in 0..20 {
+        let q = multi.instantiate(seed);
+        let statedist::quiz::Form::MultiChoice { options } = &q.form else {
+            panic!()
+        };
+        let letters: String = options
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| *o == "w" || *o == "z")
+            .map(|(i, _)| char::from(b'a' + i as u8))
+            .collect();
+        assert_eq!(verdict(&q, &letters), Verdict::Right);
+    }
+}
+
+#[test]
 fn multiple_choice_all_or_partial() {
     let q = q(ItemSpec::Multiple {
         prompt: "p".into(),
         choices: vec!["a".into(), "b".into(), "c".into(), "d".into()],
         answers: BTreeSet::from([0, 2]),
+        keep_order: true,
     });
     assert_eq!(verdict(&q, "a c"), Verdict::Right);
     assert_eq!(verdict(&q, "c,a"), Verdict::Right);

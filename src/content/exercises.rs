@@ -121,6 +121,7 @@ struct RawItem {
     model: Option<Spanned<String>>,
     pass: Option<Spanned<f64>>,
     generator: Option<Spanned<String>>,
+    keep_order: Option<Spanned<bool>>,
     explanation: Option<Spanned<String>>,
 }
 
@@ -381,11 +382,15 @@ fn scored_of(
     Some((list, span))
 }
 
+fn keep_order(r: &RawItem) -> bool {
+    r.keep_order.as_ref().is_some_and(|k| *k.get_ref())
+}
+
 /// Which fields each kind may use (besides id, kind, explanation).
 fn allowed_fields(kind: &str) -> &'static [&'static str] {
     match kind {
-        "single" => &["prompt", "choices", "answer"],
-        "multiple" => &["prompt", "choices", "answers"],
+        "single" => &["prompt", "choices", "answer", "keep_order"],
+        "multiple" => &["prompt", "choices", "answers", "keep_order"],
         "numeric" => &["prompt", "answer", "tolerance", "unit"],
         "short" => &["prompt", "accept"],
         "set" => &["prompt", "parts"],
@@ -418,6 +423,7 @@ fn present_fields(r: &RawItem) -> Vec<(&'static str, Range<usize>)> {
     f!(model);
     f!(pass);
     f!(generator);
+    f!(keep_order);
     v
 }
 
@@ -491,6 +497,7 @@ fn parse_item(
             format!("field `unit` does not apply to a {kind} item"),
         );
     }
+    let keep = keep_order(&r);
     let explanation = match r.explanation {
         Some(e) if !e.get_ref().trim().is_empty() => e.into_inner(),
         // generated items compute theirs; design items show the model answer and rubric
@@ -542,6 +549,7 @@ fn parse_item(
                     prompt,
                     choices,
                     answer,
+                    keep_order: keep,
                 }),
                 _ => None,
             }
@@ -592,6 +600,7 @@ fn parse_item(
                     prompt,
                     choices,
                     answers,
+                    keep_order: keep,
                 }),
                 _ => None,
             }

@@ -137,13 +137,19 @@ fn pick<'a, T>(rng: &mut ChaCha8Rng, xs: &'a [T]) -> &'a T {
     &xs[below(rng, 0, xs.len() as u64 - 1) as usize]
 }
 
-/// A permutation of `0..n` that is not the identity (when n >= 2).
-pub(crate) fn shuffled_not_identity(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+/// A uniformly shuffled permutation of `0..n` (Fisher-Yates).
+pub(crate) fn shuffled(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
     let mut v: Vec<usize> = (0..n).collect();
     for i in (1..n).rev() {
         let j = below(rng, 0, i as u64) as usize;
         v.swap(i, j);
     }
+    v
+}
+
+/// A permutation of `0..n` that is not the identity (when n >= 2).
+pub(crate) fn shuffled_not_identity(n: usize, rng: &mut ChaCha8Rng) -> Vec<usize> {
+    let mut v = shuffled(n, rng);
     if n >= 2 && v.iter().enumerate().all(|(i, &x)| i == x) {
         v.rotate_left(1);
     }
@@ -401,8 +407,8 @@ fn majority_side(rng: &mut ChaCha8Rng) -> Generated {
     };
     Generated {
         prompt: format!(
-            "A {n}-node Raft cluster is partitioned: {}. Which side can elect a leader and commit \
-             new entries?",
+            "A Raft cluster of {n} nodes is partitioned: {}. Which side can elect a leader and \
+             commit new entries?",
             desc.join("; ")
         ),
         form,

@@ -24,17 +24,20 @@ pub struct Scored {
 /// What an item asks and how it is graded, as written in a bank.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ItemSpec {
-    /// Pick exactly one option.
+    /// Pick exactly one option. Options are shown in a seeded random order
+    /// unless `keep_order` is set.
     Single {
         prompt: String,
         choices: Vec<String>,
         answer: usize,
+        keep_order: bool,
     },
-    /// Pick every correct option (at least one).
+    /// Pick every correct option (at least one). Shown shuffled like `Single`.
     Multiple {
         prompt: String,
         choices: Vec<String>,
         answers: BTreeSet<usize>,
+        keep_order: bool,
     },
     /// A number, right when within `tolerance` of `answer`.
     Numeric {
@@ -90,28 +93,32 @@ impl Item {
                 prompt,
                 choices,
                 answer,
-            } => (
-                prompt.clone(),
-                Form::Choice {
-                    options: choices.clone(),
-                },
-                Key::Choice(*answer),
-                self.explanation.clone(),
-                BTreeMap::new(),
-            ),
+                keep_order,
+            } => {
+                let (options, at) = shuffle_choices(choices, *keep_order, &mut rng);
+                (
+                    prompt.clone(),
+                    Form::Choice { options },
+                    Key::Choice(at[*answer]),
+                    self.explanation.clone(),
+                    BTreeMap::new(),
+                )
+            }
             ItemSpec::Multiple {
                 prompt,
                 choices,
                 answers,
-            } => (
-                prompt.clone(),
-                Form::MultiChoice {
-                    options: choices.clone(),
-                },
-                Key::Choices(answers.clone()),
-                self.explanation.clone(),
-                BTreeMap::new(),
-            ),
+                keep_order,
+            } => {
+                let (options, at) = shuffle_choices(choices, *keep_order, &mut rng);
+                (
+                    prompt.clone(),
+                    Form::MultiChoice { options },
+                    Key::Choices(answers.iter().map(|a| at[*a]).collect()),
+                    self.explanation.clone(),
+                    BTreeMap::new(),
+                )
+            }
             ItemSpec::Numeric {
                 prompt,
                 answer,
@@ -632,6 +639,28 @@ impl Question {
         }
         s
     }
+}
+
+/// The options in the order shown, and for each authored option its shown
+/// position. Explanations that name options by letter would go stale, so
+/// banks describe options by content.
+fn shuffle_choices(
+    choices: &[String],
+    keep_order: bool,
+    rng: &mut ChaCha8Rng,
+) -> (Vec<String>, Vec<usize>) {
+    let n = choices.len();
+    let perm: Vec<usize> = if keep_order {
+        (0..n).collect()
+    } else {
+        super::generate::shuffled(n, rng)
+    };
+    // perm[k] = authored index shown at position k
+    let mut at = vec![0; n];
+    for (shown, &authored) in perm.iter().enumerate() {
+        at[authored] = shown;
+    }
+    (perm.iter().map(|&i| choices[i].clone()).collect(), at)
 }
 
 /// Format a number without a trailing ".0".
