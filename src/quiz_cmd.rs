@@ -108,24 +108,24 @@ fn bank_or_exit(banks: &Banks, id: &str) -> Result<Bank, ExitCode> {
     Err(ExitCode::from(2))
 }
 
-/// Load progress for a command that will write it: refuse early when the
-/// file belongs to a newer version, so no work is lost at the end.
+/// Load progress for a command that will write it, through a (no-op)
+/// locked save: a data directory that cannot be written, or a file from a
+/// newer version, stops the command before the learner does any work that
+/// could not be saved. A broken file is moved aside now, and the learner told.
 fn writable_progress(dir: &Path) -> Result<Progress, ExitCode> {
-    match progress::load(dir) {
-        Ok((p, Some(n @ Notice::NewerSchema { .. }))) => {
-            let _ = p;
-            eprintln!("statedist: {}", text::wrap(&n.to_string(), WIDTH, 0));
-            eprintln!(
-                "Nothing you do now could be saved, so this command stops here. Upgrade statedist, or \
-                 pass --data-dir DIR to use a separate progress file."
-            );
-            Err(ExitCode::from(2))
-        }
+    match progress::update(dir, |p| p.clone()) {
         Ok((p, notice)) => {
             show_notice(&notice);
             Ok(p)
         }
-        Err(e) => Err(fail(e)),
+        Err(e @ ProgressError::NewerSchema { .. }) => {
+            eprintln!("statedist: {}", text::wrap(&e.to_string(), WIDTH, 0));
+            eprintln!("Nothing you do now could be saved, so this command stops here.");
+            Err(ExitCode::from(2))
+        }
+        Err(e) => Err(fail(format!(
+            "{e}\nYour answers could not be saved, so nothing was started."
+        ))),
     }
 }
 

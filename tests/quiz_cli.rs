@@ -310,6 +310,19 @@ fn a_newer_progress_file_stops_the_gauntlet_before_it_starts() {
 }
 
 #[test]
+fn an_unwritable_data_dir_stops_before_the_first_question() {
+    let dir = tempfile::tempdir().unwrap();
+    let not_a_dir = dir.path().join("file");
+    std::fs::write(&not_a_dir, "x").unwrap();
+    let out = run(&not_a_dir, &["gauntlet", "1"], "a\n", None);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("nothing was started"), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("[1/"), "{}", stdout(&out));
+    let out = run(&not_a_dir, &["review"], "", None);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
 fn a_corrupt_progress_file_is_kept_and_the_learner_told_where() {
     let data = tempfile::tempdir().unwrap();
     std::fs::write(data.path().join("progress.toml"), "schema = 1\nbest = [\n").unwrap();
