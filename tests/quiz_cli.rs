@@ -316,7 +316,11 @@ fn an_unwritable_data_dir_stops_before_the_first_question() {
     std::fs::write(&not_a_dir, "x").unwrap();
     let out = run(&not_a_dir, &["gauntlet", "1"], "a\n", None);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("nothing was started"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("nothing was started"),
+        "{}",
+        stderr(&out)
+    );
     assert!(!stdout(&out).contains("[1/"), "{}", stdout(&out));
     let out = run(&not_a_dir, &["review"], "", None);
     assert_eq!(out.status.code(), Some(1));
