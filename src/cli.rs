@@ -109,17 +109,23 @@ pub fn main() -> ExitCode {
         Some(Command::Learn(args)) => crate::tui::learn(&cli.global, &args),
         None => crate::tui::learn(&cli.global, &LearnArgs::default()),
         Some(Command::Playground(args)) => crate::tui::playground(&cli.global, &args),
-        Some(Command::Gauntlet(_)) => not_yet("gauntlet", "timed quizzes"),
-        Some(Command::Review) => not_yet("review", "spaced review"),
-        Some(Command::Progress(_)) => not_yet("progress", "the progress report"),
-        Some(Command::CheckContent) => not_yet("check-content", "content validation"),
+        Some(Command::Gauntlet(args)) => crate::quiz_cmd::gauntlet(
+            cli.global.data_dir.as_deref(),
+            cli.global.content_dir.as_deref(),
+            args.number,
+            args.block,
+        ),
+        Some(Command::Review) => crate::quiz_cmd::review(
+            cli.global.data_dir.as_deref(),
+            cli.global.content_dir.as_deref(),
+        ),
+        Some(Command::Progress(args)) => crate::quiz_cmd::progress_report(
+            cli.global.data_dir.as_deref(),
+            cli.global.content_dir.as_deref(),
+            args.json,
+        ),
+        Some(Command::CheckContent) => {
+            crate::quiz_cmd::check_content(cli.global.content_dir.as_deref())
+        }
     }
-}
-
-fn not_yet(cmd: &str, what: &str) -> ExitCode {
-    eprintln!(
-        "statedist {cmd}: {what} is not in this build yet. \
-         Try `statedist sim --list` and `statedist sim cap-ap` meanwhile."
-    );
-    ExitCode::from(2)
 }
