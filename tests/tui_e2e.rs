@@ -19,7 +19,7 @@ fn have_tmux() -> bool {
 
 /// Runs `play` against `statedist ARGS`; afterwards the shell prints the
 /// terminal's line discipline, which must be back to canonical with echo.
-fn drive(size: &str, args: &[&str], env: &[&str], play: &str) -> (bool, String) {
+fn drive(size: &str, args: &[&str], env: &[&str], play: &str) -> (bool, String, String) {
     let data = std::env::temp_dir().join(format!("statedist-e2e-{}-{size}", std::process::id()));
     std::fs::create_dir_all(&data).unwrap();
     let bin = env!("CARGO_BIN_EXE_statedist");
@@ -49,13 +49,14 @@ fn drive(size: &str, args: &[&str], env: &[&str], play: &str) -> (bool, String) 
         .write_all(play.as_bytes())
         .unwrap();
     let out = child.wait_with_output().unwrap();
+    let progress = std::fs::read_to_string(data.join("progress.toml")).unwrap_or_default();
     let _ = std::fs::remove_dir_all(&data);
     let text = format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-    (out.status.success(), text)
+    (out.status.success(), text, progress)
 }
 
 #[test]
@@ -104,8 +105,12 @@ reject Course map
 reject Cluster
 expect tty: icanon echo
 "#;
-    let (ok, out) = drive("140x40", &["learn"], &[], play);
+    let (ok, out, progress) = drive("140x40", &["learn"], &[], play);
     assert!(ok, "{out}");
+    assert!(
+        progress.contains("[lessons.cap]") && progress.contains("visited"),
+        "the visit is saved in the --data-dir progress file:\n{progress}"
+    );
 }
 
 #[test]
@@ -128,7 +133,7 @@ key C-c
 wait-for \[exited 0\] 5
 expect tty: icanon echo
 "#;
-    let (ok, out) = drive(
+    let (ok, out, _) = drive(
         "120x40",
         &["playground", "--scenario", "cap-ap", "--seed", "3"],
         &["NO_COLOR=1"],

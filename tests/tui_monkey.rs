@@ -93,6 +93,7 @@ struct Seen {
     help: usize,
     live_events: u64,
     too_small: usize,
+    quiz: usize,
 }
 
 fn monkey(mut app: App, seed: u64, events: usize) -> Seen {
@@ -112,6 +113,7 @@ fn monkey(mut app: App, seed: u64, events: usize) -> Seen {
         }
         seen.lesson += usize::from(matches!(app.screen, statedist::tui::app::Screen::Lesson));
         seen.help += usize::from(app.help.is_some());
+        seen.quiz += usize::from(matches!(app.screen, statedist::tui::app::Screen::Quiz(_)));
         seen.too_small += usize::from(statedist::tui::layout::too_small(app.size));
         if let Some(l) = &app.live {
             seen.live_events = seen.live_events.max(l.run().trace().total());
@@ -162,7 +164,34 @@ fn monkey_in_the_playground() {
                 seed,
             },
         );
-        let seen = monkey(app, seed, 20_000);
+        let seen = monkey(app, seed, 10_000);
         assert!(seen.live_events > 50, "{seen:?}");
     }
+}
+
+#[test]
+fn monkey_in_the_gauntlets() {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut app = App::new(
+        Options {
+            size: (120, 40),
+            ..Options::default()
+        },
+        Start::Home,
+    );
+    app.home_sel = app
+        .entries
+        .iter()
+        .position(|e| e.name == "Gauntlets")
+        .unwrap();
+    app.handle_event(&Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    app.handle_event(&Event::Key(KeyEvent::new(
+        KeyCode::Enter,
+        KeyModifiers::NONE,
+    )));
+    let seen = monkey(app, 4, 20_000);
+    assert!(seen.quiz > 300, "{seen:?}");
 }

@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::keymap::{self, Action, KeyCtx, ScreenKind};
+use super::keymap::{self, Action, KeyCtx, QuizPhase, ScreenKind};
 use super::layout;
 use super::live::{KEY, Live};
 use super::markdown::{self, Doc};
-use super::marks::{Mark, Marks, SessionMarks};
+use super::marks::{Mark, Marks};
+use super::quiz::{Picker, Quiz};
 use super::theme::Theme;
 use super::views::cluster;
 use crate::lessons::{self, Lesson};
@@ -33,7 +34,7 @@ pub enum Start {
 pub struct Options {
     pub color: bool,
     pub content_dir: Option<PathBuf>,
-    pub marks: Box<dyn Marks>,
+    pub marks: Marks,
     /// The seed of every live cluster the course starts.
     pub seed: u64,
     pub size: (u16, u16),
@@ -44,7 +45,7 @@ impl Default for Options {
         Self {
             color: true,
             content_dir: None,
-            marks: Box::new(SessionMarks::default()),
+            marks: Marks::session(),
             seed: 1,
             size: (120, 40),
         }
@@ -176,6 +177,9 @@ pub enum Screen {
     Lesson,
     Playground,
     Info(InfoPage),
+    /// The list of gauntlets (kept in `App::picker`).
+    Gauntlets,
+    Quiz(Box<Quiz>),
 }
 
 pub struct App {
@@ -197,9 +201,12 @@ pub struct App {
     pub focus: Focus,
     /// A one-line message for the learner, until the next key.
     pub flash: Option<String>,
-    pub marks: Box<dyn Marks>,
+    pub marks: Marks,
     pub quit: bool,
     seed: u64,
+    content_dir: Option<PathBuf>,
+    /// The question banks, loaded when the gauntlets are first opened.
+    pub picker: Option<Picker>,
 }
 
 impl App {
@@ -224,6 +231,8 @@ impl App {
             marks: opts.marks,
             quit: false,
             seed: opts.seed,
+            content_dir: opts.content_dir,
+            picker: None,
         };
         if let Some(n) = app.marks.take_notice() {
             app.flash = Some(n);
@@ -253,6 +262,8 @@ impl App {
             Screen::Lesson => ScreenKind::Lesson,
             Screen::Playground => ScreenKind::Playground,
             Screen::Info(_) => ScreenKind::Info,
+            Screen::Gauntlets => ScreenKind::Gauntlets,
+            Screen::Quiz(_) => ScreenKind::Quiz,
         }
     }
 
@@ -266,6 +277,14 @@ impl App {
             try_its: on_lesson && doc.is_some_and(|d| !d.try_its.is_empty()),
             answers: on_lesson && doc.is_some_and(|d| !d.answers.is_empty()),
             knobs: self.live.as_ref().map_or(&[], |l| &l.knobs),
+            quiz: match &self.screen {
+                Screen::Quiz(q) if !q.running() => Some(QuizPhase::Done),
+                Screen::Quiz(q) if q.confirm_leave => Some(QuizPhase::Confirm),
+                Screen::Quiz(q) => Some(QuizPhase::Answering {
+                    input_empty: q.input.is_empty(),
+                }),
+                _ => None,
+            },
         }
     }
 
@@ -303,6 +322,10 @@ impl App {
 
     /// How soon the loop should send a tick: `None` while nothing moves.
     pub fn tick_every(&self) -> Option<std::time::Duration> {
+        // A gauntlet's clock runs whatever is on screen.
+        if let Screen::Quiz(q) = &self.screen {
+            return q.running().then_some(std::time::Duration::from_millis(250));
+        }
         if self.help.is_some() || layout::too_small(self.size) {
             return None;
         }
@@ -361,6 +384,12 @@ impl App {
             if self.tick_every().is_none() {
                 return false;
             }
+            if let Screen::Quiz(q) = &mut self.screen {
+                if q.tick(dt) {
+                    self.finish_quiz();
+                }
+                return true;
+            }
             return self.live.as_mut().is_some_and(|l| l.tick(dt));
         }
         if !matches!(action, Action::Resize(..)) {
@@ -379,6 +408,12 @@ impl App {
             }
             return true;
         }
+        if let Screen::Quiz(q) = &mut self.screen {
+            if q.running() {
+                self.quiz_action(action);
+                return true;
+            }
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Suspend | Action::Tick(_) => {}
@@ -389,7 +424,16 @@ impl App {
             Action::Page(d) => self.scroll(d as isize * self.page() as isize),
             Action::Top => self.scroll(isize::MIN / 2),
             Action::Bottom => self.scroll(isize::MAX / 2),
+            Action::Open if matches!(self.screen, Screen::Gauntlets) => {
+                let sel = self.picker.as_ref().map_or(0, |p| p.sel);
+                self.start_quiz(sel);
+            }
             Action::Open => self.open_selected(),
+            Action::StartGauntlet(n) => {
+                if let Some(i) = self.picker.as_ref().and_then(|p| p.gauntlet(n)) {
+                    self.start_quiz(i);
+                }
+            }
             Action::OpenBlock(b) => self.open_block(b),
             Action::FocusNext => self.cycle_focus(1),
             Action::FocusPrev => self.cycle_focus(-1),
@@ -416,7 +460,8 @@ impl App {
                 self.live = None;
                 self.screen = Screen::Home;
             }
-            Screen::Info(_) => self.screen = Screen::Home,
+            Screen::Info(_) | Screen::Gauntlets => self.screen = Screen::Home,
+            Screen::Quiz(_) => self.screen = Screen::Gauntlets,
             Screen::Playground => {
                 self.flash =
                     Some("This is the playground: press q to quit, ? for every key.".into())
@@ -437,6 +482,13 @@ impl App {
                     .min(n.saturating_sub(1));
             }
             Screen::Info(p) => p.scroll = p.scroll.saturating_add_signed(d).min(200),
+            Screen::Gauntlets => {
+                if let Some(p) = &mut self.picker {
+                    let n = p.entries.len();
+                    p.sel = p.sel.saturating_add_signed(d).min(n.saturating_sub(1));
+                }
+            }
+            Screen::Quiz(q) => q.scroll = q.scroll.saturating_add_signed(d).min(10_000),
             Screen::Lesson | Screen::Playground => match self.focus {
                 Focus::Reader => {
                     let h = self.reader_rect().height as usize;
@@ -490,11 +542,10 @@ impl App {
         match (e.lesson, &e.kind) {
             (Some(i), _) => self.open_lesson(i),
             (None, EntryKind::Gauntlets) => {
-                self.screen = Screen::Info(InfoPage {
-                    title: "Gauntlets".into(),
-                    text: GAUNTLET_TEXT.into(),
-                    scroll: 0,
-                })
+                if self.picker.is_none() {
+                    self.picker = Some(Picker::load(self.content_dir.as_deref()));
+                }
+                self.screen = Screen::Gauntlets;
             }
             (None, _) => {
                 self.screen = Screen::Info(InfoPage {
@@ -746,7 +797,7 @@ impl App {
                     self.focus = Focus::Reader;
                 }
             }
-            Screen::Info(_) => {}
+            Screen::Info(_) | Screen::Gauntlets | Screen::Quiz(_) => {}
         }
     }
 
@@ -764,6 +815,82 @@ impl App {
         }
         self.scroll(d);
         self.focus = before;
+    }
+
+    fn start_quiz(&mut self, i: usize) {
+        let Some(p) = &mut self.picker else {
+            return;
+        };
+        let Some(bank) = p.bank(i) else {
+            self.flash = Some("No question bank there: see `statedist check-content`.".into());
+            return;
+        };
+        let quiz = Quiz::start(
+            bank,
+            self.marks.next_seed(&bank.id),
+            self.marks.best(&bank.id),
+        );
+        p.sel = i;
+        self.screen = Screen::Quiz(Box::new(quiz));
+    }
+
+    /// Keys while a gauntlet runs: typing, submitting, skipping, leaving.
+    fn quiz_action(&mut self, action: Action) {
+        let Screen::Quiz(q) = &mut self.screen else {
+            return;
+        };
+        let over = match action {
+            Action::TypeChar(c) => {
+                if q.input.chars().count() < 200 {
+                    q.input.push(c);
+                }
+                false
+            }
+            Action::DeleteChar => {
+                q.input.pop();
+                false
+            }
+            Action::Submit => q.submit(),
+            Action::SkipQuestion => q.skip(),
+            Action::Back | Action::Quit => {
+                q.confirm_leave = true;
+                false
+            }
+            Action::ConfirmLeave(true) => {
+                q.abandon();
+                true
+            }
+            Action::ConfirmLeave(false) => {
+                q.confirm_leave = false;
+                false
+            }
+            Action::ToggleHelp => {
+                self.help = Some(0);
+                false
+            }
+            Action::Resize(w, h) => {
+                self.resize(w, h);
+                false
+            }
+            _ => false,
+        };
+        if over {
+            self.finish_quiz();
+        }
+    }
+
+    /// Scores the run and records it in the progress file.
+    fn finish_quiz(&mut self) {
+        let Screen::Quiz(q) = &mut self.screen else {
+            return;
+        };
+        q.confirm_leave = false;
+        let summary = q.summary();
+        let recorded = self.marks.record_attempt(&summary);
+        q.result = Some((summary, recorded));
+        if let Some(n) = self.marks.take_notice() {
+            self.flash = Some(n);
+        }
     }
 
     fn live_action(&mut self, action: Action) {
@@ -877,5 +1004,3 @@ impl App {
         }
     }
 }
-
-const GAUNTLET_TEXT: &str = "Gauntlets are timed, scored quizzes:\n\n  1  quick recall   3 min\n  2  application    7 min\n  3  analysis      10 min\n  4  design        15 min\n\nThey run in their own screen. Quit with q, then run `statedist gauntlet 1` (or 2, 3, 4) in your shell, or `statedist gauntlet --block N` for one focus block's questions.";

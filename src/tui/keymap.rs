@@ -46,6 +46,14 @@ pub enum Action {
     Reset,
     /// Cycle a scenario setting (by knob name).
     Tune(String),
+    // Gauntlets.
+    StartGauntlet(u8),
+    TypeChar(char),
+    DeleteChar,
+    Submit,
+    SkipQuestion,
+    /// Answer "leave this gauntlet?": yes or no.
+    ConfirmLeave(bool),
     // Not from keys.
     Tick(Duration),
     Resize(u16, u16),
@@ -66,6 +74,19 @@ pub enum ScreenKind {
     Lesson,
     Playground,
     Info,
+    Gauntlets,
+    Quiz,
+}
+
+/// Where a gauntlet is, for its keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QuizPhase {
+    /// Typing an answer; `?` opens help only on an empty line.
+    Answering { input_empty: bool },
+    /// "Leave this gauntlet?"
+    Confirm,
+    /// The result page.
+    Done,
 }
 
 /// What decides which keys mean what.
@@ -79,6 +100,8 @@ pub struct KeyCtx<'a> {
     pub try_its: bool,
     pub answers: bool,
     pub knobs: &'a [Knob],
+    /// On the quiz screen.
+    pub quiz: Option<QuizPhase>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -88,6 +111,7 @@ pub enum Section {
     Reading,
     Cluster,
     Settings,
+    Gauntlet,
 }
 
 impl Section {
@@ -98,6 +122,7 @@ impl Section {
             Section::Reading => "Reading and scrolling",
             Section::Cluster => "Live cluster",
             Section::Settings => "This scenario's settings",
+            Section::Gauntlet => "Gauntlet",
         }
     }
 }
@@ -231,6 +256,73 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
         ));
         return b;
     }
+    match ctx.quiz {
+        Some(QuizPhase::Answering { input_empty }) => {
+            b.push(bind(
+                Gauntlet,
+                &[code(KeyCode::Enter)],
+                "Enter",
+                "submit your answer",
+                Action::Submit,
+            ));
+            b.push(bind(
+                Gauntlet,
+                &[code(KeyCode::Tab)],
+                "Tab",
+                "skip: the question comes back after the others; skipped twice, it counts as wrong",
+                Action::SkipQuestion,
+            ));
+            b.push(bind(
+                Gauntlet,
+                &[code(KeyCode::Backspace)],
+                "Backspace",
+                "erase a character",
+                Action::DeleteChar,
+            ));
+            b.push(bind(
+                Gauntlet,
+                &[],
+                "letters",
+                "type your answer (the line under the question says what to type)",
+                Action::TypeChar(' '),
+            ));
+            b.push(bind(
+                Gauntlet,
+                &[code(KeyCode::Esc), ctrl('c')],
+                "Esc Ctrl-C",
+                "leave the gauntlet (asks first; it counts as abandoned)",
+                Action::Back,
+            ));
+            if input_empty {
+                b.push(bind(
+                    Everywhere,
+                    &[ch('?')],
+                    "?",
+                    "this help (on an empty answer line)",
+                    Action::ToggleHelp,
+                ));
+            }
+            return b;
+        }
+        Some(QuizPhase::Confirm) => {
+            b.push(bind(
+                Gauntlet,
+                &[ch('y'), ch('Y')],
+                "y",
+                "yes, leave: the attempt is recorded as abandoned",
+                Action::ConfirmLeave(true),
+            ));
+            b.push(bind(
+                Gauntlet,
+                &[ch('n'), ch('N'), code(KeyCode::Esc)],
+                "n Esc",
+                "no, keep going",
+                Action::ConfirmLeave(false),
+            ));
+            return b;
+        }
+        Some(QuizPhase::Done) | None => {}
+    }
     b.push(bind(
         Everywhere,
         &[ch('?')],
@@ -254,6 +346,7 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
     ));
     let back = match ctx.screen {
         ScreenKind::Home => "back (nothing to go back to here)",
+        ScreenKind::Quiz => "back to the list of gauntlets",
         ScreenKind::Playground => "back (q quits the playground)",
         _ => "back to the course map",
     };
@@ -312,6 +405,77 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
                 x.hidden = n > 1;
                 b.push(x);
             }
+        }
+        ScreenKind::Gauntlets => {
+            b.push(bind(
+                Course,
+                &[code(KeyCode::Down), ch('j')],
+                "↓ j",
+                "next",
+                Action::Move(1),
+            ));
+            b.push(bind(
+                Course,
+                &[code(KeyCode::Up), ch('k')],
+                "↑ k",
+                "previous",
+                Action::Move(-1),
+            ));
+            b.push(bind(
+                Course,
+                &[code(KeyCode::Enter), code(KeyCode::Right), ch('l')],
+                "Enter →",
+                "start the selected quiz (its clock starts at once)",
+                Action::Open,
+            ));
+            for n in 1..=4u8 {
+                let mut x = bind(
+                    Course,
+                    &[ch((b'0' + n) as char)],
+                    "1-4",
+                    "start gauntlet N",
+                    Action::StartGauntlet(n),
+                );
+                x.hidden = n > 1;
+                b.push(x);
+            }
+        }
+        ScreenKind::Quiz => {
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::Down), ch('j')],
+                "↓ j",
+                "scroll the results",
+                Action::Move(1),
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::Up), ch('k')],
+                "↑ k",
+                "scroll the results",
+                Action::Move(-1),
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::PageDown)],
+                "PgDn",
+                "scroll a page",
+                Action::Page(1),
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::PageUp)],
+                "PgUp",
+                "scroll a page back",
+                Action::Page(-1),
+            ));
+            b.push(bind(
+                Course,
+                &[code(KeyCode::Enter)],
+                "Enter",
+                "back to the list of gauntlets",
+                Action::Back,
+            ));
         }
         ScreenKind::Info => {
             b.push(bind(
@@ -557,10 +721,21 @@ pub fn action_for(ctx: &KeyCtx<'_>, ev: &KeyEvent) -> Option<Action> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
-    bindings(ctx)
+    let bound = bindings(ctx)
         .into_iter()
         .find(|b| b.keys.iter().any(|k| k.matches(ev)))
-        .map(|b| b.action)
+        .map(|b| b.action);
+    // On the answer line, every other character is typed.
+    match (bound, ctx.quiz, ev.code) {
+        (None, Some(QuizPhase::Answering { .. }), KeyCode::Char(c))
+            if !ev
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(Action::TypeChar(c))
+        }
+        (bound, ..) => bound,
+    }
 }
 
 #[cfg(test)]
@@ -579,6 +754,7 @@ mod tests {
             try_its: true,
             answers: true,
             knobs: &[],
+            quiz: None,
         }
     }
 

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod live;
 pub mod markdown;
 pub mod marks;
+pub mod quiz;
 pub mod term;
 pub mod theme;
 pub mod views;
@@ -33,6 +34,7 @@ fn options(global: &Global) -> Options {
     Options {
         color: use_color(global),
         content_dir: global.content_dir.clone(),
+        marks: marks::Marks::open(global.data_dir.as_deref()),
         ..Options::default()
     }
 }

@@ -124,7 +124,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![
                 Span::styled("Enter", t.key()),
-                Span::styled(" for how to start one", t.dim()),
+                Span::styled(" to pick one", t.dim()),
             ]));
         }
         None => {

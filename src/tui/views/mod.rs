@@ -3,6 +3,7 @@
 pub mod cluster;
 mod home;
 mod panes;
+mod quiz;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
@@ -44,6 +45,12 @@ impl Widget for &App {
                     .block(block)
                     .render(chrome.body, buf);
             }
+            Screen::Gauntlets => {
+                if let Some(p) = &self.picker {
+                    quiz::render_picker(self, p, chrome.body, buf);
+                }
+            }
+            Screen::Quiz(q) => quiz::render_quiz(self, q, chrome.body, buf),
         }
         self.render_status(chrome.status, buf);
         self.render_hints(chrome.hints, buf);
@@ -231,6 +238,16 @@ impl App {
                     }
                     Screen::Lesson => "this lesson has no live cluster".into(),
                     Screen::Info(p) => p.title.clone(),
+                    Screen::Gauntlets => "gauntlets".into(),
+                    Screen::Quiz(q) => format!(
+                        "{}{}",
+                        q.title,
+                        if self.marks.saved() {
+                            ""
+                        } else {
+                            " · not saved (no progress file)"
+                        }
+                    ),
                     Screen::Playground => String::new(),
                 };
                 Line::from(vec![
@@ -256,8 +273,35 @@ impl App {
             );
             return;
         }
+        let quiz_hints: Option<Vec<(&str, &str)>> = match self.key_ctx().quiz {
+            Some(keymap::QuizPhase::Answering { .. }) => Some(vec![
+                ("Enter", "submit"),
+                ("Tab", "skip"),
+                ("Backspace", "erase"),
+                ("Esc", "leave"),
+                ("?", "help (empty line)"),
+            ]),
+            Some(keymap::QuizPhase::Confirm) => Some(vec![("y", "leave"), ("n", "keep going")]),
+            Some(keymap::QuizPhase::Done) | None => None,
+        };
+        if let Some(h) = quiz_hints {
+            let mut spans = vec![Span::raw(" ")];
+            for (k, what) in h {
+                spans.push(Span::styled(k, t.key()));
+                spans.push(Span::styled(format!(" {what}  "), t.dim()));
+            }
+            buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+            return;
+        }
         let mut hints: Vec<(&str, &str)> = match self.screen_kind() {
             ScreenKind::Home => vec![("↑↓", "move"), ("Enter", "open"), ("1-7", "block")],
+            ScreenKind::Gauntlets => vec![
+                ("↑↓", "move"),
+                ("Enter", "start"),
+                ("1-4", "gauntlet"),
+                ("Esc", "back"),
+            ],
+            ScreenKind::Quiz => vec![("↑↓", "scroll"), ("Enter", "back")],
             ScreenKind::Info => vec![("Esc", "back")],
             ScreenKind::Lesson => {
                 let mut h = vec![("↑↓", "scroll"), ("Tab", "focus")];
@@ -316,6 +360,8 @@ impl App {
             ScreenKind::Lesson => "lesson",
             ScreenKind::Playground => "playground",
             ScreenKind::Info => "page",
+            ScreenKind::Gauntlets => "gauntlets",
+            ScreenKind::Quiz => "gauntlet",
         };
         // The keys of the screen under the overlay, not of the overlay.
         let under = keymap::KeyCtx {
@@ -414,7 +460,7 @@ fn kind_style(k: TraceKind, t: &Theme) -> Style {
 }
 
 /// Word-wraps plain text to `width` columns (the event log's long lines).
-fn wrap_words(text: &str, width: usize) -> Vec<String> {
+pub(crate) fn wrap_words(text: &str, width: usize) -> Vec<String> {
     let width = width.max(1);
     let mut out = Vec::new();
     let mut line = String::new();
