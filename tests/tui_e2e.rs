@@ -169,3 +169,38 @@ fn playground_unknown_scenario_lists_the_valid_ones() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("3 or 5"));
 }
+
+#[test]
+fn a_gauntlet_is_taken_and_saved() {
+    if !have_tmux() {
+        println!(
+            "SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it"
+        );
+        return;
+    }
+    let play = r#"
+wait-for Course map 10
+# The Gauntlets entry is third from the bottom.
+key G k k Enter
+wait-for Quizzes 5
+key 1
+wait-for question 1 of [0-9]+ 5
+# q is typed into the answer line, not taken as quit.
+type q
+wait-for > q 3
+key BSpace Escape
+wait-for Leave this gauntlet 3
+key y
+wait-for recorded as abandoned 3
+expect saved to your progress
+key q
+wait-for \[exited 0\] 5
+expect tty: icanon echo
+"#;
+    let (ok, out, progress) = drive("120x36", &["learn"], &[], play);
+    assert!(ok, "{out}");
+    assert!(
+        progress.contains("bank = \"gauntlet1\"") && progress.contains("ending = \"abandoned\""),
+        "the attempt is saved:\n{progress}"
+    );
+}
