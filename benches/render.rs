@@ -1,7 +1,8 @@
 //! Frame cost of the terminal app. Budgets: a frame well under 1 ms at
 //! 200×60 on the busiest screen, and the first frame under 50 ms from start.
 //!
-//! `cargo bench --bench render`
+//! `cargo bench --bench render`; the time from process start to the first
+//! frame in a real terminal: `cargo build --release && benches/first-frame.sh`.
 
 use std::hint::black_box;
 use std::time::Duration;
