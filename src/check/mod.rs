@@ -3,10 +3,13 @@
 
 mod availability;
 mod convergence;
+pub mod linearizability;
+pub mod sample;
 mod stale;
 
 pub use availability::availability;
 pub use convergence::convergence;
+pub use linearizability::linearizability;
 pub use stale::stale_reads;
 
 use serde::Serialize;
