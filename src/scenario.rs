@@ -11,6 +11,9 @@ use crate::protocols::cap::{CapConfig, CapNode, Mode};
 use crate::sim::script::Script;
 use crate::sim::{Fault, History, InFlight, Millis, Node, NodeId, Side, Trace, World, WorldConfig};
 
+mod quorum;
+mod tables;
+
 /// One node as a view draws it.
 #[derive(Clone, Debug, Serialize)]
 pub struct NodeView {
@@ -319,6 +322,14 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             build: |p, n| cap(Mode::Ap)(p, n),
+        },
+        ScenarioInfo {
+            name: "quorum",
+            block: 2,
+            summary: "leaderless N/W/R quorums (Dynamo-style): R+W>N reads see the latest acknowledged write; R+W≤N can read stale; read repair",
+            default_nodes: 3,
+            allowed_nodes: &[3, 4, 5],
+            build: quorum::build,
         },
     ];
     CATALOGUE

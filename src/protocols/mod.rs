@@ -2,3 +2,4 @@
 //! knows nothing of terminals: panes read it through plain data.
 
 pub mod cap;
+pub mod quorum;
