@@ -11,6 +11,7 @@ use crate::protocols::cap::{CapConfig, CapNode, Mode};
 use crate::sim::script::Script;
 use crate::sim::{Fault, History, InFlight, Millis, Node, NodeId, Side, Trace, World, WorldConfig};
 
+mod leader_follower;
 mod quorum;
 mod tables;
 
@@ -322,6 +323,14 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             build: |p, n| cap(Mode::Ap)(p, n),
+        },
+        ScenarioInfo {
+            name: "leader-follower",
+            block: 2,
+            summary: "one leader ships its log to followers: async, semi-sync or sync (key m); failover promotes an up-to-date follower",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: leader_follower::build,
         },
         ScenarioInfo {
             name: "quorum",

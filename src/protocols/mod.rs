@@ -2,4 +2,5 @@
 //! knows nothing of terminals: panes read it through plain data.
 
 pub mod cap;
+pub mod leader_follower;
 pub mod quorum;
