@@ -12,7 +12,9 @@ use crate::sim::script::Script;
 use crate::sim::{Fault, History, InFlight, Millis, Node, NodeId, Side, Trace, World, WorldConfig};
 
 mod leader_follower;
+mod multi_leader;
 mod quorum;
+mod session;
 mod tables;
 
 /// One node as a view draws it.
@@ -333,12 +335,28 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             build: leader_follower::build,
         },
         ScenarioInfo {
+            name: "multi-leader",
+            block: 2,
+            summary: "every node accepts writes and replicates async; concurrent writes conflict and last-writer-wins discards one (counted)",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: multi_leader::build,
+        },
+        ScenarioInfo {
             name: "quorum",
             block: 2,
             summary: "leaderless N/W/R quorums (Dynamo-style): R+W>N reads see the latest acknowledged write; R+W≤N can read stale; read repair",
             default_nodes: 3,
             allowed_nodes: &[3, 4, 5],
             build: quorum::build,
+        },
+        ScenarioInfo {
+            name: "session",
+            block: 3,
+            summary: "one client hopping between lagging replicas: read-your-writes (key y) and monotonic reads (key m) on or off",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: session::build,
         },
     ];
     CATALOGUE

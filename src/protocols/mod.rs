@@ -3,4 +3,6 @@
 
 pub mod cap;
 pub mod leader_follower;
+pub mod multi_leader;
 pub mod quorum;
+pub mod session;
