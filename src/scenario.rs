@@ -11,6 +11,7 @@ use crate::protocols::cap::{CapConfig, CapNode, Mode};
 use crate::sim::script::Script;
 use crate::sim::{Fault, History, InFlight, Millis, Node, NodeId, Side, Trace, World, WorldConfig};
 
+mod causal;
 mod leader_follower;
 mod multi_leader;
 mod quorum;
@@ -357,6 +358,14 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             build: session::build,
+        },
+        ScenarioInfo {
+            name: "causal",
+            block: 3,
+            summary: "posts and replies: eventual delivery can show a reply before its post; causal delivery (key m) never does",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: causal::build,
         },
     ];
     CATALOGUE
