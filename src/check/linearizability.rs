@@ -109,7 +109,7 @@ pub fn check_keys(history: &History, budget: u64) -> BTreeMap<String, KeyResult>
             Found::Violation => {
                 // The witness search gets its own allowance: a violation is
                 // already proven, and cutting it down is worth some work.
-                let w = minimise(&ops, budget.max(1_000_000));
+                let w = witness(&ops, budget.max(1_000_000));
                 KeyResult::Violation {
                     witness: w.iter().map(|o| o.src).collect(),
                 }
@@ -275,8 +275,64 @@ fn search(ops: &[LOp], budget: u64, spent: &mut u64) -> Found {
     Found::Linearizable
 }
 
-/// Cuts a failing key history down to a smallest failing part (see the
-/// module doc for why each cut keeps the failure meaningful).
+/// A small failing part of a failing key history: the smallest of the
+/// common shapes if one is there (a read of a value nobody wrote, of a value
+/// written only later, or of a value overwritten before the read began),
+/// else the history cut down until no operation can be removed.
+fn witness(ops: &[LOp], budget: u64) -> Vec<LOp> {
+    if let Some(w) = shapes(ops) {
+        let mut spent = 0;
+        if search(&w, budget, &mut spent) == Found::Violation {
+            return w;
+        }
+    }
+    minimise(ops, budget)
+}
+
+/// The smallest witness of a common shape, if any (all sound: each keeps
+/// every write of the value its read returned).
+fn shapes(ops: &[LOp]) -> Option<Vec<LOp>> {
+    let writes = |v: Value| ops.iter().filter(move |o| o.kind == Kind::Write(v));
+    let mut best: Option<Vec<LOp>> = None;
+    let mut offer = |mut w: Vec<LOp>| {
+        w.sort_by_key(|o| (o.call, o.src));
+        if best.as_ref().is_none_or(|b| w.len() < b.len()) {
+            best = Some(w);
+        }
+    };
+    for r in ops {
+        let Kind::Read(got) = r.kind else { continue };
+        let sources: Vec<&LOp> = got.map_or(Vec::new(), |v| writes(v).collect());
+        if got.is_some() && sources.is_empty() {
+            return Some(vec![r.clone()]);
+        }
+        // Read of a value whose every write began after the read ended.
+        if !sources.is_empty() && sources.iter().all(|s| r.ret < s.call) {
+            let mut w: Vec<LOp> = sources.iter().map(|s| (*s).clone()).collect();
+            w.push(r.clone());
+            offer(w);
+            continue;
+        }
+        // A write finished before the read began, after every source ended.
+        let newest_source_end = sources.iter().map(|s| s.ret).max();
+        let over = ops.iter().find(|w2| {
+            matches!(w2.kind, Kind::Write(v) if Some(v) != got)
+                && w2.ret != OPEN
+                && w2.ret < r.call
+                && newest_source_end.is_none_or(|e| e < w2.call)
+        });
+        if let Some(w2) = over {
+            let mut w: Vec<LOp> = sources.iter().map(|s| (*s).clone()).collect();
+            w.push(w2.clone());
+            w.push(r.clone());
+            offer(w);
+        }
+    }
+    best
+}
+
+/// Cuts a failing key history down until no operation can be removed (see
+/// the module doc for why each cut keeps the failure meaningful).
 fn minimise(ops: &[LOp], budget: u64) -> Vec<LOp> {
     let mut spent = 0u64;
     let fails = |set: &[LOp], spent: &mut u64| -> bool {
