@@ -272,7 +272,12 @@ fn multi_leader_with_a_slow_clock_loses_an_acknowledged_write() {
 
 #[test]
 fn every_block_scenario_is_deterministic() {
-    let cases: [(&str, &str, &[(&str, &str)]); 5] = [
+    type Case = (
+        &'static str,
+        &'static str,
+        &'static [(&'static str, &'static str)],
+    );
+    let cases: [Case; 5] = [
         ("quorum", QUORUM_STALE, &[("w", "1"), ("r", "1")]),
         ("leader-follower", LEADER_CRASH, &[]),
         ("session", SESSION, &[]),

@@ -68,7 +68,7 @@ fn inject_stale_read(h: &History, pick: prop::sample::Index) -> (History, String
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(256))]
+    #![proptest_config(ProptestConfig { cases: 256, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn histories_of_a_correct_register_are_linearizable(

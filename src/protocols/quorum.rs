@@ -445,7 +445,7 @@ impl QuorumNode {
         let behind: Vec<NodeId> = r
             .replies
             .iter()
-            .filter(|(n, v)| **v < Some(newest) && !r.repaired.get(n).is_some_and(|s| *s >= newest))
+            .filter(|(n, v)| **v < Some(newest) && r.repaired.get(n).is_none_or(|s| *s < newest))
             .map(|(n, _)| *n)
             .collect();
         for n in behind {
