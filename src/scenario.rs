@@ -348,7 +348,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             block: 2,
             summary: "leaderless N/W/R quorums (Dynamo-style): R+W>N reads see the latest acknowledged write; R+W≤N can read stale; read repair",
             default_nodes: 3,
-            allowed_nodes: &[3, 4, 5],
+            allowed_nodes: &[3, 5],
             build: quorum::build,
         },
         ScenarioInfo {

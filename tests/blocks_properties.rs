@@ -7,7 +7,7 @@ use statedist::check::{Status, Verdict};
 use statedist::protocols::leader_follower::{LfConfig, LfNode, Replication};
 use statedist::scenario::{self, Params, Run, SimRun};
 use statedist::sim::script::Script;
-use statedist::sim::{NodeId, WorldConfig};
+use statedist::sim::{Node, NodeId, WorldConfig};
 
 /// One random step as script text. Write values are filled in later so
 /// every write is unique.
@@ -109,6 +109,74 @@ proptest! {
         }
         let v = verdict(&sim, "acknowledged writes");
         prop_assert_ne!(v.status, Status::Fail, "{:#?}\nscript:\n{}", v, script);
+    }
+
+    /// In every replication mode: one leader per epoch, and any two logs
+    /// that hold an entry at the same position from the same epoch agree
+    /// on it and on everything before it (log matching).
+    #[test]
+    fn every_mode_keeps_election_safety_and_log_matching(
+        script in schedule(3, &["x", "y"]),
+        mode in 0usize..3,
+        five in any::<bool>(),
+    ) {
+        let nodes = if five { 5 } else { 3 };
+        let mode = [Replication::Async, Replication::SemiSync, Replication::Sync][mode];
+        let mut sim = SimRun::<LfNode>::new(
+            "leader-follower",
+            WorldConfig::new(11, nodes),
+            LfConfig::new(mode),
+            Script::parse(&script).expect("parses"),
+        );
+        let mut leaders: std::collections::BTreeMap<u64, NodeId> = Default::default();
+        while sim.now() < 12_000 && sim.step() {
+            let w = sim.world();
+            for i in 0..nodes {
+                let id = NodeId::from_index(i);
+                if w.node(id).is_leader() {
+                    let first = *leaders.entry(w.node(id).epoch()).or_insert(id);
+                    prop_assert_eq!(first, id, "two leaders in one epoch\nscript:\n{}", script);
+                }
+            }
+        }
+        let w = sim.world();
+        for a in 0..nodes {
+            for b in a + 1..nodes {
+                let la = &w.node(NodeId::from_index(a)).durable().log;
+                let lb = &w.node(NodeId::from_index(b)).durable().log;
+                let common = la.len().min(lb.len());
+                if let Some(i) = (0..common).rev().find(|&i| la[i].epoch == lb[i].epoch) {
+                    prop_assert_eq!(&la[..=i], &lb[..=i], "logs diverge\nscript:\n{}", script);
+                }
+            }
+        }
+    }
+
+    /// Once the network is healed and every node is back, multi-leader and
+    /// both causal modes converge: every replica holds the same values.
+    #[test]
+    fn eventually_consistent_stores_converge_after_heal(
+        script in schedule(3, &["x", "post"]),
+        which in 0usize..3,
+    ) {
+        let (name, settings): (&str, &[(&str, &str)]) = [
+            ("multi-leader", &[][..]),
+            ("causal", &[("mode", "eventual")][..]),
+            ("causal", &[("mode", "causal")][..]),
+        ][which];
+        let script = format!(
+            "{script}at 9.5s heal\nat 9.5s restart 1\nat 9.5s restart 2\nat 9.5s restart 3\n"
+        );
+        let params = Params {
+            seed: 11,
+            nodes: Some(3),
+            script: Script::parse(&script).expect("parses"),
+            settings: settings.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        };
+        let mut r = scenario::find(name).expect("exists").start(&params).expect("starts");
+        r.run_until(16_000);
+        let v = verdict(r.as_ref(), "convergence");
+        prop_assert_eq!(v.status, Status::Pass, "{} {:?}: {:#?}\nscript:\n{}", name, settings, v, script);
     }
 
     /// Causal delivery: no client ever sees an effect without its cause.

@@ -37,8 +37,10 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use super::{Status, Verdict};
 use crate::sim::{History, Millis, NodeId, OpKind, OpOutcome, Value, fmt_ms};
 
-/// Search steps allowed per check, over all keys. About a second of work.
-pub const DEFAULT_BUDGET: u64 = 20_000_000;
+/// Search steps allowed per check, over all keys: at worst about 0.3 s in
+/// a release build (a realistic 10,000-operation history needs a few tens
+/// of thousands of steps).
+pub const DEFAULT_BUDGET: u64 = 2_000_000;
 
 /// Stands for "never returned": the op stays open to the end.
 const OPEN: Millis = Millis::MAX;
@@ -109,7 +111,7 @@ pub fn check_keys(history: &History, budget: u64) -> BTreeMap<String, KeyResult>
             Found::Violation => {
                 // The witness search gets its own allowance: a violation is
                 // already proven, and cutting it down is worth some work.
-                let w = witness(&ops, budget.max(1_000_000));
+                let w = witness(&ops, budget.clamp(100_000, DEFAULT_BUDGET));
                 KeyResult::Violation {
                     witness: w.iter().map(|o| o.src).collect(),
                 }

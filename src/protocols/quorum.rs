@@ -578,46 +578,44 @@ impl Node for QuorumNode {
     }
 
     fn tune(config: &mut QuorumConfig, knob: &str, value: &str) -> Result<String, String> {
+        if !matches!(knob, "n" | "w" | "r") {
+            return Err(format!(
+                "this scenario's settings are n, w and r (not '{knob}')"
+            ));
+        }
         let v: usize = value
             .parse()
             .map_err(|_| format!("'{value}' is not a whole number"))?;
         let c = config.cluster;
-        match knob {
-            "n" => {
-                if !(1..=c).contains(&v) {
-                    return Err(format!("N must be 1 to {c} (the cluster size)"));
-                }
-                config.n = v;
-                let mut also = String::new();
-                if config.w > v || config.r > v {
-                    config.w = config.w.min(v);
-                    config.r = config.r.min(v);
-                    also = " (W and R lowered to fit)".into();
-                }
-                Ok(format!("N is now {v}{also}: {}", config.describe()))
+        if knob == "n" {
+            if !(1..=c).contains(&v) {
+                return Err(format!("N must be 1 to {c} (the cluster size)"));
             }
-            "w" | "r" => {
-                if !(1..=config.n).contains(&v) {
-                    return Err(format!(
-                        "{} must be 1 to N={}",
-                        knob.to_uppercase(),
-                        config.n
-                    ));
-                }
-                if knob == "w" {
-                    config.w = v;
-                } else {
-                    config.r = v;
-                }
-                Ok(format!(
-                    "{} is now {v}: {}",
-                    knob.to_uppercase(),
-                    config.describe()
-                ))
+            config.n = v;
+            let mut also = String::new();
+            if config.w > v || config.r > v {
+                config.w = config.w.min(v);
+                config.r = config.r.min(v);
+                also = " (W and R lowered to fit)".into();
             }
-            _ => Err(format!(
-                "this scenario's settings are n, w and r (not '{knob}')"
-            )),
+            return Ok(format!("N is now {v}{also}: {}", config.describe()));
         }
+        if !(1..=config.n).contains(&v) {
+            return Err(format!(
+                "{} must be 1 to N={}",
+                knob.to_uppercase(),
+                config.n
+            ));
+        }
+        if knob == "w" {
+            config.w = v;
+        } else {
+            config.r = v;
+        }
+        Ok(format!(
+            "{} is now {v}: {}",
+            knob.to_uppercase(),
+            config.describe()
+        ))
     }
 }
