@@ -115,7 +115,8 @@ pub fn run(args: &SimArgs) -> ExitCode {
         (None, Some(steps)) => steps.clone(),
         (None, None) => String::new(),
     };
-    let script = match Script::parse(&text) {
+    let nodes = args.nodes.unwrap_or(info.default_nodes);
+    let script = match Script::parse(&text).and_then(|s| s.validate(nodes).map(|()| s)) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");

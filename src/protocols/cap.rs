@@ -143,8 +143,17 @@ impl fmt::Display for Timer {
     }
 }
 
-/// What survives a crash: the stored register values.
+/// The stored register values.
 pub type Store = BTreeMap<String, Versioned>;
+
+/// What survives a crash: the values, and how many requests this node has
+/// started, so a restarted node never reuses a request number (a reply to a
+/// request from before the crash must not count toward a new one).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Disk {
+    pub store: Store,
+    pub requests_started: u64,
+}
 
 #[derive(Debug)]
 enum Phase {
@@ -170,10 +179,9 @@ struct Request {
 #[derive(Debug)]
 pub struct CapNode {
     id: NodeId,
-    store: Store,
+    disk: Disk,
     // Volatile: requests this node coordinates.
     requests: BTreeMap<u64, Request>,
-    next_req: u64,
 }
 
 fn node_list(set: impl IntoIterator<Item = NodeId>) -> String {
@@ -187,12 +195,12 @@ fn node_list(set: impl IntoIterator<Item = NodeId>) -> String {
 
 impl CapNode {
     pub fn store(&self) -> &Store {
-        &self.store
+        &self.disk.store
     }
 
     /// Keeps `val` if it is newer than what we hold; says what happened.
     fn merge(&mut self, key: &str, val: Versioned) -> Merge {
-        match self.store.get(key) {
+        match self.disk.store.get(key) {
             Some(cur) if cur.version >= val.version => {
                 if cur.version == val.version {
                     Merge::Same
@@ -202,7 +210,7 @@ impl CapNode {
             }
             old => {
                 let old = old.copied();
-                self.store.insert(key.to_string(), val);
+                self.disk.store.insert(key.to_string(), val);
                 Merge::Took(old)
             }
         }
@@ -215,11 +223,11 @@ impl CapNode {
         write: Option<Value>,
         cx: &mut Cx<'_, Self>,
     ) {
-        let req = self.next_req;
-        self.next_req += 1;
+        self.disk.requests_started += 1;
+        let req = self.disk.requests_started;
         let deadline = cx.set_timer(cx.config().op_timeout, Timer::Deadline { req });
         let mut replies = BTreeMap::new();
-        replies.insert(self.id, self.store.get(&key).copied());
+        replies.insert(self.id, self.disk.store.get(&key).copied());
         self.requests.insert(
             req,
             Request {
@@ -340,8 +348,13 @@ impl CapNode {
     }
 
     fn gossip(&self, cx: &mut Cx<'_, Self>) {
-        if !self.store.is_empty() {
-            let entries = self.store.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        if !self.disk.store.is_empty() {
+            let entries = self
+                .disk
+                .store
+                .iter()
+                .map(|(k, v)| (k.clone(), *v))
+                .collect();
             cx.broadcast(Msg::Gossip { entries });
         }
         let every = cx.config().gossip_every;
@@ -373,25 +386,24 @@ enum Merge {
 impl Node for CapNode {
     type Msg = Msg;
     type Timer = Timer;
-    type Durable = Store;
+    type Durable = Disk;
     type Config = CapConfig;
 
     fn new(id: NodeId, _n: usize, _config: &CapConfig) -> Self {
         Self {
             id,
-            store: Store::new(),
+            disk: Disk::default(),
             requests: BTreeMap::new(),
-            next_req: 1,
         }
     }
 
-    fn durable(&self) -> &Store {
-        &self.store
+    fn durable(&self) -> &Disk {
+        &self.disk
     }
 
-    fn recover(id: NodeId, n: usize, config: &CapConfig, durable: Store) -> Self {
+    fn recover(id: NodeId, n: usize, config: &CapConfig, durable: Disk) -> Self {
         let mut node = Self::new(id, n, config);
-        node.store = durable;
+        node.disk = durable;
         node
     }
 
@@ -406,7 +418,7 @@ impl Node for CapNode {
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx<'_, Self>) {
         match msg {
             Msg::Query { req, key } => {
-                let got = self.store.get(&key).copied();
+                let got = self.disk.store.get(&key).copied();
                 cx.send(from, Msg::QueryReply { req, key, got });
             }
             Msg::QueryReply { req, got, .. } => {
@@ -458,7 +470,12 @@ impl Node for CapNode {
             (Mode::Ap, OpKind::Write { key, value }) => {
                 let mut stamp = cx.local_clock();
                 // Two writes by one node in one millisecond must still be ordered.
-                if let Some(cur) = self.store.get(&key).filter(|c| c.version.writer == self.id) {
+                if let Some(cur) = self
+                    .disk
+                    .store
+                    .get(&key)
+                    .filter(|c| c.version.writer == self.id)
+                {
                     stamp = stamp.max(cur.version.stamp + 1);
                 }
                 let val = Versioned {
@@ -484,7 +501,7 @@ impl Node for CapNode {
                 cx.complete(op.id, OpOutcome::Ok { value: None }, note);
             }
             (Mode::Ap, OpKind::Read { key }) => {
-                let value = self.store.get(&key).map(|v| v.value);
+                let value = self.disk.store.get(&key).map(|v| v.value);
                 cx.complete(
                     op.id,
                     OpOutcome::Ok { value },
@@ -499,7 +516,8 @@ impl Node for CapNode {
     }
 
     fn state(&self) -> Vec<(String, String)> {
-        self.store
+        self.disk
+            .store
             .iter()
             .map(|(k, v)| (k.clone(), v.to_string()))
             .collect()
