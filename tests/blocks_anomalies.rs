@@ -223,6 +223,23 @@ fn eventual_delivery_shows_a_reply_before_its_post() {
 }
 
 #[test]
+fn a_write_depends_on_what_its_node_had_applied_even_unread() {
+    // Bob's node has the post; Bob replies without reading it first.
+    let script = "at 0.9s partition 1,2 | 3; at 1s write n1 post=1; at 1.3s partition 1 | 2,3; \
+                  at 1.4s write n2 reply=1; at 1.6s read n3 reply; at 1.7s read n3 post; at 3s heal";
+    let r = run("causal", &[("mode", "eventual")], script, 1);
+    let v = assert_status(r.as_ref(), "causality", Status::Fail);
+    assert!(
+        v.summary
+            .contains("post=1 written via n1 at 1.000s → reply=1 written via n2"),
+        "{}",
+        v.summary
+    );
+    let r = run("causal", &[("mode", "causal")], script, 1);
+    assert_status(r.as_ref(), "causality", Status::Pass);
+}
+
+#[test]
 fn causal_delivery_never_does() {
     let r = run("causal", &[("mode", "causal")], CAUSAL, 1);
     assert_status(r.as_ref(), "causality", Status::Pass);

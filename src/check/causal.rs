@@ -4,8 +4,10 @@
 //! with: (1) session order — a before b when one client's a completed
 //! before its b was invoked (see [`Sessions`]); (2) reads-from — the write
 //! of k=v before every read of k that returned v (only when exactly one
-//! write wrote k=v, so the source is certain). Only successful operations
-//! take part.
+//! write wrote k=v, so the source is certain); (3) any edges the protocol
+//! adds that the history cannot show ([`causality_with`]: "this write was
+//! accepted by a node that had applied that one"). Only successful
+//! operations take part.
 //!
 //! A read r of key k **violates causality** if some write w of k
 //! happens-before r, yet r returned something w causally overwrote: "unset",
@@ -18,9 +20,16 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::Verdict;
 use super::session::{Sessions, summarize};
-use crate::sim::{History, OpKind, OpRecord, Value, fmt_ms};
+use crate::sim::{History, OpId, OpKind, OpRecord, Value, fmt_ms};
 
 pub fn causality(history: &History, sessions: Sessions) -> Verdict {
+    causality_with(history, sessions, &[])
+}
+
+/// [`causality`] with more happens-before edges that only the protocol
+/// knows, as (cause, effect) operation ids: "write b was accepted by a node
+/// that had already applied write a".
+pub fn causality_with(history: &History, sessions: Sessions, extra: &[(OpId, OpId)]) -> Verdict {
     const CHECK: &str = "causality";
     let ops = history.ops();
     let n = ops.len();
@@ -43,7 +52,11 @@ pub fn causality(history: &History, sessions: Sessions) -> Verdict {
             _ => None,
         }
     };
-    // Direct predecessors: session order and reads-from.
+    let index = |id: OpId| -> Option<usize> {
+        let i = (id.0 as usize).checked_sub(1)?;
+        (ops.get(i)?.id == id).then_some(i)
+    };
+    // Direct predecessors: session order, reads-from and the extra edges.
     let preds: Vec<Vec<usize>> = (0..n)
         .map(|b| {
             if !ok[b] {
@@ -59,6 +72,14 @@ pub fn causality(history: &History, sessions: Sessions) -> Verdict {
                 .collect();
             if let Some(s) = src_of(b).filter(|&s| s != b) {
                 p.push(s);
+            }
+            for (cause, effect) in extra {
+                let (Some(a), Some(e)) = (index(*cause), index(*effect)) else {
+                    continue;
+                };
+                if e == b && a != b && ok[a] && !p.contains(&a) {
+                    p.push(a);
+                }
             }
             p
         })
@@ -84,7 +105,22 @@ pub fn causality(history: &History, sessions: Sessions) -> Verdict {
         });
         if let Some(w) = cause {
             let chain = path(&preds, w, r);
-            let steps: Vec<String> = chain.iter().map(|&i| step(&ops[i])).collect();
+            let steps: Vec<String> = chain
+                .iter()
+                .enumerate()
+                .map(|(k, &i)| {
+                    let mut text = step(&ops[i]);
+                    // A write following a write made elsewhere: the node knew it.
+                    if let Some(&prev) = k.checked_sub(1).map(|p| &chain[p])
+                        && matches!(ops[i].kind, OpKind::Write { .. })
+                        && matches!(ops[prev].kind, OpKind::Write { .. })
+                        && ops[prev].node != ops[i].node
+                    {
+                        text += &format!(" (after {} had applied it)", ops[i].node);
+                    }
+                    text
+                })
+                .collect();
             let OpKind::Write { value, .. } = &ops[w].kind else {
                 continue;
             };

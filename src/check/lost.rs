@@ -11,10 +11,16 @@
 //! nothing newer replaced instead. Overwriting by a later or concurrent write
 //! is therefore never a loss; only going back to something older is.
 //!
+//! A copy that keeps a **log** of the writes it applied (a leader's
+//! replication log) is judged more strictly: a write is kept only if it is
+//! in that log. So an acknowledged write discarded at failover is lost even
+//! if a later write to the same key would have hidden it in the final
+//! values.
+//!
 //! This judges the state *now*: a write that is only on a leader that later
 //! crashes is not lost until a copy without it becomes the one that counts.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::{Status, Verdict};
 use crate::sim::{History, OpKind, OpOutcome, OpRecord, Value, fmt_ms};
@@ -25,6 +31,16 @@ pub struct Survivor {
     /// Who holds it, for sentences: "n2 (the leader, epoch 2)".
     pub who: String,
     pub values: BTreeMap<String, Value>,
+    /// Every (key, value) write this copy's log holds, if it keeps a log.
+    pub log: Option<BTreeSet<(String, Value)>>,
+}
+
+/// How a surviving copy lacks an acknowledged write.
+enum Lacks {
+    /// Its log does not hold the write.
+    NotInLog,
+    /// It holds nothing, or a value the write should have replaced.
+    Older(Option<Value>),
 }
 
 pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
@@ -42,35 +58,44 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
         let OpKind::Write { key, value } = &w.kind else {
             continue;
         };
-        let gone_everywhere = survivors.iter().all(|s| match s.values.get(key) {
-            None => true,
-            Some(f) if f == value => false,
-            Some(f) => {
-                let sources: Vec<&OpRecord> = writes_of(ops, key, *f).collect();
-                !sources.is_empty()
-                    && sources
-                        .iter()
-                        .all(|s| s.completed.is_some_and(|c| c < w.invoked))
+        // `None`: this copy keeps the write (or something that may be newer).
+        let lacks = |s: &Survivor| -> Option<Lacks> {
+            if let Some(log) = &s.log {
+                return (!log.contains(&(key.clone(), *value))).then_some(Lacks::NotInLog);
             }
-        });
-        if gone_everywhere {
-            let s = &survivors[0];
-            let holds = match s.values.get(key) {
-                None => format!("holds no {key} at all"),
-                Some(f) => format!("holds {key}={f}, which was written before it"),
-            };
-            let also = if survivors.len() > 1 {
-                " (and so does every other surviving copy)".to_string()
-            } else {
-                String::new()
-            };
-            found.push(format!(
-                "write {key}={value} via {} was acknowledged at {}, but {} {holds}{also}: the acknowledged write is gone",
-                w.node,
-                fmt_ms(w.completed.unwrap_or_default()),
-                s.who,
-            ));
-        }
+            match s.values.get(key) {
+                None => Some(Lacks::Older(None)),
+                Some(f) if f == value => None,
+                Some(f) => {
+                    let sources: Vec<&OpRecord> = writes_of(ops, key, *f).collect();
+                    (!sources.is_empty()
+                        && sources
+                            .iter()
+                            .all(|s| s.completed.is_some_and(|c| c < w.invoked)))
+                    .then_some(Lacks::Older(Some(*f)))
+                }
+            }
+        };
+        let Some(all) = survivors.iter().map(lacks).collect::<Option<Vec<Lacks>>>() else {
+            continue;
+        };
+        let s = &survivors[0];
+        let holds = match &all[0] {
+            Lacks::NotInLog => "does not have it in its log (it was never replicated there, and that log is the one that counts now)".to_string(),
+            Lacks::Older(None) => format!("holds no {key} at all"),
+            Lacks::Older(Some(f)) => format!("holds {key}={f}, which was written before it"),
+        };
+        let also = if survivors.len() > 1 {
+            " (and no other surviving copy has it either)".to_string()
+        } else {
+            String::new()
+        };
+        found.push(format!(
+            "write {key}={value} via {} was acknowledged at {}, but {} {holds}{also}: the acknowledged write is gone",
+            w.node,
+            fmt_ms(w.completed.unwrap_or_default()),
+            s.who,
+        ));
     }
     let whose = if survivors.len() == 1 {
         survivors[0].who.clone()
@@ -132,7 +157,26 @@ mod tests {
         vec![Survivor {
             who: "n2 (the leader)".into(),
             values: v.map(|v| ("x".to_string(), v)).into_iter().collect(),
+            log: None,
         }]
+    }
+
+    #[test]
+    fn a_write_missing_from_the_log_is_lost_even_when_overwritten_later() {
+        let h = History::from_ops(vec![w(1, 1, 0, 10), w(2, 2, 20, 30), w(3, 3, 40, 50)]);
+        let s = vec![Survivor {
+            who: "n3 (the leader of epoch 2)".into(),
+            values: [("x".to_string(), 3)].into(),
+            log: Some([("x".to_string(), 1), ("x".to_string(), 3)].into()),
+        }];
+        let v = lost_writes(&h, &s);
+        assert_eq!(v.status, Status::Fail, "{v:?}");
+        assert!(v.summary.contains("write x=2"), "{}", v.summary);
+        assert!(
+            v.summary.contains("not have it in its log"),
+            "{}",
+            v.summary
+        );
     }
 
     #[test]

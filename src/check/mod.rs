@@ -11,7 +11,7 @@ mod session;
 mod stale;
 
 pub use availability::availability;
-pub use causal::causality;
+pub use causal::{causality, causality_with};
 pub use convergence::convergence;
 pub use linearizability::linearizability;
 pub use lost::{Survivor, lost_writes};

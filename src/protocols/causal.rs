@@ -3,9 +3,10 @@
 //! Every node accepts writes from its own client (think: Alice uses n1,
 //! Bob n2, Carol n3) and serves reads from its own copy. Each write gets a
 //! **dot** — (writer node, the writer's write counter) — and carries its
-//! **dependencies**: a version vector of everything its client had seen
-//! (read or written) when it wrote. Bob reads Alice's post, then replies:
-//! the reply depends on the post.
+//! **dependencies**: a version vector of every write its node had applied
+//! when it accepted the write (potential causality, as in causal
+//! broadcast: whatever Bob's node showed him may have shaped his reply).
+//! Once n2 has applied Alice's post, Bob's reply depends on it.
 //!
 //! Delivery is reliable: each node keeps re-sending its own writes to every
 //! peer (once a second) until that peer confirms it has applied them.
@@ -25,7 +26,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
-use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpKind, OpOutcome, Value};
+use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delivery {
@@ -77,11 +78,13 @@ pub fn vv_text(vv: &Vv) -> String {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Write {
+    /// The client operation that made it (for checkers and panes).
+    pub op: OpId,
     pub dot: Dot,
     pub key: String,
     pub value: Value,
     pub lamport: u64,
-    /// What the writer's client had seen: for each node, its writes 1..=n.
+    /// What the writer's node had applied: for each node, its writes 1..=n.
     pub deps: Vv,
 }
 
@@ -126,8 +129,7 @@ impl fmt::Display for Timer {
     }
 }
 
-/// What survives a crash (the client's context included: the client is
-/// not the node, and remembers what it saw).
+/// What survives a crash.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Disk {
     /// Every applied write, by dot.
@@ -136,8 +138,6 @@ pub struct Disk {
     pub visible: BTreeMap<String, Dot>,
     pub counter: u64,
     pub lamport: u64,
-    /// The local client's causal context.
-    pub context: Vv,
 }
 
 #[derive(Debug)]
@@ -157,8 +157,11 @@ impl CausalNode {
     pub fn held(&self) -> &BTreeMap<Dot, Write> {
         &self.held
     }
-    pub fn context(&self) -> &Vv {
-        &self.disk.context
+    /// Every write applied here, as a version vector: for each node, how
+    /// many of its writes (1, 2, … without a gap) this node has applied.
+    pub fn applied(&self) -> Vv {
+        let writers: BTreeSet<NodeId> = self.disk.log.keys().map(|d| d.0).collect();
+        writers.into_iter().map(|n| (n, self.have(n))).collect()
     }
     /// The write visible for `key`.
     pub fn visible(&self, key: &str) -> Option<&Write> {
@@ -277,13 +280,6 @@ impl CausalNode {
     }
 }
 
-fn merge(into: &mut Vv, from: &Vv) {
-    for (&n, &c) in from {
-        let e = into.entry(n).or_insert(0);
-        *e = (*e).max(c);
-    }
-}
-
 impl Node for CausalNode {
     type Msg = Msg;
     type Timer = Timer;
@@ -342,20 +338,20 @@ impl Node for CausalNode {
     fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
         match op.kind {
             OpKind::Read { key } => {
-                let (value, note) = match self.visible(&key).cloned() {
+                let (value, note) = match self.visible(&key) {
                     Some(w) => {
-                        merge(&mut self.disk.context, &w.deps);
-                        let e = self.disk.context.entry(w.dot.0).or_insert(0);
-                        *e = (*e).max(w.dot.1);
+                        let missing = self.missing(w);
+                        let warn = if missing.is_empty() {
+                            String::new()
+                        } else {
+                            format!(
+                                " — although its cause {} has not arrived here",
+                                missing.join(", ")
+                            )
+                        };
                         (
                             Some(w.value),
-                            format!(
-                                "served from {}'s copy: {}; {}'s client has now seen {}",
-                                self.id,
-                                w.name(),
-                                self.id,
-                                vv_text(&self.disk.context)
-                            ),
+                            format!("served from {}'s copy: {}{warn}", self.id, w.name()),
                         )
                     }
                     None => (None, format!("served from {}'s copy: {key} unset", self.id)),
@@ -365,14 +361,16 @@ impl Node for CausalNode {
             OpKind::Write { key, value } => {
                 self.disk.counter += 1;
                 self.disk.lamport += 1;
+                // Own writes are applied in order, so `applied` covers the
+                // previous one; the new write depends on all of it.
                 let w = Write {
+                    op: op.id,
                     dot: (self.id, self.disk.counter),
                     key,
                     value,
                     lamport: self.disk.lamport,
-                    deps: self.disk.context.clone(),
+                    deps: self.applied(),
                 };
-                self.disk.context.insert(self.id, self.disk.counter);
                 let note = format!(
                     "written at {} as {}, depending on {}",
                     self.id,

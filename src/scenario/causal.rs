@@ -4,8 +4,10 @@
 use super::tables::{keys, knob, node_cell, node_ids, quiet_for, table};
 use super::{Cell, Inspect, Knob, Pane, Params, Run, SimRun, Tone, tuned};
 use crate::check::{self, Sessions, Verdict};
-use crate::protocols::causal::{CausalConfig, CausalNode, Delivery, vv_text};
-use crate::sim::{Node, NodeId, World, WorldConfig};
+use std::collections::BTreeMap;
+
+use crate::protocols::causal::{CausalConfig, CausalNode, Delivery, Dot, Write, vv_text};
+use crate::sim::{Node, NodeId, OpId, World, WorldConfig};
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
     let config = tuned::<CausalNode>(CausalConfig::new(Delivery::Eventual), p)?;
@@ -26,7 +28,7 @@ impl Inspect for CausalNode {
             .collect();
         let window = 2 * world.node_config().resend_every;
         vec![
-            check::causality(h, Sessions::PerNode),
+            check::causality_with(h, Sessions::PerNode, &node_edges(world)),
             check::linearizability(h),
             check::convergence(&states, quiet_for(world, window)),
             check::availability(h),
@@ -46,6 +48,25 @@ impl Inspect for CausalNode {
             &["eventual", "causal"],
         )]
     }
+}
+
+/// "Write b was accepted by a node that had already applied write a":
+/// happens-before edges the history alone cannot show.
+fn node_edges(world: &World<CausalNode>) -> Vec<(OpId, OpId)> {
+    let mut writes: BTreeMap<Dot, &Write> = BTreeMap::new();
+    for id in node_ids(world) {
+        writes.extend(world.node(id).log().iter().map(|(d, w)| (*d, w)));
+    }
+    let mut edges = Vec::new();
+    for w in writes.values() {
+        for (&n, &c) in &w.deps {
+            // The latest write of each node it depends on implies the rest.
+            if let Some(cause) = writes.get(&(n, c)) {
+                edges.push((cause.op, w.op));
+            }
+        }
+    }
+    edges
 }
 
 /// Per node: each key's visible value, what its client has seen, and what
@@ -86,13 +107,13 @@ fn replicas_pane(world: &World<CausalNode>) -> Pane {
             } else {
                 Cell::new(held.join("; "), Tone::Warn)
             });
-            row.push(Cell::plain(vv_text(n.context())));
+            row.push(Cell::plain(vv_text(&n.applied())));
             row
         })
         .collect();
     let mut header: Vec<&str> = vec!["node"];
     header.extend(keys.iter().map(String::as_str));
-    header.extend(["held back", "client has seen"]);
+    header.extend(["held back", "applied"]);
     let mode = world.node_config().mode.name();
     table(&format!("Replica state · {mode} delivery"), &header, rows)
 }

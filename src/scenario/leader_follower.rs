@@ -4,7 +4,7 @@ use super::tables::{keys, knob, node_cell, node_ids, table};
 use super::{Cell, Inspect, Knob, Pane, Params, Run, SimRun, Tone, tuned};
 use crate::check::{self, Survivor, Verdict};
 use crate::protocols::leader_follower::{LfConfig, LfNode, Replication, Role};
-use crate::sim::{NodeId, World, WorldConfig, fmt_ms};
+use crate::sim::{Node, NodeId, World, WorldConfig, fmt_ms};
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
     let config = tuned::<LfNode>(LfConfig::new(Replication::Async), p)?;
@@ -34,6 +34,15 @@ fn survivors(world: &World<LfNode>) -> Vec<Survivor> {
             .iter()
             .map(|(k, (v, _))| (k.clone(), *v))
             .collect(),
+        log: Some(
+            world
+                .node(id)
+                .durable()
+                .log
+                .iter()
+                .map(|e| (e.key.clone(), e.value))
+                .collect(),
+        ),
     };
     match current_leader(world) {
         Some(l) => vec![copy(

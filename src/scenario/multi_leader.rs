@@ -65,6 +65,7 @@ impl Inspect for MlNode {
                     .iter()
                     .map(|(k, r)| (k.clone(), r.value))
                     .collect(),
+                log: None,
             })
             .collect();
         let states: Vec<_> = up
