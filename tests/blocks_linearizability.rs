@@ -26,11 +26,13 @@ fn inject_stale_read(h: &History, pick: prop::sample::Index) -> (History, String
             .filter(|w| ok_write(w, key) && before(w, r))
             .max_by_key(|w| w.completed);
         let Some(w2) = w2 else { continue };
-        if let Some(w1) = ops.iter().find(|w| ok_write(w, key) && before(w, w2)) {
-            let OpKind::Write { value, .. } = w1.kind else {
-                unreachable!()
-            };
-            candidates.push((ri, value, key.clone()));
+        let w1 = ops.iter().find(|w| ok_write(w, key) && before(w, w2));
+        if let Some(OpRecord {
+            kind: OpKind::Write { value, .. },
+            ..
+        }) = w1
+        {
+            candidates.push((ri, *value, key.clone()));
         }
     }
     if candidates.is_empty() {
