@@ -102,10 +102,24 @@ pub fn main() -> ExitCode {
         Some(Command::Sim(args)) => crate::sim_cmd::run(&args),
         Some(Command::Learn(_)) | None => not_yet("learn", "the course map and lessons"),
         Some(Command::Playground(_)) => not_yet("playground", "the full-screen live cluster"),
-        Some(Command::Gauntlet(_)) => not_yet("gauntlet", "timed quizzes"),
-        Some(Command::Review) => not_yet("review", "spaced review"),
-        Some(Command::Progress(_)) => not_yet("progress", "the progress report"),
-        Some(Command::CheckContent) => not_yet("check-content", "content validation"),
+        Some(Command::Gauntlet(args)) => crate::quiz_cmd::gauntlet(
+            cli.global.data_dir.as_deref(),
+            cli.global.content_dir.as_deref(),
+            args.number,
+            args.block,
+        ),
+        Some(Command::Review) => crate::quiz_cmd::review(
+            cli.global.data_dir.as_deref(),
+            cli.global.content_dir.as_deref(),
+        ),
+        Some(Command::Progress(args)) => crate::quiz_cmd::progress_report(
+            cli.global.data_dir.as_deref(),
+            cli.global.content_dir.as_deref(),
+            args.json,
+        ),
+        Some(Command::CheckContent) => {
+            crate::quiz_cmd::check_content(cli.global.content_dir.as_deref())
+        }
     }
 }
 

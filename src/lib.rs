@@ -7,7 +7,11 @@
 
 pub mod check;
 pub mod cli;
+pub mod content;
+pub mod progress;
 pub mod protocols;
+pub mod quiz;
+pub mod quiz_cmd;
 pub mod scenario;
 pub mod sim;
 pub mod sim_cmd;

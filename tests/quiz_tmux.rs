@@ -1,0 +1,108 @@
+//! End to end in a real terminal: run `statedist gauntlet 2` in tmux with
+//! `../shared/tools/tui-drive`, answer the questions as a person would,
+//! finish, then check `statedist progress --json` shows the attempt.
+//!
+//! Needs tmux and the tui-drive script next to the repository; when either
+//! is missing the test says so and passes without running.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use statedist::content::{self, exercises::answer_input};
+use statedist::quiz::Run;
+
+fn tui_drive() -> Option<PathBuf> {
+    let script = std::env::var_os("STATEDIST_TUI_DRIVE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tui-drive")
+        });
+    let tmux = Command::new("tmux")
+        .arg("-V")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    (script.is_file() && tmux).then_some(script)
+}
+
+#[test]
+fn gauntlet_2_in_tmux_then_progress_json() {
+    let Some(script) = tui_drive() else {
+        eprintln!("skipping: tmux or ../shared/tools/tui-drive not available");
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let bank = content::load_banks(None).get("gauntlet2").unwrap().clone();
+    let run = Run::new(&bank, 1);
+    let answers: Vec<String> = run.questions().iter().map(answer_input).collect();
+    let total = answers.len();
+
+    let mut play = String::new();
+    play.push_str("wait-for Gauntlet 2 10\n");
+    for (i, a) in answers.iter().enumerate() {
+        play.push_str(&format!("wait-for \\[{}/{total}\\] 10\n", i + 1));
+        play.push_str("expect [0-9]:[0-5][0-9] left\n");
+        if i == 1 {
+            // skip the second question once; it comes back at the end
+            play.push_str("type /skip\nkey Enter\nwait-for skipped: it comes back 5\n");
+            continue;
+        }
+        play.push_str(&format!("type {a}\nkey Enter\n"));
+    }
+    play.push_str(&format!(
+        "wait-for skipped earlier 10\ntype {}\nkey Enter\n",
+        answers[1]
+    ));
+    play.push_str("wait-for Score: 10\n");
+    play.push_str("wait-for \\[exited 0\\] 10\n");
+    play.push_str("expect 12 right of 12\n");
+
+    let mut child = Command::new("bash")
+        .arg(&script)
+        .args(["--size", "100x50", "--"])
+        .arg(env!("CARGO_BIN_EXE_statedist"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["gauntlet", "2"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(play.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "tui-drive failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["progress", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let j: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let g2 = j["banks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["id"] == "gauntlet2")
+        .unwrap();
+    assert_eq!(g2["attempts"], 1);
+    assert_eq!(g2["last"]["right"], 12);
+    assert_eq!(g2["last"]["ending"], "finished");
+    let score = g2["last"]["score"].as_u64().unwrap();
+    assert!(score > 100, "all right, with a time bonus: {score}");
+    assert_eq!(g2["best"].as_u64(), Some(score));
+}
