@@ -11,6 +11,13 @@ use crate::protocols::cap::{CapConfig, CapNode, Mode};
 use crate::sim::script::Script;
 use crate::sim::{Fault, History, InFlight, Millis, Node, NodeId, Side, Trace, World, WorldConfig};
 
+mod causal;
+mod leader_follower;
+mod multi_leader;
+mod quorum;
+mod session;
+mod tables;
+
 /// One node as a view draws it.
 #[derive(Clone, Debug, Serialize)]
 pub struct NodeView {
@@ -319,6 +326,46 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             build: |p, n| cap(Mode::Ap)(p, n),
+        },
+        ScenarioInfo {
+            name: "leader-follower",
+            block: 2,
+            summary: "one leader ships its log to followers: async, semi-sync or sync (key m); failover promotes an up-to-date follower",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: leader_follower::build,
+        },
+        ScenarioInfo {
+            name: "multi-leader",
+            block: 2,
+            summary: "every node accepts writes and replicates async; concurrent writes conflict and last-writer-wins discards one (counted)",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: multi_leader::build,
+        },
+        ScenarioInfo {
+            name: "quorum",
+            block: 2,
+            summary: "leaderless N/W/R quorums (Dynamo-style): R+W>N reads see the latest acknowledged write; R+W≤N can read stale; read repair",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: quorum::build,
+        },
+        ScenarioInfo {
+            name: "session",
+            block: 3,
+            summary: "one client hopping between lagging replicas: read-your-writes (key y) and monotonic reads (key m) on or off",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: session::build,
+        },
+        ScenarioInfo {
+            name: "causal",
+            block: 3,
+            summary: "posts and replies: eventual delivery can show a reply before its post; causal delivery (key m) never does",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            build: causal::build,
         },
     ];
     CATALOGUE

@@ -40,6 +40,19 @@ pub struct SimArgs {
     /// Set a protocol setting before the run starts (repeatable), e.g. --set mode=sync.
     #[arg(long = "set", value_name = "NAME=VALUE", value_parser = parse_setting)]
     pub settings: Vec<(String, String)>,
+    /// Replication or delivery mode (same as --set mode=…): leader-follower
+    /// async|semi-sync|sync, causal eventual|causal.
+    #[arg(long, value_name = "MODE")]
+    pub mode: Option<String>,
+    /// Quorum: replicas per key, N (same as --set n=…).
+    #[arg(long = "n", value_name = "N")]
+    pub n: Option<usize>,
+    /// Quorum: acks a write needs, W (same as --set w=…).
+    #[arg(long = "w", value_name = "W")]
+    pub w: Option<usize>,
+    /// Quorum: replies a read needs, R (same as --set r=…).
+    #[arg(long = "r", value_name = "R")]
+    pub r: Option<usize>,
     /// Output format: text for people, jsonl (one JSON object per line) for tools.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
@@ -114,7 +127,7 @@ pub fn run(args: &SimArgs) -> ExitCode {
         seed: args.seed,
         nodes: args.nodes,
         script,
-        settings: args.settings.iter().cloned().collect::<BTreeMap<_, _>>(),
+        settings: settings(args),
     };
     let mut run = match info.start(&params) {
         Ok(r) => r,
@@ -138,6 +151,23 @@ pub fn run(args: &SimArgs) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// `--set` pairs plus the `--mode/--n/--w/--r` sugar (which wins on a clash).
+fn settings(args: &SimArgs) -> BTreeMap<String, String> {
+    let mut s: BTreeMap<String, String> = args.settings.iter().cloned().collect();
+    let sugar = [
+        ("mode", args.mode.clone()),
+        ("n", args.n.map(|v| v.to_string())),
+        ("w", args.w.map(|v| v.to_string())),
+        ("r", args.r.map(|v| v.to_string())),
+    ];
+    for (k, v) in sugar {
+        if let Some(v) = v {
+            s.insert(k.to_string(), v);
+        }
+    }
+    s
 }
 
 pub fn list_text() -> String {

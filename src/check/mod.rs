@@ -2,11 +2,20 @@
 //! state) and say in plain words what went right or wrong.
 
 mod availability;
+mod causal;
 mod convergence;
+pub mod linearizability;
+mod lost;
+pub mod sample;
+mod session;
 mod stale;
 
 pub use availability::availability;
+pub use causal::{causality, causality_with};
 pub use convergence::convergence;
+pub use linearizability::linearizability;
+pub use lost::{Survivor, lost_writes};
+pub use session::{Sessions, monotonic_reads, read_your_writes};
 pub use stale::stale_reads;
 
 use serde::Serialize;

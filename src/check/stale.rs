@@ -7,45 +7,72 @@
 //! completed) had completed before `w2` was invoked — so in any legal order
 //! v was overwritten by w2 before r started. A read of "unset" is stale if
 //! any write of k was acknowledged before the read began. Timed-out writes
-//! count as possible sources of v (they may have been applied) but never as
-//! the overwriting `w2` (they may not have been).
+//! count as possible sources of v that may land at any time after their
+//! invocation (so a read of their value is never proven stale), but never as
+//! the overwriting `w2` (they may not have been applied at all).
+
+use std::collections::BTreeMap;
 
 use super::{Status, Verdict};
 use crate::sim::{History, OpKind, OpOutcome, OpRecord, fmt_ms};
 
 pub fn stale_reads(history: &History) -> Verdict {
     let ops = history.ops();
+    // Per key: the writes, the acknowledged ones by completion time, and
+    // the writes of each value, so each read looks only at its own key.
+    let mut by_key: BTreeMap<&str, KeyWrites<'_>> = BTreeMap::new();
+    for w in ops {
+        if let OpKind::Write { key, value } = &w.kind {
+            let k = by_key.entry(key).or_default();
+            k.by_value.entry(*value).or_default().push(w);
+            if w.is_ok() && w.completed.is_some() {
+                k.acked.push(w);
+            }
+        }
+    }
+    for k in by_key.values_mut() {
+        k.acked.sort_by_key(|w| (w.completed, w.id));
+    }
     let mut found = Vec::new();
     for r in ops {
         let (OpKind::Read { key }, Some(got), Some(r_end)) = (&r.kind, r.read_value(), r.completed)
         else {
             continue;
         };
-        let writes = || {
-            ops.iter()
-                .filter(move |w| matches!(&w.kind, OpKind::Write { key: k, .. } if k == key))
+        let Some(k) = by_key.get(key.as_str()) else {
+            continue;
         };
         // Writes acknowledged before the read began.
-        let acked_before =
-            writes().filter(|w| w.is_ok() && w.completed.is_some_and(|c| c < r.invoked));
+        let before = &k.acked[..k.acked.partition_point(|w| w.completed < Some(r.invoked))];
         let witness = match got {
-            None => acked_before
-                .max_by_key(|w| w.completed)
-                .map(|w2| (None, w2)),
+            None => before.last().map(|w2| (None, *w2)),
             Some(v) => {
-                let sources: Vec<&OpRecord> = writes()
-                    .filter(|w| write_value(w) == Some(v) && w.invoked <= r_end)
-                    .filter(|w| !matches!(w.outcome, OpOutcome::Failed { .. }))
-                    .collect();
-                acked_before
-                    .filter(|w2| write_value(w2) != Some(v))
-                    .find(|w2| {
-                        !sources.is_empty()
-                            && sources
-                                .iter()
-                                .all(|s| s.completed.is_some_and(|c| c < w2.invoked))
+                let sources: Vec<&OpRecord> = k
+                    .by_value
+                    .get(&v)
+                    .into_iter()
+                    .flatten()
+                    .filter(|w| {
+                        w.invoked <= r_end && !matches!(w.outcome, OpOutcome::Failed { .. })
                     })
-                    .map(|w2| (Some(v), w2))
+                    .copied()
+                    .collect();
+                // The latest time any source of v may have taken effect:
+                // unbounded if one was not acknowledged (a timed-out or
+                // pending write may land at any later moment).
+                let latest_source = sources
+                    .iter()
+                    .map(|s| if s.is_ok() { s.completed } else { None })
+                    .collect::<Option<Vec<_>>>()
+                    .and_then(|ends| ends.into_iter().max());
+                match (sources.is_empty(), latest_source) {
+                    (false, Some(src_end)) => before
+                        .iter()
+                        .rev()
+                        .find(|w2| write_value(w2) != Some(v) && w2.invoked > src_end)
+                        .map(|w2| (Some(v), *w2)),
+                    _ => None,
+                }
             }
         };
         if let Some((v, w2)) = witness {
@@ -75,6 +102,12 @@ pub fn stale_reads(history: &History) -> Verdict {
             Verdict::new("stale reads", Status::Fail, summary).with_details(found)
         }
     }
+}
+
+#[derive(Default)]
+struct KeyWrites<'a> {
+    acked: Vec<&'a OpRecord>,
+    by_value: BTreeMap<i64, Vec<&'a OpRecord>>,
 }
 
 fn write_value(op: &OpRecord) -> Option<i64> {
@@ -168,6 +201,9 @@ mod tests {
             t(2, 3, 5, 1000),
             r(3, Some(3), 40, 50),
         ]);
+        assert_eq!(stale_reads(&h).status, Status::Pass);
+        // A timed-out source may land after its time-out, even after x=2.
+        let h = History::from_ops(vec![t(1, 3, 0, 5), w(2, 2, 20, 30), r(3, Some(3), 40, 50)]);
         assert_eq!(stale_reads(&h).status, Status::Pass);
         // A timed-out write never proves that an older value is overwritten.
         let h = History::from_ops(vec![

@@ -204,11 +204,16 @@ pub fn render_text(r: &Report) -> String {
             continue;
         }
         out.push_str(&format!("\n{heading}:\n"));
+        // Align on the longest title rather than cutting titles short.
+        let width = rows
+            .iter()
+            .map(|b| b.title.chars().count())
+            .max()
+            .unwrap_or(0);
         for b in rows {
-            let name = format!("{} {}", b.id, b.title);
-            let name: String = name.chars().take(38).collect();
+            let name = format!("{:<9} {:<width$}", b.id, b.title);
             if b.attempts == 0 {
-                out.push_str(&format!("  {name:<38}  not tried yet\n"));
+                out.push_str(&format!("  {name}  not tried yet\n"));
                 continue;
             }
             let best = b.best.map_or("-".to_string(), |s| s.to_string());
@@ -229,7 +234,7 @@ pub fn render_text(r: &Report) -> String {
                 )
             });
             out.push_str(&format!(
-                "  {name:<38}  best {best:>3}  {last}  [{} attempt{}]\n",
+                "  {name}  best {best:>3}  {last}  [{} attempt{}]\n",
                 b.attempts,
                 if b.attempts == 1 { "" } else { "s" }
             ));

@@ -2,3 +2,8 @@
 //! knows nothing of terminals: panes read it through plain data.
 
 pub mod cap;
+pub mod causal;
+pub mod leader_follower;
+pub mod multi_leader;
+pub mod quorum;
+pub mod session;

@@ -16,7 +16,7 @@ mod world;
 
 pub use history::{History, OpKind, OpOutcome, OpRecord, Value};
 pub use network::{NetConfig, Network, Side};
-pub use node::{ClientOp, Cx, Node, NodeId, OpId, TimerId};
+pub use node::{ClientOp, Cx, Node, NodeId, OpId, SessionToken, TimerId};
 pub use time::{Millis, fmt_ms};
 pub use trace::{Trace, TraceEvent, TraceKind};
 pub use world::{Fault, InFlight, World, WorldConfig};

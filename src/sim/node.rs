@@ -3,6 +3,7 @@
 //! effects in a [`Cx`]; the kernel applies them. It never sees real time,
 //! real sockets or a global RNG, which is what makes runs replayable.
 
+use std::collections::BTreeMap;
 use std::fmt::{self, Debug, Display};
 
 use rand::{Rng, RngExt};
@@ -47,6 +48,45 @@ pub struct TimerId(pub u64);
 pub struct ClientOp {
     pub id: OpId,
     pub kind: OpKind,
+    /// The client's session token as of this request (see [`SessionToken`]).
+    pub session: SessionToken,
+}
+
+/// What the learner's client carries from one request to the next: named
+/// counters, e.g. the newest log position it has written or read. The
+/// kernel keeps one token for the run's client, hands it to every request
+/// and raises it with what [`Cx::complete_with_session`] returns. Protocols
+/// offering session guarantees read it; the others ignore it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct SessionToken(pub BTreeMap<String, u64>);
+
+impl SessionToken {
+    /// The counter `name`, 0 if never set.
+    pub fn get(&self, name: &str) -> u64 {
+        self.0.get(name).copied().unwrap_or(0)
+    }
+    /// Raises counter `name` to at least `v`.
+    pub fn raise(&mut self, name: &str, v: u64) {
+        let e = self.0.entry(name.to_string()).or_insert(0);
+        *e = (*e).max(v);
+    }
+    /// Raises every counter to at least `other`'s.
+    pub fn merge(&mut self, other: &SessionToken) {
+        for (k, &v) in &other.0 {
+            self.raise(k, v);
+        }
+    }
+}
+
+impl Display for SessionToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return write!(f, "(empty)");
+        }
+        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        write!(f, "{}", parts.join(", "))
+    }
 }
 
 /// One replica's state machine.
@@ -109,6 +149,7 @@ pub(crate) enum Effect<N: Node> {
         op: OpId,
         outcome: OpOutcome,
         note: String,
+        session: Option<SessionToken>,
     },
     Note(String),
 }
@@ -199,6 +240,24 @@ impl<N: Node> Cx<'_, N> {
             op,
             outcome,
             note: note.into(),
+            session: None,
+        });
+    }
+    /// Answers a client and hands it an updated session token, which the
+    /// client merges into its own (counters only go up). Ignored if the
+    /// client has already given up on the operation.
+    pub fn complete_with_session(
+        &mut self,
+        op: OpId,
+        outcome: OpOutcome,
+        note: impl Into<String>,
+        session: SessionToken,
+    ) {
+        self.effects.push(Effect::Complete {
+            op,
+            outcome,
+            note: note.into(),
+            session: Some(session),
         });
     }
     /// Records a role or state change in the trace, in plain words.

@@ -8,7 +8,7 @@ use rand_chacha::ChaCha8Rng;
 
 use super::history::{OpKind, OpOutcome, Value};
 use super::network::{NetConfig, Network, Side};
-use super::node::{ClientOp, Cx, Effect, Node, NodeId, OpId, TimerId};
+use super::node::{ClientOp, Cx, Effect, Node, NodeId, OpId, SessionToken, TimerId};
 use super::queue::EventQueue;
 use super::trace::{Trace, TraceKind};
 use super::{History, Millis, fmt_ms};
@@ -142,6 +142,7 @@ pub struct World<N: Node> {
     next_timer: u64,
     effects: Vec<Effect<N>>,
     processed: u64,
+    session: SessionToken,
 }
 
 impl<N: Node> World<N> {
@@ -173,6 +174,7 @@ impl<N: Node> World<N> {
             next_timer: 0,
             effects: Vec::new(),
             processed: 0,
+            session: SessionToken::default(),
         };
         for i in 0..n {
             w.with_node(NodeId::from_index(i), |node, cx| node.on_start(cx));
@@ -209,6 +211,10 @@ impl<N: Node> World<N> {
     }
     pub fn history(&self) -> &History {
         &self.history
+    }
+    /// The client's session token (only session-aware protocols fill it).
+    pub fn session(&self) -> &SessionToken {
+        &self.session
     }
     /// Queue events handled so far (including silent ones such as cancelled timers).
     pub fn events_processed(&self) -> u64 {
@@ -483,7 +489,17 @@ impl<N: Node> World<N> {
             self.now + self.config.client_timeout,
             Event::ClientTimeout(op),
         );
-        self.with_node(id, |node, cx| node.on_client(ClientOp { id: op, kind }, cx));
+        let session = self.session.clone();
+        self.with_node(id, |node, cx| {
+            node.on_client(
+                ClientOp {
+                    id: op,
+                    kind,
+                    session,
+                },
+                cx,
+            )
+        });
     }
 
     /// Runs a handler on one node, then applies the effects it asked for.
@@ -524,8 +540,16 @@ impl<N: Node> World<N> {
             Effect::CancelTimer(id) => {
                 self.live_timers.remove(&id.0);
             }
-            Effect::Complete { op, outcome, note } => {
+            Effect::Complete {
+                op,
+                outcome,
+                note,
+                session,
+            } => {
                 let late = !self.history.complete(op, outcome, note, self.now);
+                if let (false, Some(token)) = (late, session) {
+                    self.session.merge(&token);
+                }
                 let text = if late {
                     format!(
                         "{at} answered op {} too late: the client had already given up",

@@ -1,0 +1,208 @@
+//! Acknowledged writes lost: a write the system said "ok" to that is gone.
+//!
+//! Precisely: an acknowledged write `w` of key k with value v is **lost** if
+//! no surviving copy holds v or anything that may be newer. The caller names
+//! the surviving copies: the current leader's for leader-based replication
+//! (what clients will read from now on), or every running replica's for
+//! leaderless and multi-leader stores. A copy holds something "possibly
+//! newer" unless it holds nothing for k, or a value every write of which
+//! (successful or timed out; failed ones never happened) had completed
+//! before `w` was even invoked — a value `w` should have replaced, and that
+//! nothing newer replaced instead. Overwriting by a later or concurrent write
+//! is therefore never a loss; only going back to something older is.
+//!
+//! A copy that keeps a **log** of the writes it applied (a leader's
+//! replication log) is judged more strictly: a write is kept only if it is
+//! in that log. So an acknowledged write discarded at failover is lost even
+//! if a later write to the same key would have hidden it in the final
+//! values.
+//!
+//! This judges the state *now*: a write that is only on a leader that later
+//! crashes is not lost until a copy without it becomes the one that counts.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::{Status, Verdict};
+use crate::sim::{History, OpKind, OpOutcome, OpRecord, Value, fmt_ms};
+
+/// One surviving copy of the data.
+#[derive(Clone, Debug)]
+pub struct Survivor {
+    /// Who holds it, for sentences: "n2 (the leader, epoch 2)".
+    pub who: String,
+    pub values: BTreeMap<String, Value>,
+    /// Every (key, value) write this copy's log holds, if it keeps a log.
+    pub log: Option<BTreeSet<(String, Value)>>,
+}
+
+/// How a surviving copy lacks an acknowledged write.
+enum Lacks {
+    /// Its log does not hold the write.
+    NotInLog,
+    /// It holds nothing, or a value the write should have replaced.
+    Older(Option<Value>),
+}
+
+pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
+    const CHECK: &str = "acknowledged writes";
+    if survivors.is_empty() {
+        return Verdict::new(
+            CHECK,
+            Status::Info,
+            "no surviving copy to compare with (every replica is down)",
+        );
+    }
+    let ops = history.ops();
+    let mut found = Vec::new();
+    for w in ops.iter().filter(|o| o.is_ok()) {
+        let OpKind::Write { key, value } = &w.kind else {
+            continue;
+        };
+        // `None`: this copy keeps the write (or something that may be newer).
+        let lacks = |s: &Survivor| -> Option<Lacks> {
+            if let Some(log) = &s.log {
+                return (!log.contains(&(key.clone(), *value))).then_some(Lacks::NotInLog);
+            }
+            match s.values.get(key) {
+                None => Some(Lacks::Older(None)),
+                Some(f) if f == value => None,
+                Some(f) => {
+                    let sources: Vec<&OpRecord> = writes_of(ops, key, *f).collect();
+                    (!sources.is_empty()
+                        && sources
+                            .iter()
+                            .all(|s| s.completed.is_some_and(|c| c < w.invoked)))
+                    .then_some(Lacks::Older(Some(*f)))
+                }
+            }
+        };
+        let Some(all) = survivors.iter().map(lacks).collect::<Option<Vec<Lacks>>>() else {
+            continue;
+        };
+        let s = &survivors[0];
+        let holds = match &all[0] {
+            Lacks::NotInLog => "does not have it in its log (it was never replicated there, and that log is the one that counts now)".to_string(),
+            Lacks::Older(None) => format!("holds no {key} at all"),
+            Lacks::Older(Some(f)) => format!("holds {key}={f}, which was written before it"),
+        };
+        let also = if survivors.len() > 1 {
+            " (and no other surviving copy has it either)".to_string()
+        } else {
+            String::new()
+        };
+        found.push(format!(
+            "write {key}={value} via {} was acknowledged at {}, but {} {holds}{also}: the acknowledged write is gone",
+            w.node,
+            fmt_ms(w.completed.unwrap_or_default()),
+            s.who,
+        ));
+    }
+    let whose = if survivors.len() == 1 {
+        survivors[0].who.clone()
+    } else {
+        format!("the {} running replicas", survivors.len())
+    };
+    match found.len() {
+        0 => Verdict::new(
+            CHECK,
+            Status::Pass,
+            format!(
+                "no acknowledged write lost: {whose} hold{} every acknowledged write or something newer",
+                if survivors.len() == 1 { "s" } else { "" }
+            ),
+        ),
+        n => {
+            let summary = if n == 1 {
+                format!("1 acknowledged write lost: {}", found[0])
+            } else {
+                format!("{n} acknowledged writes lost; first: {}", found[0])
+            };
+            Verdict::new(CHECK, Status::Fail, summary).with_details(found)
+        }
+    }
+}
+
+/// Writes of `key=value` that may have happened (not failed).
+fn writes_of<'a>(
+    ops: &'a [OpRecord],
+    key: &'a str,
+    value: Value,
+) -> impl Iterator<Item = &'a OpRecord> {
+    ops.iter().filter(move |o| {
+        !matches!(o.outcome, OpOutcome::Failed { .. })
+            && matches!(&o.kind, OpKind::Write { key: k, value: v } if k == key && *v == value)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::{NodeId, OpId};
+
+    fn w(id: u64, v: i64, a: u64, b: u64) -> OpRecord {
+        OpRecord {
+            id: OpId(id),
+            node: NodeId(1),
+            kind: OpKind::Write {
+                key: "x".into(),
+                value: v,
+            },
+            invoked: a,
+            completed: Some(b),
+            outcome: OpOutcome::Ok { value: None },
+            note: String::new(),
+        }
+    }
+    fn holds(v: Option<i64>) -> Vec<Survivor> {
+        vec![Survivor {
+            who: "n2 (the leader)".into(),
+            values: v.map(|v| ("x".to_string(), v)).into_iter().collect(),
+            log: None,
+        }]
+    }
+
+    #[test]
+    fn a_write_missing_from_the_log_is_lost_even_when_overwritten_later() {
+        let h = History::from_ops(vec![w(1, 1, 0, 10), w(2, 2, 20, 30), w(3, 3, 40, 50)]);
+        let s = vec![Survivor {
+            who: "n3 (the leader of epoch 2)".into(),
+            values: [("x".to_string(), 3)].into(),
+            log: Some([("x".to_string(), 1), ("x".to_string(), 3)].into()),
+        }];
+        let v = lost_writes(&h, &s);
+        assert_eq!(v.status, Status::Fail, "{v:?}");
+        assert!(v.summary.contains("write x=2"), "{}", v.summary);
+        assert!(
+            v.summary.contains("not have it in its log"),
+            "{}",
+            v.summary
+        );
+    }
+
+    #[test]
+    fn going_back_to_an_older_value_loses_the_write() {
+        let h = History::from_ops(vec![w(1, 1, 0, 10), w(2, 2, 20, 30)]);
+        let v = lost_writes(&h, &holds(Some(1)));
+        assert_eq!(v.status, Status::Fail, "{v:?}");
+        assert!(v.summary.contains("write x=2"), "{}", v.summary);
+        assert!(v.summary.contains("holds x=1"), "{}", v.summary);
+        assert_eq!(lost_writes(&h, &holds(None)).status, Status::Fail);
+    }
+
+    #[test]
+    fn newer_or_concurrent_values_are_not_losses() {
+        let h = History::from_ops(vec![w(1, 1, 0, 10), w(2, 2, 20, 30)]);
+        assert_eq!(lost_writes(&h, &holds(Some(2))).status, Status::Pass);
+        // Concurrent writes: either may legitimately end up on top.
+        let h = History::from_ops(vec![w(1, 1, 0, 30), w(2, 2, 10, 40)]);
+        assert_eq!(lost_writes(&h, &holds(Some(1))).status, Status::Pass);
+    }
+
+    #[test]
+    fn one_surviving_copy_with_the_write_is_enough() {
+        let h = History::from_ops(vec![w(1, 1, 0, 10), w(2, 2, 20, 30)]);
+        let mut s = holds(Some(1));
+        s.extend(holds(Some(2)));
+        assert_eq!(lost_writes(&h, &s).status, Status::Pass);
+    }
+}

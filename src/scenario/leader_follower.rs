@@ -1,0 +1,144 @@
+//! The `leader-follower` scenario: panes, verdicts and the mode knob.
+
+use super::tables::{keys, knob, node_cell, node_ids, table};
+use super::{Cell, Inspect, Knob, Pane, Params, Run, SimRun, Tone, tuned};
+use crate::check::{self, Survivor, Verdict};
+use crate::protocols::leader_follower::{LfConfig, LfNode, Replication, Role};
+use crate::sim::{Node, NodeId, World, WorldConfig, fmt_ms};
+
+pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
+    let config = tuned::<LfNode>(LfConfig::new(Replication::Async), p)?;
+    Ok(Box::new(SimRun::<LfNode>::new(
+        "leader-follower",
+        WorldConfig::new(p.seed, nodes),
+        config,
+        p.script.clone(),
+    )))
+}
+
+/// The running leader of the newest epoch, if any.
+pub(super) fn current_leader(world: &World<LfNode>) -> Option<NodeId> {
+    node_ids(world)
+        .filter(|&id| world.is_up(id) && world.node(id).is_leader())
+        .max_by_key(|&id| world.node(id).epoch())
+}
+
+/// The copies that count for "acknowledged write lost": the current
+/// leader's; during a failover, every node's (any could still be promoted).
+fn survivors(world: &World<LfNode>) -> Vec<Survivor> {
+    let copy = |id: NodeId, who: String| Survivor {
+        who,
+        values: world
+            .node(id)
+            .store()
+            .iter()
+            .map(|(k, (v, _))| (k.clone(), *v))
+            .collect(),
+        log: Some(
+            world
+                .node(id)
+                .durable()
+                .log
+                .iter()
+                .map(|e| (e.key.clone(), e.value))
+                .collect(),
+        ),
+    };
+    match current_leader(world) {
+        Some(l) => vec![copy(
+            l,
+            format!("{l} (the leader of epoch {})", world.node(l).epoch()),
+        )],
+        None => node_ids(world)
+            .map(|id| {
+                copy(
+                    id,
+                    format!("{id} (no leader yet; any node may be promoted)"),
+                )
+            })
+            .collect(),
+    }
+}
+
+impl Inspect for LfNode {
+    fn verdicts(world: &World<Self>) -> Vec<Verdict> {
+        let h = world.history();
+        vec![
+            check::linearizability(h),
+            check::stale_reads(h),
+            check::lost_writes(h, &survivors(world)),
+            check::availability(h),
+        ]
+    }
+
+    fn panes(world: &World<Self>) -> Vec<Pane> {
+        vec![replicas_pane(world)]
+    }
+
+    fn knobs(config: &LfConfig) -> Vec<Knob> {
+        vec![knob(
+            "mode",
+            'm',
+            config.mode.name().into(),
+            "replication mode: async (ack at once), semi-sync (ack after one follower), sync (ack after all)",
+            &["async", "semi-sync", "sync"],
+        )]
+    }
+}
+
+/// Per node: role and epoch, log end, lag behind the leader, each key.
+fn replicas_pane(world: &World<LfNode>) -> Pane {
+    let leader = current_leader(world);
+    let keys = keys(world);
+    let now = world.now();
+    let reference = leader.map(|l| world.node(l));
+    let rows = node_ids(world)
+        .map(|id| {
+            let n = world.node(id);
+            let role = match n.role_state() {
+                Role::Leader => format!("leader e{}", n.epoch()),
+                Role::Follower { .. } => format!("follower e{}", n.epoch()),
+                Role::Candidate { epoch, .. } => format!("candidate for e{epoch}"),
+            };
+            let mut row = vec![node_cell(world, id, Some(&role))];
+            row.push(Cell::plain(format!("LSN {}", n.last_lsn())));
+            row.push(match (reference, leader) {
+                (_, Some(l)) if l == id => Cell::new("—", Tone::Dim),
+                (Some(r), Some(_)) => {
+                    let behind = r.last_lsn().saturating_sub(n.last_lsn());
+                    let heard = r
+                        .matched()
+                        .get(&id)
+                        .map_or("never confirmed".to_string(), |(_, t)| {
+                            format!("confirmed {} ago", fmt_ms(now - t))
+                        });
+                    let tone = if behind == 0 { Tone::Good } else { Tone::Warn };
+                    Cell::new(format!("{behind} behind · {heard}"), tone)
+                }
+                _ => Cell::new("no leader", Tone::Warn),
+            });
+            for key in &keys {
+                let mine = n.store().get(key);
+                let truth = reference.and_then(|r| r.store().get(key));
+                let text = mine.map_or("unset".to_string(), |(v, lsn)| format!("{v} (LSN {lsn})"));
+                let cell = if reference.is_some() && mine != truth {
+                    Cell::new(format!("{text} (stale)"), Tone::Bad)
+                } else if !world.is_up(id) {
+                    Cell::new(text, Tone::Dim)
+                } else {
+                    Cell::plain(text)
+                };
+                row.push(cell);
+            }
+            row
+        })
+        .collect();
+    let mut header: Vec<&str> = vec!["node", "log", "lag"];
+    header.extend(keys.iter().map(String::as_str));
+    let mode = world.node_config().mode.name();
+    table(
+        &format!("Replica state · {mode} replication"),
+        &header,
+        rows,
+    )
+}

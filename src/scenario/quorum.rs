@@ -1,0 +1,173 @@
+//! The `quorum` scenario: panes, verdicts and knobs of the N/W/R store.
+
+use super::tables::{keys, knob, node_cell, node_ids, numbers, table};
+use super::{Cell, Inspect, Knob, Pane, Params, Run, SimRun, Tone, tuned};
+use crate::check::{self, Verdict};
+use crate::protocols::quorum::{QuorumConfig, QuorumNode, Tally, replicas};
+use crate::sim::{World, WorldConfig, fmt_ms};
+
+pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
+    let config = tuned::<QuorumNode>(QuorumConfig::new(nodes), p)?;
+    Ok(Box::new(SimRun::<QuorumNode>::new(
+        "quorum",
+        WorldConfig::new(p.seed, nodes),
+        config,
+        p.script.clone(),
+    )))
+}
+
+impl Inspect for QuorumNode {
+    fn verdicts(world: &World<Self>) -> Vec<Verdict> {
+        let h = world.history();
+        vec![
+            check::linearizability(h),
+            check::stale_reads(h),
+            check::availability(h),
+        ]
+    }
+
+    fn panes(world: &World<Self>) -> Vec<Pane> {
+        vec![votes_pane(world), replicas_pane(world)]
+    }
+
+    fn knobs(config: &QuorumConfig) -> Vec<Knob> {
+        let n = numbers(config.cluster);
+        let upto = numbers(config.n);
+        let n: Vec<&str> = n.iter().map(String::as_str).collect();
+        let upto: Vec<&str> = upto.iter().map(String::as_str).collect();
+        vec![
+            knob(
+                "n",
+                'n',
+                config.n.to_string(),
+                "N: how many replicas hold each key (1 to the cluster size)",
+                &n,
+            ),
+            knob(
+                "w",
+                'W',
+                config.w.to_string(),
+                "W: acks a write needs before it is acknowledged (1 to N)",
+                &upto,
+            ),
+            knob(
+                "r",
+                'E',
+                config.r.to_string(),
+                "R: replies a read needs; the newest wins (1 to N; E because r reads and R resets)",
+                &upto,
+            ),
+        ]
+    }
+}
+
+/// The most recent requests: who was asked, who answered, the threshold, the result.
+fn votes_pane(world: &World<QuorumNode>) -> Pane {
+    let mut votes: Vec<_> = node_ids(world)
+        .flat_map(|id| world.node(id).votes())
+        .collect();
+    votes.sort_by_key(|v| v.op);
+    let skip = votes.len().saturating_sub(8);
+    let rows = votes[skip..]
+        .iter()
+        .map(|v| {
+            let answered: Vec<String> = v
+                .answers
+                .iter()
+                .enumerate()
+                .map(|(i, (n, said))| {
+                    let late = if i >= v.counted { " (late)" } else { "" };
+                    if v.is_write {
+                        format!("{n}{late}")
+                    } else {
+                        format!("{n}: {said}{late}")
+                    }
+                })
+                .collect();
+            let which = if v.is_write { 'W' } else { 'R' };
+            let counted = v.counted.min(v.answers.len());
+            let (result, tone) = match v.tally {
+                Tally::Waiting => (
+                    format!("waiting: {counted} of {which}={}", v.need),
+                    Tone::Warn,
+                ),
+                Tally::Met { at } => (
+                    format!("{which}={} met at {}", v.need, fmt_ms(at)),
+                    Tone::Good,
+                ),
+                Tally::Missed { at } => (
+                    format!("{which}={} missed: {counted} by {}", v.need, fmt_ms(at)),
+                    Tone::Bad,
+                ),
+            };
+            let mut repaired = String::new();
+            if !v.repaired.is_empty() {
+                let r: Vec<String> = v.repaired.iter().map(|n| n.to_string()).collect();
+                repaired = format!("; repaired {}", r.join(", "));
+            }
+            vec![
+                Cell::plain(format!("op {}", v.op.0)),
+                Cell::plain(format!("{} via {}", v.what, v.coordinator)),
+                Cell::plain(
+                    v.asked
+                        .iter()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ),
+                Cell::plain(if answered.is_empty() {
+                    "none".to_string()
+                } else {
+                    answered.join(", ")
+                }),
+                Cell::new(format!("{result}{repaired}"), tone),
+            ]
+        })
+        .collect();
+    table(
+        "Quorum votes",
+        &["op", "request", "asked", "answered", "result"],
+        rows,
+    )
+}
+
+/// Each node's copy of each key; replicas behind the newest version are stale.
+fn replicas_pane(world: &World<QuorumNode>) -> Pane {
+    let cfg = world.node_config();
+    let keys = keys(world);
+    let n = world.cluster_size();
+    let rows = node_ids(world)
+        .map(|id| {
+            let mut row = vec![node_cell(world, id, None)];
+            for key in &keys {
+                let reps = replicas(key, cfg.n, n);
+                let newest = node_ids(world)
+                    .filter_map(|m| world.node(m).data().get(key).copied())
+                    .max();
+                let mine = world.node(id).data().get(key).copied();
+                let text = mine.map_or("unset".to_string(), |v| v.to_string());
+                let cell = if !reps.contains(&id) {
+                    match mine {
+                        Some(_) => Cell::new(format!("{text} (not a replica)"), Tone::Dim),
+                        None => Cell::new("—", Tone::Dim),
+                    }
+                } else if mine < newest {
+                    Cell::new(format!("{text} (stale)"), Tone::Bad)
+                } else if !world.is_up(id) {
+                    Cell::new(text, Tone::Dim)
+                } else {
+                    Cell::new(text, Tone::Normal)
+                };
+                row.push(cell);
+            }
+            row
+        })
+        .collect();
+    let mut header = vec!["node".to_string()];
+    header.extend(keys.iter().cloned());
+    Pane::Table {
+        title: format!("Replica state · {}", cfg.describe()),
+        header,
+        rows,
+    }
+}
