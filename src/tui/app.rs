@@ -342,11 +342,10 @@ impl App {
     }
 
     pub fn lesson_areas(&self) -> layout::LessonAreas {
-        let (v, p) = self
-            .live
-            .as_ref()
-            .map_or((0, false), |l| (l.verdicts.len(), !l.panes.is_empty()));
-        layout::lesson(self.body(), self.live.is_some(), v, p)
+        layout::lesson(
+            self.body(),
+            self.live.as_ref().map(|l| l as &dyn layout::Wants),
+        )
     }
 
     pub fn cluster_areas(&self) -> Option<layout::ClusterAreas> {
@@ -355,7 +354,7 @@ impl App {
             Screen::Playground => self
                 .live
                 .as_ref()
-                .map(|l| layout::playground(self.body(), l.verdicts.len(), !l.panes.is_empty())),
+                .map(|l| layout::playground(self.body(), l)),
             _ => None,
         }
     }

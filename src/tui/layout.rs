@@ -45,30 +45,39 @@ pub struct ClusterAreas {
     pub log: Rect,
 }
 
-fn checks_height(verdicts: usize) -> u16 {
-    (2 + 2 * verdicts as u16).clamp(3, 8)
+/// How many lines the cluster's side panes would like, for a width.
+pub trait Wants {
+    /// Lines of the checkers' findings (without the border).
+    fn checks_lines(&self, width: u16) -> u16;
+    /// Lines of the inspection panes, `None` when the scenario has none.
+    fn panes_lines(&self) -> Option<u16>;
 }
 
-/// The cluster column of the lesson screen.
-fn cluster_column(area: Rect, verdicts: usize, has_panes: bool) -> ClusterAreas {
-    let [canvas, checks, rest] = Layout::vertical([
-        Constraint::Percentage(45),
-        Constraint::Length(checks_height(verdicts)),
-        Constraint::Min(3),
-    ])
-    .areas(area);
-    let (panes, log) = if has_panes {
-        let [p, l] =
-            Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(rest);
-        (Some(p), l)
-    } else {
-        (None, rest)
-    };
-    ClusterAreas {
-        canvas,
-        checks,
-        panes,
-        log,
+/// Splits `area` top to bottom into checkers, panes (if any) and the rest,
+/// giving the checkers what they need (up to `checks_max`) and the panes up
+/// to half of what is left.
+fn side_stack(
+    area: Rect,
+    wants: &dyn Wants,
+    checks_max: u16,
+    rest_min: u16,
+) -> (Rect, Option<Rect>, Rect) {
+    let inner_w = area.width.saturating_sub(2);
+    let room = area.height.saturating_sub(rest_min);
+    let checks_h = (wants.checks_lines(inner_w) + 2)
+        .clamp(3, checks_max.max(3))
+        .min(room.max(3));
+    let [checks, rest] =
+        Layout::vertical([Constraint::Length(checks_h), Constraint::Min(0)]).areas(area);
+    match wants.panes_lines() {
+        Some(lines) => {
+            let panes_h =
+                (lines + 2).min(rest.height.saturating_sub(rest_min).max(rest.height / 2));
+            let [panes, rest] =
+                Layout::vertical([Constraint::Length(panes_h), Constraint::Min(0)]).areas(rest);
+            (checks, Some(panes), rest)
+        }
+        None => (checks, None, rest),
     }
 }
 
@@ -77,33 +86,39 @@ pub struct LessonAreas {
     pub cluster: Option<ClusterAreas>,
 }
 
-pub fn lesson(body: Rect, has_cluster: bool, verdicts: usize, has_panes: bool) -> LessonAreas {
-    if !has_cluster {
+pub fn lesson(body: Rect, wants: Option<&dyn Wants>) -> LessonAreas {
+    let Some(wants) = wants else {
         return LessonAreas {
             reader: body,
             cluster: None,
         };
-    }
+    };
     if body.width >= 110 {
         let reader_w = (body.width / 2).clamp(60, MAX_TEXT + 4);
         let [reader, right] =
             Layout::horizontal([Constraint::Length(reader_w), Constraint::Min(1)]).areas(body);
+        let [canvas, side] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Min(1)]).areas(right);
+        let (checks, panes, log) = side_stack(side, wants, 10, 5);
         LessonAreas {
             reader,
-            cluster: Some(cluster_column(right, verdicts, has_panes)),
+            cluster: Some(ClusterAreas {
+                canvas,
+                checks,
+                panes,
+                log,
+            }),
         }
     } else {
-        // Narrow: text on top, the cluster below it.
+        // Narrow: text on top, the cluster below it (no room for panes).
         let [reader, bottom] =
             Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
         let [canvas, right] =
             Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
                 .areas(bottom);
-        let [checks, log] = Layout::vertical([
-            Constraint::Length(checks_height(verdicts).min(5)),
-            Constraint::Min(3),
-        ])
-        .areas(right);
+        let checks_h = (wants.checks_lines(right.width.saturating_sub(2)) + 2).clamp(3, 5);
+        let [checks, log] =
+            Layout::vertical([Constraint::Length(checks_h), Constraint::Min(3)]).areas(right);
         LessonAreas {
             reader,
             cluster: Some(ClusterAreas {
@@ -116,30 +131,34 @@ pub fn lesson(body: Rect, has_cluster: bool, verdicts: usize, has_panes: bool) -
     }
 }
 
-pub fn playground(body: Rect, verdicts: usize, has_panes: bool) -> ClusterAreas {
+pub fn playground(body: Rect, wants: &dyn Wants) -> ClusterAreas {
     let [top, log] =
         Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(body);
     let [canvas, right] =
         Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(top);
-    if has_panes {
-        let [checks, panes] = Layout::vertical([
-            Constraint::Length(checks_height(verdicts)),
-            Constraint::Min(3),
-        ])
-        .areas(right);
-        ClusterAreas {
-            canvas,
+    let (checks, panes, rest) = side_stack(right, wants, right.height, 0);
+    // Whatever the panes leave goes to them (or to the checkers).
+    let (checks, panes) = match panes {
+        Some(p) => (
             checks,
-            panes: Some(panes),
-            log,
-        }
-    } else {
-        ClusterAreas {
-            canvas,
-            checks: right,
-            panes: None,
-            log,
-        }
+            Some(Rect {
+                height: p.height + rest.height,
+                ..p
+            }),
+        ),
+        None => (
+            Rect {
+                height: checks.height + rest.height,
+                ..checks
+            },
+            None,
+        ),
+    };
+    ClusterAreas {
+        canvas,
+        checks,
+        panes,
+        log,
     }
 }
 

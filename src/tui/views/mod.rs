@@ -420,31 +420,66 @@ pub(crate) fn status_style(s: Status, t: &Theme) -> Style {
     }
 }
 
-fn checks(live: &Live, t: &Theme, area: Rect, buf: &mut Buffer) {
+/// The checkers' findings wrapped to `width`: the mark and check name, then
+/// the summary, continuation lines indented under it.
+fn check_lines(live: &Live, width: u16, t: &Theme) -> Vec<Line<'static>> {
+    const INDENT: usize = 7;
+    let width = width as usize;
     let mut lines = Vec::new();
     for v in &live.verdicts {
-        lines.push(Line::from(vec![
-            Span::styled(v.mark().to_string(), status_style(v.status, t)),
-            Span::styled(format!(" {}: ", v.check), t.bold()),
-            Span::styled(v.summary.clone(), t.text()),
-        ]));
-        // A failure's witnesses, unless the summary already says it all
-        // (as `statedist sim` prints them).
+        let mark = v.mark().to_string();
+        let body = format!("{}: {}", v.check, v.summary);
+        let parts = wrap_words(&body, width.saturating_sub(INDENT).max(8));
+        for (k, part) in parts.into_iter().enumerate() {
+            if k == 0 {
+                let (name, rest) = part.split_at(part.find(':').map_or(0, |c| c + 1));
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{mark} "), status_style(v.status, t)),
+                    Span::styled(name.to_string(), t.bold()),
+                    Span::styled(rest.to_string(), t.text()),
+                ]));
+            } else {
+                lines.push(Line::styled(format!("{:INDENT$}{part}", ""), t.text()));
+            }
+        }
+        // A failure's witness, unless the summary already says it all (as
+        // `statedist sim` prints them).
         if let Some(d) = v
             .details
             .first()
             .filter(|d| v.status == Status::Fail && !v.summary.contains(d.as_str()))
         {
-            lines.push(Line::styled(format!("       {d}"), t.dim()));
+            for part in wrap_words(d, width.saturating_sub(INDENT).max(8)) {
+                lines.push(Line::styled(format!("{:INDENT$}{part}", ""), t.dim()));
+            }
         }
     }
     if lines.is_empty() {
         lines.push(Line::styled("(no checkers for this scenario)", t.dim()));
     }
-    Paragraph::new(lines)
-        .wrap(Wrap { trim: false })
-        .block(pane_block("Checkers", false, t))
-        .render(area, buf);
+    lines
+}
+
+impl layout::Wants for Live {
+    fn checks_lines(&self, width: u16) -> u16 {
+        check_lines(self, width, &Theme::new(false)).len() as u16
+    }
+    fn panes_lines(&self) -> Option<u16> {
+        (!self.panes.is_empty()).then(|| panes::line_count(self))
+    }
+}
+
+fn checks(live: &Live, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let block = pane_block("Checkers", false, t);
+    let inner = block.inner(area);
+    block.render(area, buf);
+    for (i, l) in check_lines(live, inner.width, t)
+        .iter()
+        .take(inner.height as usize)
+        .enumerate()
+    {
+        buf.set_line(inner.x, inner.y + i as u16, l, inner.width);
+    }
 }
 
 fn kind_style(k: TraceKind, t: &Theme) -> Style {

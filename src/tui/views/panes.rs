@@ -58,6 +58,13 @@ fn pane_lines(pane: &Pane, t: &Theme) -> Vec<Line<'static>> {
     }
 }
 
+/// How many lines the panes take.
+pub fn line_count(live: &Live) -> u16 {
+    let t = Theme::new(false);
+    let lines: usize = live.panes.iter().map(|p| pane_lines(p, &t).len()).sum();
+    (lines + live.panes.len().saturating_sub(1)) as u16
+}
+
 pub fn render(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
     let block = pane_block("Inside the nodes", focused, t);
     let inner = block.inner(area);
