@@ -340,3 +340,34 @@ fn section_keys_jump_between_headings_and_answers_open_in_order() {
     keys(&mut a, "a");
     assert_eq!(hidden(&a), before - 2);
 }
+
+#[test]
+fn scenario_settings_have_keys_that_help_lists() {
+    let info = scenario::find("leader-follower").expect("a scenario with a setting");
+    let mut a = app(
+        Start::Playground {
+            scenario: info,
+            nodes: None,
+            seed: 1,
+        },
+        140,
+        45,
+        true,
+    );
+    let live = a.live.as_ref().unwrap();
+    let knob = live
+        .knobs
+        .first()
+        .expect("leader-follower has a mode")
+        .clone();
+    keys(&mut a, &knob.key.to_string());
+    let now = a.live.as_ref().unwrap().knobs[0].value.clone();
+    assert_ne!(now, knob.value, "the key cycles the setting");
+    let s = text(&a);
+    assert!(s.contains(&format!("{} = {now}", knob.name)), "{s}");
+    assert!(s.contains("Inside the nodes"), "the scenario's panes are drawn: {s}");
+    keys(&mut a, "?");
+    let s = text(&a);
+    assert!(s.contains("This scenario's settings"), "{s}");
+    assert!(s.contains(&format!("{} = {now}", knob.name)), "{s}");
+}

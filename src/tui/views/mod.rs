@@ -378,10 +378,15 @@ impl App {
                 lines.push(Line::styled(b.section.title(), t.h2()));
                 section = Some(b.section);
             }
-            lines.push(Line::from(vec![
-                Span::styled(format!("  {:<10}", b.label), t.key()),
-                Span::styled(b.help, t.text()),
-            ]));
+            // Long descriptions wrap under themselves, past the key column.
+            let help_w = (r.width as usize).saturating_sub(4 + 13).max(20);
+            for (k, part) in wrap_words(&b.help, help_w).into_iter().enumerate() {
+                let key = if k == 0 { b.label.as_str() } else { "" };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {key:<10} "), t.key()),
+                    Span::styled(part, t.text()),
+                ]));
+            }
         }
         if ctx.live {
             lines.push(Line::raw(""));
