@@ -365,7 +365,10 @@ fn scenario_settings_have_keys_that_help_lists() {
     assert_ne!(now, knob.value, "the key cycles the setting");
     let s = text(&a);
     assert!(s.contains(&format!("{} = {now}", knob.name)), "{s}");
-    assert!(s.contains("Inside the nodes"), "the scenario's panes are drawn: {s}");
+    assert!(
+        s.contains("Inside the nodes"),
+        "the scenario's panes are drawn: {s}"
+    );
     keys(&mut a, "?");
     let s = text(&a);
     assert!(s.contains("This scenario's settings"), "{s}");

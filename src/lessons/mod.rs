@@ -51,6 +51,8 @@ pub struct Lesson {
     pub body_line: usize,
     /// The file's line number of the front-matter's `scenarios` (or its first line).
     pub scenarios_line: usize,
+    /// The file's line number of the front-matter's `questions`.
+    pub questions_line: usize,
 }
 
 /// A `### Try it: SCENARIO` heading.
@@ -171,6 +173,7 @@ pub fn parse(file: &str, text: &str) -> Result<Lesson, LessonError> {
         body: text[body_start..].to_string(),
         body_line: close_line + 1,
         scenarios_line: field_line("scenarios"),
+        questions_line: field_line("questions"),
     })
 }
 
@@ -322,12 +325,27 @@ pub fn load(content_dir: Option<&Path>) -> Loaded {
 }
 
 /// Validates the lessons (embedded, or under `content_dir`): front-matter,
-/// unique ids and blocks, scenarios that exist in the catalogue, and "Try it"
-/// headings that name a scenario the lesson lists. One `file:line: message`
-/// per problem; empty when all is well.
+/// unique ids and blocks, scenarios that exist in the catalogue, "Try it"
+/// headings that name a scenario the lesson lists, and question banks that
+/// exist. One `file:line: message` per problem; empty when all is well.
 pub fn check(content_dir: Option<&Path>) -> Vec<String> {
     let loaded = load(content_dir);
-    check_loaded(&loaded)
+    let mut problems = check_loaded(&loaded);
+    let banks = crate::content::load_banks(content_dir);
+    let ids: Vec<&str> = banks.banks.iter().map(|b| b.id.as_str()).collect();
+    for l in &loaded.lessons {
+        for q in &l.questions {
+            if !ids.contains(&q.as_str()) {
+                problems.push(format!(
+                    "{}:{}: questions lists '{q}', which is not a question bank (the banks are: {})",
+                    l.file,
+                    l.questions_line,
+                    ids.join(", ")
+                ));
+            }
+        }
+    }
+    problems
 }
 
 /// [`check`] on lessons already loaded.
@@ -458,6 +476,12 @@ mod tests {
             "{p:?}"
         );
         assert!(p.iter().any(|m| m.contains("also used by")), "{p:?}");
+    }
+
+    #[test]
+    fn embedded_lessons_pass_the_content_check() {
+        let problems = check(None);
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
     }
 
     #[test]
