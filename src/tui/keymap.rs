@@ -256,6 +256,18 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
         ));
         return b;
     }
+    if matches!(
+        ctx.quiz,
+        Some(QuizPhase::Answering { .. } | QuizPhase::Confirm)
+    ) {
+        b.push(bind(
+            Everywhere,
+            &[ctrl('z')],
+            "Ctrl-Z",
+            "suspend to the shell (fg comes back)",
+            Action::Suspend,
+        ));
+    }
     match ctx.quiz {
         Some(QuizPhase::Answering { input_empty }) => {
             b.push(bind(
