@@ -103,6 +103,12 @@ fn time_up_ends_the_run_and_help_does_not_stop_the_clock() {
     let mut a = start();
     key(&mut a, KeyCode::Char('?'));
     assert!(text(&a).contains("Keys: gauntlet"), "{}", text(&a));
+    // q in help does not leave a running gauntlet without asking.
+    key(&mut a, KeyCode::Char('q'));
+    assert!(!a.quit);
+    assert!(text(&a).contains("Leave this gauntlet?"));
+    key(&mut a, KeyCode::Char('n'));
+    key(&mut a, KeyCode::Char('?'));
     a.update(Action::Tick(Duration::from_secs(200)));
     key(&mut a, KeyCode::Esc);
     let s = text(&a);

@@ -401,7 +401,14 @@ impl App {
                 Action::Wheel { down, .. } => {
                     self.help = Some(scroll.saturating_add_signed(if down { 3 } else { -3 }))
                 }
-                Action::Quit => self.quit = true,
+                Action::Quit => match &mut self.screen {
+                    // A running gauntlet asks first.
+                    Screen::Quiz(q) if q.running() => {
+                        self.help = None;
+                        q.confirm_leave = true;
+                    }
+                    _ => self.quit = true,
+                },
                 Action::Resize(w, h) => self.resize(w, h),
                 _ => {}
             }
