@@ -16,14 +16,17 @@ fn bin() -> Command {
     Command::new(env!("CARGO_BIN_EXE_statedist"))
 }
 
-/// A temporary content directory holding a copy of exercises/.
+/// A temporary content directory holding a copy of exercises/ and lessons/.
 fn copy_content() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let ex = dir.path().join("exercises");
-    std::fs::create_dir(&ex).unwrap();
-    for e in std::fs::read_dir(exercises_dir()).unwrap() {
-        let e = e.unwrap();
-        std::fs::copy(e.path(), ex.join(e.file_name())).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for sub in ["exercises", "lessons"] {
+        let to = dir.path().join(sub);
+        std::fs::create_dir(&to).unwrap();
+        for e in std::fs::read_dir(root.join(sub)).unwrap() {
+            let e = e.unwrap();
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
     }
     dir
 }
@@ -152,6 +155,7 @@ fn check_content_passes_on_the_shipped_content_via_the_binary() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("ok: 11 banks, "), "{stdout}");
+    assert!(stdout.trim_end().ends_with(", 10 lessons"), "{stdout}");
 
     let copy = copy_content();
     let out = bin()
@@ -165,7 +169,9 @@ fn check_content_passes_on_the_shipped_content_via_the_binary() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("ok: 11 banks, "));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("ok: 11 banks, "), "{stdout}");
+    assert!(stdout.trim_end().ends_with(", 10 lessons"), "{stdout}");
 }
 
 fn line_of(text: &str, needle: &str) -> usize {
@@ -252,6 +258,62 @@ fn check_content_fails_with_file_and_line_on_a_broken_copy() {
     );
     assert!(stderr.contains("gauntlet3.toml: missing bank"), "{stderr}");
     assert!(stderr.contains("problems found"), "{stderr}");
+    assert!(out.stdout.is_empty(), "no ok line on failure");
+}
+
+#[test]
+fn check_content_fails_with_file_and_line_on_a_broken_lesson() {
+    let copy = copy_content();
+    let lessons = copy.path().join("lessons");
+
+    // 02: front-matter that is not TOML (an unquoted title)
+    let p = lessons.join("02-replication.md");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let broken = text.replacen(
+        "title = \"Replication strategies\"",
+        "title = Replication strategies",
+        1,
+    );
+    let title_line = line_of(&broken, "title = Replication");
+    std::fs::write(&p, broken).unwrap();
+
+    // 03: a "Try it" naming a scenario that does not exist, and a question
+    // bank that does not exist
+    let p = lessons.join("03-consistency.md");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let broken = text
+        .replacen("### Try it: causal", "### Try it: nope", 1)
+        .replacen("questions = [\"block3\"]", "questions = [\"block33\"]", 1);
+    let try_line = line_of(&broken, "### Try it: nope");
+    let questions_line = line_of(&broken, "questions = ");
+    std::fs::write(&p, broken).unwrap();
+
+    let out = bin()
+        .arg("--content-dir")
+        .arg(copy.path())
+        .arg("check-content")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let has = |file: &str, line: usize, words: &str| {
+        stderr
+            .lines()
+            .any(|l| l.contains(&format!("lessons/{file}:{line}: ")) && l.contains(words))
+    };
+    assert!(
+        has("02-replication.md", title_line, "front-matter"),
+        "{stderr}"
+    );
+    assert!(
+        has("03-consistency.md", try_line, "Try it: nope"),
+        "{stderr}"
+    );
+    assert!(
+        has("03-consistency.md", questions_line, "'block33'"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("3 problems found"), "{stderr}");
     assert!(out.stdout.is_empty(), "no ok line on failure");
 }
 

@@ -188,37 +188,53 @@ impl Lesson {
                 .count()
     }
 
-    /// The "Try it" headings, in order.
-    pub fn try_its(&self) -> Vec<TryIt> {
+    /// Every heading: (level, byte offset in the body, plain text).
+    fn headings(&self) -> Vec<(HeadingLevel, usize, String)> {
         let mut out = Vec::new();
-        let mut inside: Option<(usize, String)> = None;
+        let mut inside: Option<(HeadingLevel, usize, String)> = None;
         for (ev, range) in Parser::new_ext(&self.body, markdown_options()).into_offset_iter() {
             match ev {
-                Event::Start(Tag::Heading {
-                    level: HeadingLevel::H3,
-                    ..
-                }) => inside = Some((range.start, String::new())),
+                Event::Start(Tag::Heading { level, .. }) => {
+                    inside = Some((level, range.start, String::new()))
+                }
                 Event::Text(t) | Event::Code(t) => {
-                    if let Some((_, s)) = &mut inside {
+                    if let Some((_, _, s)) = &mut inside {
                         s.push_str(&t);
                     }
                 }
-                Event::End(TagEnd::Heading(_)) => {
-                    let found = inside
-                        .take()
-                        .and_then(|(offset, text)| Some((offset, try_it_name(&text)?.to_string())));
-                    if let Some((offset, name)) = found {
-                        out.push(TryIt {
-                            scenario: name,
-                            offset,
-                            line: self.line_of(offset),
-                        });
-                    }
-                }
+                Event::End(TagEnd::Heading(_)) => out.extend(inside.take()),
                 _ => {}
             }
         }
         out
+    }
+
+    /// The "Try it" headings, in order.
+    pub fn try_its(&self) -> Vec<TryIt> {
+        self.headings()
+            .into_iter()
+            .filter(|(level, _, _)| *level == HeadingLevel::H3)
+            .filter_map(|(_, offset, text)| {
+                Some(TryIt {
+                    scenario: try_it_name(&text)?.to_string(),
+                    offset,
+                    line: self.line_of(offset),
+                })
+            })
+            .collect()
+    }
+
+    /// Headings that look like a "Try it" but that the reader will not treat
+    /// as one (another level, no colon, no scenario): (line, heading text).
+    pub fn malformed_try_its(&self) -> Vec<(usize, String)> {
+        self.headings()
+            .into_iter()
+            .filter(|(level, _, text)| {
+                text.trim().to_lowercase().starts_with("try it")
+                    && (*level != HeadingLevel::H3 || try_it_name(text).is_none())
+            })
+            .map(|(_, offset, text)| (self.line_of(offset), text))
+            .collect()
     }
 
     /// The first paragraph after the title, as plain text: what the course
@@ -326,76 +342,130 @@ pub fn load(content_dir: Option<&Path>) -> Loaded {
 
 /// Validates the lessons (embedded, or under `content_dir`): front-matter,
 /// unique ids and blocks, scenarios that exist in the catalogue, "Try it"
-/// headings that name a scenario the lesson lists, and question banks that
-/// exist. One `file:line: message` per problem; empty when all is well.
+/// headings that name an existing scenario the lesson lists, and question
+/// banks that exist. One `file:line: message` per problem; empty when all
+/// is well.
 pub fn check(content_dir: Option<&Path>) -> Vec<String> {
+    report(content_dir)
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .collect()
+}
+
+/// [`check`] as a content report, for `statedist check-content`: its
+/// summary counts the lessons ("10 lessons").
+pub fn report(content_dir: Option<&Path>) -> crate::content::CheckReport {
     let loaded = load(content_dir);
-    let mut problems = check_loaded(&loaded);
+    let mut problems = located_problems(&loaded);
     let banks = crate::content::load_banks(content_dir);
     let ids: Vec<&str> = banks.banks.iter().map(|b| b.id.as_str()).collect();
     for l in &loaded.lessons {
         for q in &l.questions {
             if !ids.contains(&q.as_str()) {
-                problems.push(format!(
-                    "{}:{}: questions lists '{q}', which is not a question bank (the banks are: {})",
-                    l.file,
-                    l.questions_line,
-                    ids.join(", ")
-                ));
+                problems.push(LessonError {
+                    file: l.file.clone(),
+                    line: l.questions_line,
+                    message: format!(
+                        "questions lists '{q}', which is not a question bank (the banks are: {})",
+                        ids.join(", ")
+                    ),
+                });
             }
         }
     }
-    problems
+    let n = loaded.lessons.len();
+    crate::content::CheckReport {
+        diagnostics: problems
+            .into_iter()
+            .map(|e| crate::content::Diagnostic {
+                file: e.file,
+                line: (e.line > 0).then_some(e.line),
+                message: e.message,
+            })
+            .collect(),
+        summary: vec![format!("{n} lesson{}", if n == 1 { "" } else { "s" })],
+    }
 }
 
-/// [`check`] on lessons already loaded.
+/// [`check`] on lessons already loaded (without the question-bank check,
+/// which needs the banks).
 pub fn check_loaded(loaded: &Loaded) -> Vec<String> {
-    let mut problems: Vec<String> = loaded.errors.iter().map(|e| e.to_string()).collect();
+    located_problems(loaded)
+        .iter()
+        .map(|e| e.to_string())
+        .collect()
+}
+
+fn located_problems(loaded: &Loaded) -> Vec<LessonError> {
+    let mut problems: Vec<LessonError> = loaded.errors.clone();
     let mut ids: Vec<(&str, &str)> = Vec::new();
     let mut blocks: Vec<(u8, &str)> = Vec::new();
+    let catalogue = || {
+        scenario::catalogue()
+            .iter()
+            .map(|i| i.name)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     for l in &loaded.lessons {
+        let at = |line: usize, message: String| LessonError {
+            file: l.file.clone(),
+            line,
+            message,
+        };
         if let Some((_, other)) = ids.iter().find(|(id, _)| *id == l.id) {
-            problems.push(format!(
-                "{}:2: id \"{}\" is also used by {other}",
-                l.file, l.id
-            ));
+            problems.push(at(2, format!("id \"{}\" is also used by {other}", l.id)));
         }
         ids.push((&l.id, &l.file));
         if let Some(b) = l.block {
             if let Some((_, other)) = blocks.iter().find(|(x, _)| *x == b) {
-                problems.push(format!(
-                    "{}:2: block {b} already has a lesson ({other})",
-                    l.file
-                ));
+                problems.push(at(2, format!("block {b} already has a lesson ({other})")));
             }
             blocks.push((b, &l.file));
         }
         for s in &l.scenarios {
             if scenario::find(s).is_none() {
-                problems.push(format!(
-                    "{}:{}: scenarios lists '{s}', which is not in the catalogue (it has: {})",
-                    l.file,
+                problems.push(at(
                     l.scenarios_line,
-                    scenario::catalogue()
-                        .iter()
-                        .map(|i| i.name)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    format!(
+                        "scenarios lists '{s}', which is not in the catalogue (it has: {})",
+                        catalogue()
+                    ),
                 ));
             }
         }
+        for (line, text) in l.malformed_try_its() {
+            problems.push(at(
+                line,
+                format!(
+                    "heading \"{}\" looks like a \"Try it\" but is not one: write `### Try it: SCENARIO`",
+                    text.trim()
+                ),
+            ));
+        }
         for t in l.try_its() {
-            if !l.scenarios.contains(&t.scenario) {
-                problems.push(format!(
-                    "{}:{}: \"Try it: {}\" names a scenario the front-matter's scenarios list does not have ({})",
-                    l.file,
+            if scenario::find(&t.scenario).is_none() {
+                problems.push(at(
                     t.line,
-                    t.scenario,
-                    if l.scenarios.is_empty() {
-                        "it is empty".to_string()
-                    } else {
-                        l.scenarios.join(", ")
-                    }
+                    format!(
+                        "\"Try it: {}\" names a scenario that does not exist (the catalogue has: {})",
+                        t.scenario,
+                        catalogue()
+                    ),
+                ));
+            } else if !l.scenarios.contains(&t.scenario) {
+                problems.push(at(
+                    t.line,
+                    format!(
+                        "\"Try it: {}\" names a scenario the front-matter's scenarios list does not have ({})",
+                        t.scenario,
+                        if l.scenarios.is_empty() {
+                            "it is empty".to_string()
+                        } else {
+                            l.scenarios.join(", ")
+                        }
+                    ),
                 ));
             }
         }
@@ -476,6 +546,36 @@ mod tests {
             "{p:?}"
         );
         assert!(p.iter().any(|m| m.contains("also used by")), "{p:?}");
+    }
+
+    #[test]
+    fn check_reports_try_its_naming_no_scenario_and_malformed_ones() {
+        let text = "+++\nid = \"x\"\ntitle = \"t\"\nminutes = 1\nscenarios = [\"cap-cp\"]\n+++\n\n### Try it: nope\n\n## Try it: cap-cp\n\n### Try it\n";
+        let l = parse("lessons/x.md", text).unwrap();
+        assert_eq!(l.try_its().len(), 1);
+        let p = check_loaded(&Loaded {
+            lessons: vec![l],
+            errors: vec![],
+        });
+        assert!(
+            p.iter()
+                .any(|m| m.starts_with("lessons/x.md:8:") && m.contains("does not exist")),
+            "{p:?}"
+        );
+        assert!(
+            p.iter()
+                .any(|m| m.starts_with("lessons/x.md:10:") && m.contains("### Try it: SCENARIO")),
+            "{p:?}"
+        );
+        assert!(p.iter().any(|m| m.starts_with("lessons/x.md:12:")), "{p:?}");
+        assert_eq!(p.len(), 3, "{p:?}");
+    }
+
+    #[test]
+    fn report_counts_the_lessons() {
+        let r = report(None);
+        assert!(r.is_ok(), "{:?}", r.diagnostics);
+        assert_eq!(r.summary, vec!["10 lessons".to_string()]);
     }
 
     #[test]
