@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 
 use super::keymap::{self, Action, KeyCtx, QuizPhase, ScreenKind};
 use super::layout;
-use super::live::{KEY, Live};
+use super::live::Live;
 use super::markdown::{self, Doc};
 use super::marks::{Mark, Marks};
 use super::quiz::{Picker, Quiz};
@@ -978,15 +978,23 @@ impl App {
             Action::Write => {
                 let v = l.next_value;
                 l.next_value += 1;
-                l.apply(Fault::Write(sel, KEY.into(), v));
+                let key = (l.info.live_keys.write)(sel);
+                l.apply(Fault::Write(sel, key.into(), v));
                 Some(format!(
-                    "A client writes {KEY}={v} through {sel}: watch the event log."
+                    "A client writes {key}={v} through {sel}: watch the event log."
                 ))
             }
             Action::Read => {
-                l.apply(Fault::Read(sel, KEY.into()));
+                let keys = l.info.live_keys.read;
+                for key in keys {
+                    l.apply(Fault::Read(sel, (*key).into()));
+                }
+                let what = match keys {
+                    [one] => one.to_string(),
+                    many => format!("{},", many.join(", then ")),
+                };
                 Some(format!(
-                    "A client reads {KEY} through {sel}: watch the event log."
+                    "A client reads {what} through {sel}: watch the event log."
                 ))
             }
             Action::Reset => {

@@ -684,14 +684,14 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             Cluster,
             &[ch('w')],
             "w",
-            "client write through the selected node (x = 1, 2, 3...)",
+            "client write through the selected node: x = 1, 2, 3... (causal: n1 posts, the others reply)",
             Action::Write,
         ));
         b.push(bind(
             Cluster,
             &[ch('r')],
             "r",
-            "client read of x through the selected node",
+            "client read of x through the selected node (causal: the reply, then the post)",
             Action::Read,
         ));
         b.push(bind(

@@ -14,8 +14,6 @@ pub const SPEEDS: [u32; 9] = [20, 50, 100, 200, 500, 1000, 2000, 4000, 10000];
 pub const DEFAULT_SPEED: usize = 2;
 /// How fast virtual time passes while no message is in flight.
 pub const IDLE_SPEED: u32 = 1000;
-/// The key the `w` and `r` keys write and read.
-pub const KEY: &str = "x";
 
 pub struct Live {
     pub info: &'static ScenarioInfo,
