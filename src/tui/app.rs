@@ -717,17 +717,17 @@ impl App {
         self.scroll(0);
     }
 
-    /// The "Try it" section being read: the last heading in the upper half
-    /// of the screen, else the next one below.
+    /// The "Try it" section being read: the one whose heading is at the top
+    /// of the screen (within two lines) or scrolled past it, else the next
+    /// one below. A heading `]` brings to the top is the one `t` runs, even
+    /// when the next "Try it" heading shows further down.
     pub fn current_try_it(&self) -> Option<&str> {
         let r = self.reader.as_ref()?;
-        let h = self.reader_rect().height as usize;
-        let mid = r.top + h / 2;
         r.doc
             .try_its
             .iter()
             .rev()
-            .find(|(line, _)| *line <= mid)
+            .find(|(line, _)| *line <= r.top + 2)
             .or_else(|| r.doc.try_its.iter().find(|(line, _)| *line >= r.top))
             .map(|(_, s)| s.as_str())
     }
