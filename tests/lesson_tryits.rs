@@ -1,0 +1,450 @@
+//! Every "Try it" of lessons 1-3, followed as the lesson text says, in the
+//! app with the embedded lessons: the same keys, with pauses where a
+//! learner would wait, and the outcome the lesson promises. When a lesson
+//! or a scenario changes, this is where a step that no longer works shows.
+//!
+//! Time: the app runs at 0.1x while messages fly and at 1x when idle;
+//! `wait` advances the simulated clock by ticking, as a learner's waiting
+//! would.
+
+use std::time::Duration;
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use statedist::check::{Status, Verdict};
+use statedist::sim::{OpOutcome, OpRecord};
+use statedist::tui::live::Live;
+use statedist::tui::{Action, App, Options, Start};
+
+fn open(block: u8) -> App {
+    App::new(
+        Options {
+            color: false,
+            content_dir: None,
+            size: (160, 45),
+            ..Options::default()
+        },
+        Start::Block(block),
+    )
+}
+
+/// Types the keys, one character each (`H`, `R`, `W`, `E` with Shift).
+fn keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let mods = if c.is_ascii_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char(c), mods)));
+    }
+}
+
+fn live(app: &App) -> &Live {
+    app.live.as_ref().expect("a live cluster beside the lesson")
+}
+
+/// Lets `ms` of simulated time pass.
+fn wait(app: &mut App, ms: u64) {
+    let until = live(app).now() + ms;
+    for _ in 0..10_000 {
+        if live(app).now() >= until {
+            return;
+        }
+        app.update(Action::Tick(Duration::from_millis(250)));
+    }
+    panic!("the clock did not reach {until} ms");
+}
+
+/// Scrolls to the "Try it" heading of `scenario` and presses `t`, as the
+/// lesson says; the cluster then runs that scenario.
+fn try_it(app: &mut App, scenario: &str) {
+    // `]` jumps to the next heading, `[` back (to an earlier "Try it").
+    for key in ["]", "["] {
+        for _ in 0..40 {
+            if app.current_try_it() == Some(scenario) {
+                break;
+            }
+            keys(app, key);
+        }
+    }
+    assert_eq!(app.current_try_it(), Some(scenario), "no heading for it");
+    keys(app, "t");
+    assert_eq!(live(app).info.name, scenario);
+}
+
+fn verdict<'a>(app: &'a App, check: &str) -> &'a Verdict {
+    live(app)
+        .verdicts
+        .iter()
+        .find(|v| v.check == check)
+        .unwrap_or_else(|| panic!("no {check} checker: {:?}", live(app).verdicts))
+}
+
+fn status(app: &App, check: &str) -> Status {
+    verdict(app, check).status
+}
+
+fn knob(app: &App, name: &str) -> String {
+    live(app)
+        .knobs
+        .iter()
+        .find(|k| k.name == name)
+        .unwrap()
+        .value
+        .clone()
+}
+
+fn last_op(app: &App) -> OpRecord {
+    live(app).run().history().ops().last().unwrap().clone()
+}
+
+fn ok(op: &OpRecord) -> bool {
+    matches!(op.outcome, OpOutcome::Ok { .. })
+}
+
+/// What a node's box shows for `key`, if anything.
+fn shown(app: &App, node: usize, key: &str) -> Option<String> {
+    live(app).view.nodes[node - 1]
+        .state
+        .iter()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.clone())
+}
+
+fn role(app: &App, node: usize) -> String {
+    live(app).view.nodes[node - 1].role.clone()
+}
+
+fn log_has(app: &App, words: &str) -> bool {
+    live(app)
+        .run()
+        .trace()
+        .events()
+        .any(|e| e.text.contains(words))
+}
+
+// ------------------------------------------------------------ lesson 1
+
+#[test]
+fn lesson_1_cap_cp() {
+    let mut a = open(1);
+    assert_eq!(live(&a).info.name, "cap-cp");
+    assert_eq!(live(&a).size(), 3);
+    // 1-2: node 1 alone on side B; its write is unavailable.
+    keys(&mut a, "1p");
+    keys(&mut a, "w");
+    wait(&mut a, 1500);
+    let w = last_op(&a);
+    assert!(matches!(w.outcome, OpOutcome::Failed { .. }), "{w:?}");
+    // 3: so is its read.
+    keys(&mut a, "r");
+    wait(&mut a, 1500);
+    assert!(matches!(last_op(&a).outcome, OpOutcome::Failed { .. }));
+    // 4: node 2 is on the majority side: write and read back.
+    keys(&mut a, "2w");
+    wait(&mut a, 1000);
+    assert!(ok(&last_op(&a)));
+    keys(&mut a, "r");
+    wait(&mut a, 1000);
+    assert_eq!(last_op(&a).read_value(), Some(Some(2)));
+    // 5: heal; node 1 answers with the majority's value.
+    keys(&mut a, "H1r");
+    wait(&mut a, 1000);
+    assert_eq!(last_op(&a).read_value(), Some(Some(2)));
+    // 6: no stale reads on the status line.
+    assert_eq!(status(&a, "stale reads"), Status::Pass);
+    assert!(
+        live(&a)
+            .headline()
+            .unwrap()
+            .summary
+            .contains("no stale reads")
+    );
+}
+
+#[test]
+fn lesson_1_cap_ap_and_the_pacelc_comparison() {
+    let mut a = open(1);
+    try_it(&mut a, "cap-ap");
+    // 1-2: node 1 isolated acknowledges at once.
+    keys(&mut a, "1p");
+    keys(&mut a, "w");
+    wait(&mut a, 100);
+    let w = last_op(&a);
+    assert!(ok(&w) && w.completed == Some(w.invoked), "{w:?}");
+    // 3: node 2 reads the old value (nothing): a stale read.
+    keys(&mut a, "2r");
+    wait(&mut a, 100);
+    assert_eq!(last_op(&a).read_value(), Some(None));
+    assert_eq!(status(&a, "stale reads"), Status::Fail);
+    assert!(live(&a).headline().unwrap().summary.contains("stale read"));
+    // 4-5: node 2 writes too; after the heal both agree on x=2.
+    keys(&mut a, "w");
+    wait(&mut a, 100);
+    keys(&mut a, "H");
+    wait(&mut a, 3000);
+    assert_eq!(status(&a, "convergence"), Status::Pass);
+    keys(&mut a, "1r");
+    wait(&mut a, 100);
+    assert_eq!(last_op(&a).read_value(), Some(Some(2)));
+    keys(&mut a, "2r");
+    wait(&mut a, 100);
+    assert_eq!(last_op(&a).read_value(), Some(Some(2)));
+    // The step-6 command line is checked in `lesson_1_headless_lww_command`.
+
+    // PACELC: an AP write is acknowledged at once, a CP write after two
+    // round trips to a majority.
+    keys(&mut a, "R");
+    keys(&mut a, "w");
+    wait(&mut a, 100);
+    let ap = last_op(&a);
+    assert!(ok(&ap) && ap.completed == Some(ap.invoked), "{ap:?}");
+    try_it(&mut a, "cap-cp");
+    keys(&mut a, "w");
+    wait(&mut a, 1000);
+    let cp = last_op(&a);
+    assert!(ok(&cp), "{cp:?}");
+    let took = cp.completed.unwrap() - cp.invoked;
+    assert!((20..100).contains(&took), "a CP write took {took} ms");
+    assert!(log_has(&a, "Query") && log_has(&a, "StoreAck"));
+}
+
+#[test]
+fn lesson_1_headless_lww_command() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_statedist"))
+        .args([
+            "sim",
+            "cap-ap",
+            "--do",
+            "at 0s skew n1 +1s; at 1s write n1 x=1; at 1.5s write n2 x=2; at 4s read n2 x",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("read x via n2 at 4.000s → ok x=1"),
+        "node 2's later write lost to node 1's fast clock:\n{text}"
+    );
+}
+
+// ------------------------------------------------------------ lesson 2
+
+#[test]
+fn lesson_2_leader_follower() {
+    let mut a = open(2);
+    assert_eq!(live(&a).info.name, "leader-follower");
+    assert_eq!(knob(&a, "mode"), "async");
+    assert_eq!(role(&a, 1), "leader");
+    // 1: write through the leader; a follower has it after a shipment.
+    keys(&mut a, "1w");
+    wait(&mut a, 300);
+    keys(&mut a, "2r");
+    wait(&mut a, 100);
+    assert_eq!(last_op(&a).read_value(), Some(Some(1)));
+    // 2: the isolated leader still acknowledges.
+    keys(&mut a, "1p");
+    keys(&mut a, "w");
+    wait(&mut a, 50);
+    assert!(ok(&last_op(&a)));
+    // 3: a follower is promoted after about a second; the write is lost.
+    wait(&mut a, 2000);
+    let new_leader = (2..=3)
+        .find(|&n| role(&a, n) == "leader")
+        .expect("a follower was promoted");
+    assert_eq!(status(&a, "acknowledged writes"), Status::Fail);
+    // 4: write through the new leader, heal, read on the old one.
+    keys(&mut a, &new_leader.to_string());
+    keys(&mut a, "w");
+    wait(&mut a, 300);
+    keys(&mut a, "H");
+    wait(&mut a, 1000);
+    assert_eq!(role(&a, 1), "follower");
+    keys(&mut a, "1r");
+    wait(&mut a, 100);
+    assert_eq!(last_op(&a).read_value(), Some(Some(3)));
+    // 5: sync, then semi-sync: the isolated leader never acknowledges.
+    for (presses, mode) in [("mm", "sync"), ("m", "semi-sync")] {
+        keys(&mut a, "R");
+        assert_eq!(knob(&a, "mode"), "async", "R resets the mode");
+        keys(&mut a, presses);
+        assert_eq!(knob(&a, "mode"), mode);
+        keys(&mut a, "1p");
+        keys(&mut a, "w");
+        wait(&mut a, 2000);
+        let w = last_op(&a);
+        assert!(
+            matches!(w.outcome, OpOutcome::TimedOut { .. }),
+            "{mode}: {w:?}"
+        );
+        assert_eq!(status(&a, "acknowledged writes"), Status::Pass, "{mode}");
+    }
+}
+
+#[test]
+fn lesson_2_multi_leader() {
+    let mut a = open(2);
+    try_it(&mut a, "multi-leader");
+    keys(&mut a, "1p");
+    keys(&mut a, "w");
+    wait(&mut a, 100);
+    keys(&mut a, "2w");
+    wait(&mut a, 100);
+    let acked = live(&a)
+        .run()
+        .history()
+        .ops()
+        .iter()
+        .filter(|o| ok(o))
+        .count();
+    assert_eq!(acked, 2, "both leaders acknowledge");
+    keys(&mut a, "H");
+    wait(&mut a, 3000);
+    assert_eq!(status(&a, "write conflicts"), Status::Fail);
+    keys(&mut a, "1r");
+    wait(&mut a, 100);
+    let on1 = last_op(&a).read_value();
+    keys(&mut a, "2r");
+    wait(&mut a, 100);
+    assert_eq!(last_op(&a).read_value(), on1);
+    assert_eq!(on1, Some(Some(2)), "x=1 vanished");
+}
+
+#[test]
+fn lesson_2_quorum() {
+    let mut a = open(2);
+    try_it(&mut a, "quorum");
+    assert_eq!(
+        (knob(&a, "n"), knob(&a, "w"), knob(&a, "r")),
+        ("3".into(), "2".into(), "2".into())
+    );
+    // 1: W=1, R=1; x=1 everywhere.
+    keys(&mut a, "WWEE");
+    assert_eq!((knob(&a, "w"), knob(&a, "r")), ("1".into(), "1".into()));
+    keys(&mut a, "1w");
+    wait(&mut a, 500);
+    // 2-3: node 3 cut off; one ack is enough; node 3 reads x=1: stale.
+    keys(&mut a, "3p1w");
+    wait(&mut a, 600);
+    assert!(ok(&last_op(&a)));
+    keys(&mut a, "3r");
+    wait(&mut a, 600);
+    assert_eq!(last_op(&a).read_value(), Some(Some(1)));
+    assert_eq!(status(&a, "stale reads"), Status::Fail);
+    // 4: R resets to W=2, R=2; the write succeeds, node 3's read fails.
+    keys(&mut a, "R");
+    assert_eq!((knob(&a, "w"), knob(&a, "r")), ("2".into(), "2".into()));
+    keys(&mut a, "1w");
+    wait(&mut a, 500);
+    keys(&mut a, "3p1w");
+    wait(&mut a, 600);
+    assert!(ok(&last_op(&a)));
+    keys(&mut a, "3r");
+    wait(&mut a, 700);
+    assert!(matches!(last_op(&a).outcome, OpOutcome::Failed { .. }));
+    assert_eq!(status(&a, "stale reads"), Status::Pass);
+    // 5: heal; node 3 reads x=2 and read repair fixes its copy.
+    keys(&mut a, "H3r");
+    wait(&mut a, 700);
+    assert_eq!(last_op(&a).read_value(), Some(Some(2)));
+    assert!(log_has(&a, "read repair"));
+    assert!(shown(&a, 3, "x").is_some_and(|v| v.starts_with('2')));
+    // 6: W=3, R=1: a node away and writes are unavailable.
+    keys(&mut a, "RWEE");
+    assert_eq!((knob(&a, "w"), knob(&a, "r")), ("3".into(), "1".into()));
+    keys(&mut a, "3p1w");
+    wait(&mut a, 700);
+    assert!(matches!(last_op(&a).outcome, OpOutcome::TimedOut { .. }));
+}
+
+// ------------------------------------------------------------ lesson 3
+
+#[test]
+fn lesson_3_session() {
+    let mut a = open(3);
+    assert_eq!(live(&a).info.name, "session");
+    assert_eq!(
+        (knob(&a, "ryw"), knob(&a, "mr")),
+        ("off".into(), "off".into())
+    );
+    // 1-3: node 3 lags; the session misses its own write.
+    keys(&mut a, "3p");
+    keys(&mut a, "1w");
+    wait(&mut a, 100);
+    keys(&mut a, "3r");
+    wait(&mut a, 100);
+    assert_eq!(status(&a, "read your writes"), Status::Fail);
+    // 4: new on node 1, then old on node 3: time went backwards.
+    keys(&mut a, "1r");
+    wait(&mut a, 100);
+    assert_eq!(last_op(&a).read_value(), Some(Some(1)));
+    keys(&mut a, "3r");
+    wait(&mut a, 100);
+    assert_eq!(status(&a, "monotonic reads"), Status::Fail);
+    // 5: both guarantees on: node 3 refuses instead.
+    keys(&mut a, "Rym");
+    assert_eq!(
+        (knob(&a, "ryw"), knob(&a, "mr")),
+        ("on".into(), "on".into())
+    );
+    keys(&mut a, "3p");
+    keys(&mut a, "1w");
+    wait(&mut a, 100);
+    keys(&mut a, "3r");
+    wait(&mut a, 1000);
+    assert!(matches!(last_op(&a).outcome, OpOutcome::Failed { .. }));
+    keys(&mut a, "1r");
+    wait(&mut a, 100);
+    keys(&mut a, "3r");
+    wait(&mut a, 1000);
+    assert!(matches!(last_op(&a).outcome, OpOutcome::Failed { .. }));
+    assert_eq!(status(&a, "read your writes"), Status::Pass);
+    assert_eq!(status(&a, "monotonic reads"), Status::Pass);
+    // ... and a read waiting on node 3 succeeds once the heal catches it up.
+    keys(&mut a, "3rH");
+    wait(&mut a, 1000);
+    assert_eq!(last_op(&a).read_value(), Some(Some(1)));
+}
+
+#[test]
+fn lesson_3_causal() {
+    let mut a = open(3);
+    try_it(&mut a, "causal");
+    assert_eq!(knob(&a, "mode"), "eventual");
+    for mode in ["eventual", "causal"] {
+        // 1-2: Carol's node 3 away; Alice posts; node 2 gets the post.
+        keys(&mut a, "3p");
+        keys(&mut a, "1w");
+        wait(&mut a, 200);
+        assert!(shown(&a, 2, "post").is_some(), "{mode}");
+        assert!(shown(&a, 3, "post").is_none(), "{mode}");
+        // 3-4: node 2 joins node 3; Bob replies; node 3 receives it.
+        keys(&mut a, "2p");
+        keys(&mut a, "w");
+        wait(&mut a, 200);
+        assert!(log_has(&a, "write reply=2 via n2"), "{mode}");
+        // 5: Carol reads the reply, then the post.
+        keys(&mut a, "3r");
+        wait(&mut a, 50);
+        let ops = live(&a).run().history().ops().to_vec();
+        let (reply, post) = (&ops[ops.len() - 2], &ops[ops.len() - 1]);
+        assert_eq!(post.read_value(), Some(None), "{mode}: no post on node 3");
+        if mode == "eventual" {
+            assert_eq!(reply.read_value(), Some(Some(2)), "the reply shows");
+            assert_eq!(status(&a, "causality"), Status::Fail);
+            assert!(live(&a).headline().unwrap().check == "causality");
+        } else {
+            assert_eq!(reply.read_value(), Some(None), "the reply is held back");
+            assert_eq!(status(&a, "causality"), Status::Pass);
+            assert_eq!(status(&a, "linearizability"), Status::Fail);
+        }
+        // After the heal the post arrives, then (causal) the reply.
+        keys(&mut a, "H");
+        wait(&mut a, 2500);
+        assert!(shown(&a, 3, "post").is_some(), "{mode}");
+        assert!(shown(&a, 3, "reply").is_some(), "{mode}");
+        // 6: again with causal delivery.
+        keys(&mut a, "Rm");
+        assert_eq!(knob(&a, "mode"), "causal");
+    }
+}
