@@ -80,6 +80,11 @@ fn verdict<'a>(app: &'a App, check: &str) -> &'a Verdict {
         .unwrap_or_else(|| panic!("no {check} checker: {:?}", live(app).verdicts))
 }
 
+/// The checker the status line shows.
+fn headline(app: &App) -> String {
+    live(app).headline().unwrap().check.clone()
+}
+
 fn status(app: &App, check: &str) -> Status {
     verdict(app, check).status
 }
@@ -253,6 +258,7 @@ fn lesson_2_leader_follower() {
         .find(|&n| role(&a, n) == "leader")
         .expect("a follower was promoted");
     assert_eq!(status(&a, "acknowledged writes"), Status::Fail);
+    assert_eq!(headline(&a), "acknowledged writes", "on the status line");
     // 4: write through the new leader, heal, read on the old one.
     keys(&mut a, &new_leader.to_string());
     keys(&mut a, "w");
@@ -301,6 +307,7 @@ fn lesson_2_multi_leader() {
     keys(&mut a, "H");
     wait(&mut a, 3000);
     assert_eq!(status(&a, "write conflicts"), Status::Fail);
+    assert_eq!(headline(&a), "write conflicts", "on the status line");
     keys(&mut a, "1r");
     wait(&mut a, 100);
     let on1 = last_op(&a).read_value();
@@ -331,6 +338,7 @@ fn lesson_2_quorum() {
     wait(&mut a, 600);
     assert_eq!(last_op(&a).read_value(), Some(Some(1)));
     assert_eq!(status(&a, "stale reads"), Status::Fail);
+    assert_eq!(headline(&a), "linearizability", "on the status line");
     // 4: R resets to W=2, R=2; the write succeeds, node 3's read fails.
     keys(&mut a, "R");
     assert_eq!((knob(&a, "w"), knob(&a, "r")), ("2".into(), "2".into()));
@@ -374,6 +382,7 @@ fn lesson_3_session() {
     keys(&mut a, "3r");
     wait(&mut a, 100);
     assert_eq!(status(&a, "read your writes"), Status::Fail);
+    assert_eq!(headline(&a), "read your writes", "on the status line");
     // 4: new on node 1, then old on node 3: time went backwards.
     keys(&mut a, "1r");
     wait(&mut a, 100);
@@ -423,6 +432,10 @@ fn lesson_3_causal() {
         keys(&mut a, "w");
         wait(&mut a, 200);
         assert!(log_has(&a, "write reply=2 via n2"), "{mode}");
+        assert!(log_has(&a, "depending on n1:1"), "{mode}");
+        if mode == "causal" {
+            assert!(log_has(&a, "n3: holds back reply=2"), "the log says why");
+        }
         // 5: Carol reads the reply, then the post.
         keys(&mut a, "3r");
         wait(&mut a, 50);
@@ -432,7 +445,7 @@ fn lesson_3_causal() {
         if mode == "eventual" {
             assert_eq!(reply.read_value(), Some(Some(2)), "the reply shows");
             assert_eq!(status(&a, "causality"), Status::Fail);
-            assert!(live(&a).headline().unwrap().check == "causality");
+            assert_eq!(headline(&a), "causality", "on the status line");
         } else {
             assert_eq!(reply.read_value(), Some(None), "the reply is held back");
             assert_eq!(status(&a, "causality"), Status::Pass);
