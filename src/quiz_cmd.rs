@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::content::{self, Banks};
 use crate::progress::{self, Notice, Progress, ProgressError, Timestamp, human_duration, report};
-use crate::quiz::{AnswerError, Bank, Grade, Run, RunState, Skip, Summary, Verdict, text};
+use crate::quiz::{AnswerError, Bank, Run, RunState, Skip, Summary, Verdict, text, verdict_text};
 
 const WIDTH: usize = 80;
 
@@ -326,7 +326,7 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
                 }
             }
             other => match run.answer(other, at) {
-                Ok(g) => println!("  {}", verdict_word(g)),
+                Ok(g) => println!("  {}", verdict_text(&g)),
                 Err(AnswerError::Parse(e)) => println!("  {e}"),
                 Err(AnswerError::Over) => {
                     println!("\nTime is up!");
@@ -336,17 +336,6 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
         }
     }
     (run.summary(start.elapsed()), input_ended)
-}
-
-fn verdict_word(g: Grade) -> String {
-    match g.verdict {
-        Verdict::Right if g.credit < 0.995 => {
-            format!("right ({}% of the rubric)", (g.credit * 100.0).round())
-        }
-        Verdict::Right => "right".to_string(),
-        Verdict::Partial => format!("partly right ({}%)", (g.credit * 100.0).round()),
-        Verdict::Wrong => "wrong".to_string(),
-    }
 }
 
 fn print_summary(s: &Summary, run: &Run, previous_best: Option<u32>, new_best: bool) {
@@ -515,7 +504,7 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
             println!("  skipped: still due");
             continue;
         };
-        println!("  {}", verdict_word(grade));
+        println!("  {}", verdict_text(&grade));
         if grade.verdict != Verdict::Right {
             println!(
                 "{}",

@@ -379,6 +379,20 @@ impl Grade {
     }
 }
 
+/// The grade in words, for every front end: "right", "right (80% of the
+/// rubric)" (a design answer that passed without full marks), "partly right
+/// (40%)", "wrong".
+pub fn verdict_text(g: &Grade) -> String {
+    match g.verdict {
+        Verdict::Right if g.credit < 0.995 => {
+            format!("right ({}% of the rubric)", (g.credit * 100.0).round())
+        }
+        Verdict::Right => "right".to_string(),
+        Verdict::Partial => format!("partly right ({}%)", (g.credit * 100.0).round()),
+        Verdict::Wrong => "wrong".to_string(),
+    }
+}
+
 /// A typed answer that could not be read; the learner should try again.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
