@@ -859,4 +859,13 @@ mod tests {
         assert_eq!(pairs_in_order(&[0, 1, 2], &[2, 1, 0]), 0.0);
         assert!((pairs_in_order(&[0, 1, 2], &[1, 0, 2]) - 2.0 / 3.0).abs() < 1e-9);
     }
+
+    #[test]
+    fn verdicts_read_as_words() {
+        let g = |credit, pass| Grade::from_credit(credit, pass);
+        assert_eq!(verdict_text(&g(1.0, 1.0)), "right");
+        assert_eq!(verdict_text(&g(0.8, 0.7)), "right (80% of the rubric)");
+        assert_eq!(verdict_text(&g(0.4, 1.0)), "partly right (40%)");
+        assert_eq!(verdict_text(&g(0.0, 1.0)), "wrong");
+    }
 }
