@@ -92,7 +92,7 @@ fn show_notice(n: &Option<Notice>) {
 }
 
 /// Load the banks and pick one; print the file's problems if it is broken.
-fn bank_or_exit(banks: &Banks, id: &str) -> Result<Bank, ExitCode> {
+pub(crate) fn bank_or_exit(banks: &Banks, id: &str) -> Result<Bank, ExitCode> {
     if let Some(b) = banks.get(id) {
         return Ok(b.clone());
     }
@@ -113,11 +113,17 @@ fn bank_or_exit(banks: &Banks, id: &str) -> Result<Bank, ExitCode> {
 /// newer version, stops the command before the learner does any work that
 /// could not be saved. A broken file is moved aside now, and the learner told.
 fn writable_progress(dir: &Path) -> Result<Progress, ExitCode> {
+    let (p, notice) = writable(dir)?;
+    show_notice(&notice);
+    Ok(p)
+}
+
+/// [`writable_progress`] without printing the notice: the terminal app
+/// shows it on its first screen instead (printed now, it would be hidden
+/// behind the app's screen).
+pub(crate) fn writable(dir: &Path) -> Result<(Progress, Option<Notice>), ExitCode> {
     match progress::update(dir, |p| p.clone()) {
-        Ok((p, notice)) => {
-            show_notice(&notice);
-            Ok(p)
-        }
+        Ok(x) => Ok(x),
         Err(e @ ProgressError::NewerSchema { .. }) => {
             eprintln!("statedist: {}", text::wrap(&e.to_string(), WIDTH, 0));
             eprintln!("Nothing you do now could be saved, so this command stops here.");

@@ -4,6 +4,7 @@ pub mod cluster;
 mod home;
 mod panes;
 mod quiz;
+mod review;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
@@ -51,6 +52,7 @@ impl Widget for &App {
                 }
             }
             Screen::Quiz(q) => quiz::render_quiz(self, q, chrome.body, buf),
+            Screen::Review(r) => review::render(self, r, chrome.body, buf),
         }
         self.render_status(chrome.status, buf);
         self.render_hints(chrome.hints, buf);
@@ -248,6 +250,19 @@ impl App {
                             " · not saved (no progress file)"
                         }
                     ),
+                    Screen::Review(r) => format!(
+                        "review · {}{}",
+                        match r.phase {
+                            super::review::Phase::Empty => "nothing due".to_string(),
+                            super::review::Phase::Done => "finished".to_string(),
+                            _ => format!("{} left", r.total() - r.pos),
+                        },
+                        if self.marks.saved() {
+                            ""
+                        } else {
+                            " · not saved (no progress file)"
+                        }
+                    ),
                     Screen::Playground => String::new(),
                 };
                 Line::from(vec![
@@ -273,16 +288,47 @@ impl App {
             );
             return;
         }
-        let quiz_hints: Option<Vec<(&str, &str)>> = match self.key_ctx().quiz {
-            Some(keymap::QuizPhase::Answering { .. }) => Some(vec![
+        let ctx = self.key_ctx();
+        let leave = if ctx.esc_leaves { "leave" } else { "back" };
+        let quiz_hints: Option<Vec<(&str, &str)>> = match (ctx.quiz, ctx.review) {
+            (Some(keymap::QuizPhase::Answering { .. }), _) => Some(vec![
                 ("Enter", "submit"),
                 ("Tab", "skip"),
                 ("Backspace", "erase"),
                 ("Esc", "leave"),
                 ("?", "help (empty line)"),
             ]),
-            Some(keymap::QuizPhase::Confirm) => Some(vec![("y", "leave"), ("n", "keep going")]),
-            Some(keymap::QuizPhase::Done) | None => None,
+            (Some(keymap::QuizPhase::Confirm), _) => {
+                Some(vec![("y", "leave"), ("n", "keep going")])
+            }
+            (_, Some(keymap::ReviewPhase::Answering { .. })) => Some(vec![
+                ("Enter", "submit"),
+                ("Tab", "skip"),
+                ("Backspace", "erase"),
+                ("Esc", "end review"),
+                ("?", "help (empty line)"),
+                ("Ctrl-C", "quit"),
+            ]),
+            (_, Some(keymap::ReviewPhase::Answered)) => Some(vec![
+                ("Enter", "next"),
+                ("↑↓", "scroll"),
+                ("Esc", "end review"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]),
+            (_, Some(keymap::ReviewPhase::Done)) => Some(vec![
+                ("Enter Esc", leave),
+                ("↑↓", "scroll"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]),
+            (_, Some(keymap::ReviewPhase::Empty)) => Some(vec![
+                ("Enter", "gauntlets"),
+                ("Esc", leave),
+                ("?", "help"),
+                ("q", "quit"),
+            ]),
+            _ => None,
         };
         if let Some(h) = quiz_hints {
             let mut spans = vec![Span::raw(" ")];
@@ -299,9 +345,11 @@ impl App {
                 ("↑↓", "move"),
                 ("Enter", "start"),
                 ("1-4", "gauntlet"),
-                ("Esc", "back"),
+                ("Esc", leave),
             ],
-            ScreenKind::Quiz => vec![("↑↓", "scroll"), ("Enter", "back")],
+            ScreenKind::Quiz => vec![("↑↓", "scroll"), ("Enter", leave)],
+            // Drawn above, with the phase's keys.
+            ScreenKind::Review => Vec::new(),
             ScreenKind::Info => vec![("Esc", "back")],
             ScreenKind::Lesson => {
                 let mut h = vec![("↑↓", "scroll"), ("Tab", "focus")];
@@ -362,6 +410,7 @@ impl App {
             ScreenKind::Info => "page",
             ScreenKind::Gauntlets => "gauntlets",
             ScreenKind::Quiz => "gauntlet",
+            ScreenKind::Review => "review",
         };
         // The keys of the screen under the overlay, not of the overlay.
         let under = keymap::KeyCtx {
