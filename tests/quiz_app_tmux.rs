@@ -89,7 +89,9 @@ fn wrong_input(q: &Question) -> String {
 #[test]
 fn gauntlet_in_the_app_then_progress_then_review() {
     if !have_tmux() {
-        println!("SKIPPED: tmux is not installed (apt-get install tmux); this end-to-end test needs it");
+        println!(
+            "SKIPPED: tmux is not installed (apt-get install tmux); this end-to-end test needs it"
+        );
         return;
     }
     assert!(
@@ -153,7 +155,10 @@ wait-for \\[exited 0\\] 5
     assert_eq!(g1["attempts"], 1, "{g1}");
     assert_eq!(g1["last"]["ending"], "abandoned", "{g1}");
     assert_eq!(g1["last"]["right"], 1, "{g1}");
-    assert_eq!(g1["scheduled"], 2, "both answers have a review schedule: {g1}");
+    assert_eq!(
+        g1["scheduled"], 2,
+        "both answers have a review schedule: {g1}"
+    );
 
     // 3. Two hours later the missed question is due; the right one is not.
     let (p, _) = progress::load(data.path()).unwrap();

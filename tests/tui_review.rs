@@ -125,10 +125,7 @@ fn a_review_session_from_the_course_map_to_its_summary() {
     // The last one is skipped: it stays due.
     key(&mut a, KeyCode::Tab);
     let s = text(&a);
-    assert!(
-        s.contains("2 reviewed, 1 right; 1 still due; next due in 10 min"),
-        "{s}"
-    );
+    assert!(s.contains("2 reviewed, 1 right; 1 still due"), "{s}");
     assert_snapshot!("review_summary", s);
     // Back on the map, the count is what is left.
     key(&mut a, KeyCode::Esc);
@@ -258,4 +255,63 @@ fn an_unknown_quiz_opens_the_list_with_a_message() {
     let a = app(Progress::new(), Start::Gauntlet("gauntlet9".into()));
     assert!(matches!(a.screen, Screen::Gauntlets));
     assert!(text(&a).contains("There is no quiz \"gauntlet9\""));
+}
+
+#[test]
+fn random_keys_in_a_review_never_panic_and_never_lose_an_answer() {
+    use rand::{RngExt, SeedableRng};
+    // Every item of the real course due at once.
+    let banks = statedist::content::load_banks(None);
+    let mut p = Progress::new();
+    for b in &banks.banks {
+        for i in &b.items {
+            p.record_review(&i.id, Verdict::Wrong, t0().plus_secs(-3600));
+        }
+    }
+    let due = p.due(t0()).len();
+    let mut a = App::new(
+        Options {
+            size: (100, 30),
+            marks: Marks::in_memory(p).with_clock(t0()),
+            ..Options::default()
+        },
+        Start::Review,
+    );
+    let keys: Vec<KeyCode> = "abcd 123?qgjk,[]"
+        .chars()
+        .map(KeyCode::Char)
+        .chain([
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Enter,
+            KeyCode::Tab,
+            KeyCode::Backspace,
+            KeyCode::Up,
+            KeyCode::Down,
+            KeyCode::Esc,
+        ])
+        .collect();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(5);
+    let mut answered = 0;
+    for n in 0..5_000 {
+        let code = keys[rng.random_range(0..keys.len())];
+        let before = matches!(&a.screen, Screen::Review(r) if r.asking());
+        key(&mut a, code);
+        if let Screen::Review(r) = &a.screen {
+            if before && matches!(r.phase, statedist::tui::review::Phase::Answered(_)) {
+                answered += 1;
+            }
+        }
+        if a.quit || !matches!(a.screen, Screen::Review(_)) {
+            // A real session would have ended: start another one.
+            a.quit = false;
+            a.open_review();
+        }
+        if n % 25 == 0 {
+            text(&a);
+        }
+    }
+    assert!(answered > 5, "the monkey should answer some: {answered}");
+    // Each answer rescheduled its item: fewer are due now.
+    assert_eq!(a.marks.due(t0()).len(), due - answered.min(due));
 }

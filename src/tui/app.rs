@@ -1070,7 +1070,7 @@ impl App {
                 }
             }
             Action::Next => {
-                if r.next() {
+                if r.next_item() {
                     self.finish_review();
                 }
             }

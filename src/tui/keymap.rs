@@ -301,8 +301,33 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             Action::Suspend,
         ));
     }
+    // On an answer line `?` is help only while the line is empty (then it
+    // is typed). Listed first, with the other keys that work everywhere.
+    let input_empty = matches!(
+        (ctx.quiz, ctx.review),
+        (Some(QuizPhase::Answering { input_empty: true }), _)
+            | (_, Some(ReviewPhase::Answering { input_empty: true }))
+    );
+    if input_empty {
+        b.push(bind(
+            Everywhere,
+            &[ch('?')],
+            "?",
+            "this help (on an empty answer line)",
+            Action::ToggleHelp,
+        ));
+    }
+    if matches!(ctx.review, Some(ReviewPhase::Answering { .. })) {
+        b.push(bind(
+            Everywhere,
+            &[ctrl('c')],
+            "Ctrl-C",
+            "quit (every answer so far is saved)",
+            Action::Quit,
+        ));
+    }
     match ctx.quiz {
-        Some(QuizPhase::Answering { input_empty }) => {
+        Some(QuizPhase::Answering { .. }) => {
             b.push(bind(
                 Gauntlet,
                 &[code(KeyCode::Enter)],
@@ -338,15 +363,6 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
                 "leave the gauntlet (asks first; it counts as abandoned)",
                 Action::Back,
             ));
-            if input_empty {
-                b.push(bind(
-                    Everywhere,
-                    &[ch('?')],
-                    "?",
-                    "this help (on an empty answer line)",
-                    Action::ToggleHelp,
-                ));
-            }
             return b;
         }
         Some(QuizPhase::Confirm) => {
@@ -368,7 +384,7 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
         }
         Some(QuizPhase::Done) | None => {}
     }
-    if let Some(ReviewPhase::Answering { input_empty }) = ctx.review {
+    if let Some(ReviewPhase::Answering { .. }) = ctx.review {
         b.push(bind(
             Review,
             &[code(KeyCode::Enter)],
@@ -404,22 +420,6 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             "end the review: your answers are saved, the rest stay due",
             Action::Back,
         ));
-        b.push(bind(
-            Everywhere,
-            &[ctrl('c')],
-            "Ctrl-C",
-            "quit (every answer so far is saved)",
-            Action::Quit,
-        ));
-        if input_empty {
-            b.push(bind(
-                Everywhere,
-                &[ch('?')],
-                "?",
-                "this help (on an empty answer line)",
-                Action::ToggleHelp,
-            ));
-        }
         return b;
     }
     b.push(bind(
@@ -610,7 +610,7 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             match ctx.review {
                 Some(ReviewPhase::Answered) => b.push(bind(
                     Review,
-                    &[code(KeyCode::Enter), ch(' '), code(KeyCode::Right), ch('l')],
+                    &[code(KeyCode::Enter), ch(' ')],
                     "Enter Space",
                     "next question (after the last one: the summary)",
                     Action::Next,

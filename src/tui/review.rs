@@ -225,7 +225,7 @@ impl Review {
     }
 
     /// From an answer to the next item. True when there is none left.
-    pub fn next(&mut self) -> bool {
+    pub fn next_item(&mut self) -> bool {
         if !matches!(self.phase, Phase::Answered(_)) {
             return false;
         }
@@ -266,7 +266,8 @@ impl Review {
             .count()
     }
 
-    /// "3 reviewed, 2 right; next due in 10 min".
+    /// "3 reviewed, 2 right; next due in 10 min", or "...; 2 still due"
+    /// when the learner skipped or stopped early.
     pub fn headline(&self) -> String {
         let n = self.reviewed();
         let mut s = format!("{n} reviewed, {} right", self.count(Verdict::Right));
@@ -276,8 +277,7 @@ impl Review {
         }
         if self.outlook.due_now > 0 {
             s += &format!("; {} still due", self.outlook.due_now);
-        }
-        if let Some((_, due)) = &self.outlook.next {
+        } else if let Some((_, due)) = &self.outlook.next {
             s += &format!(
                 "; next due in {}",
                 human_duration(due.0 - self.outlook.now.0)
@@ -334,7 +334,7 @@ mod tests {
         r.answered(g, Timestamp(86_400), Timestamp(0));
         assert!(matches!(r.phase, Phase::Answered(_)));
         assert!(r.input.is_empty());
-        assert!(!r.next());
+        assert!(!r.next_item());
         assert!(!r.skip());
         assert!(r.skip(), "the last item");
         r.finish(Outlook {
@@ -344,10 +344,7 @@ mod tests {
             any_scheduled: true,
         });
         assert!(r.over());
-        assert_eq!(
-            r.headline(),
-            "1 reviewed, 1 right; 2 still due; next due in 10 min"
-        );
+        assert_eq!(r.headline(), "1 reviewed, 1 right; 2 still due");
     }
 
     #[test]

@@ -140,7 +140,10 @@ pub fn render_quiz(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
         return;
     };
     let mut lines: Vec<Line> = Vec::new();
-    if q.feedback.is_none() && at == 0 && !q.intro.is_empty() {
+    // The bank's intro stays with the first question until it is settled
+    // or skipped (an unreadable answer keeps it).
+    let first = at == 0 && matches!(q.feedback, None | Some(Feedback::Unreadable(_)));
+    if first && !q.run.current_was_skipped() && !q.intro.is_empty() {
         lines.push(Line::styled(q.intro.clone(), t.dim()));
         lines.push(Line::raw(""));
     }

@@ -229,9 +229,11 @@ fn done(app: &App, r: &Review, area: Rect, buf: &mut Buffer) {
     if r.outlook.due_now > 0 {
         lines.push(Line::styled(
             format!(
-                "{} still due now: open the review again to answer {}.",
-                r.outlook.due_now,
-                if r.outlook.due_now == 1 { "it" } else { "them" }
+                "Open the review again to answer {}.{}",
+                if r.outlook.due_now == 1 { "it" } else { "them" },
+                r.outlook.next_text().map_or(String::new(), |w| format!(
+                    " After that, the next comes back {w}."
+                ))
             ),
             t.warn(),
         ));
