@@ -204,3 +204,43 @@ wait-for \\[exited 0\\] 5
     let (ok, out) = drive(data.path(), &["review"], &env, play);
     assert!(ok, "nothing due:\n{out}");
 }
+
+#[test]
+fn closing_the_terminal_mid_gauntlet_keeps_the_answers() {
+    if !have_tmux() {
+        println!(
+            "SKIPPED: tmux is not installed (apt-get install tmux); this end-to-end test needs it"
+        );
+        return;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let bank = content::load_banks(None).get("gauntlet1").unwrap().clone();
+    let run = Run::new(&bank, 1);
+    let right = answer_input(&run.questions()[0]);
+    // The play ends with the gauntlet running: tui-drive kills the tmux
+    // session, and the program gets SIGHUP.
+    let play = format!(
+        "\
+wait-for question 1 of 9 10
+type {right}
+key Enter
+wait-for previous answer: right 5
+"
+    );
+    let (ok, out) = drive(data.path(), &["gauntlet", "1"], &[], &play);
+    assert!(ok, "{out}");
+    // The program saves as it exits; give it a moment.
+    let mut attempts = Vec::new();
+    for _ in 0..50 {
+        if let Ok((p, _)) = progress::load(data.path()) {
+            attempts = p.attempts;
+            if !attempts.is_empty() {
+                break;
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(attempts.len(), 1, "the attempt was kept");
+    assert!(attempts[0].abandoned);
+    assert_eq!(attempts[0].items[0].result, "right");
+}

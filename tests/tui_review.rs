@@ -315,3 +315,20 @@ fn random_keys_in_a_review_never_panic_and_never_lose_an_answer() {
     // Each answer rescheduled its item: fewer are due now.
     assert_eq!(a.marks.due(t0()).len(), due - answered.min(due));
 }
+
+#[test]
+fn a_gauntlet_cut_short_by_a_signal_keeps_what_was_answered() {
+    let mut a = app(Progress::new(), Start::Gauntlet("gauntlet1".into()));
+    a.shutdown();
+    assert_eq!(
+        a.marks.next_seed("gauntlet1"),
+        1,
+        "nothing answered, nothing kept"
+    );
+    typed(&mut a, "3");
+    key(&mut a, KeyCode::Enter);
+    a.shutdown();
+    assert_eq!(a.marks.next_seed("gauntlet1"), 2, "the attempt is recorded");
+    assert!(a.marks.review_state("gauntlet1.majority").is_some());
+    assert!(text(&a).contains("recorded as abandoned"));
+}

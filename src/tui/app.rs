@@ -978,6 +978,21 @@ impl App {
         }
     }
 
+    /// The program is ending however it was asked to (a signal, a closed
+    /// terminal): a gauntlet still running, with something answered, is
+    /// recorded as abandoned, so the answers and their review schedules are
+    /// kept. Review answers
+    /// are saved as they are given and need nothing here.
+    pub fn shutdown(&mut self) {
+        if let Screen::Quiz(q) = &mut self.screen {
+            // As in line mode: with nothing answered there is nothing to keep.
+            if q.running() && q.run.progress().0 > 0 {
+                q.abandon();
+                self.finish_quiz();
+            }
+        }
+    }
+
     /// Scores the run and records it in the progress file.
     fn finish_quiz(&mut self) {
         let Screen::Quiz(q) = &mut self.screen else {

@@ -41,15 +41,17 @@ fn options(global: &Global) -> Options {
     }
 }
 
-fn run(app: App, exit_after_first_frame: bool, what: &str) -> ExitCode {
+fn run(mut app: App, exit_after_first_frame: bool, what: &str) -> ExitCode {
     let opts = term::LoopOptions {
         exit_after_first_frame,
     };
-    match term::run(app, opts) {
+    match term::run(&mut app, opts) {
         Ok(term::Ending::Quit) => ExitCode::SUCCESS,
         Ok(term::Ending::Signal(sig)) => ExitCode::from(128 + sig),
         Err(e) => {
-            eprintln!("statedist {what}: {e}");
+            // Not eprintln!: with the terminal gone it would panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "statedist {what}: {e}");
             ExitCode::FAILURE
         }
     }
