@@ -332,3 +332,38 @@ fn a_gauntlet_cut_short_by_a_signal_keeps_what_was_answered() {
     assert!(a.marks.review_state("gauntlet1.majority").is_some());
     assert!(text(&a).contains("recorded as abandoned"));
 }
+
+#[test]
+fn without_colour_the_review_draws_no_colour_and_still_reads() {
+    use ratatui::style::Color;
+    let mut a = App::new(
+        Options {
+            color: false,
+            content_dir: Some(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content"),
+            ),
+            size: (100, 30),
+            marks: Marks::in_memory(due_three()).with_clock(t0()),
+            ..Options::default()
+        },
+        Start::Review,
+    );
+    let no_colour = |a: &App| {
+        let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
+        t.draw(|f| f.render_widget(a, f.area())).unwrap();
+        for cell in t.backend().buffer().content() {
+            assert_eq!(cell.fg, Color::Reset, "{cell:?}");
+            assert_eq!(cell.bg, Color::Reset, "{cell:?}");
+        }
+    };
+    no_colour(&a);
+    typed(&mut a, "a");
+    key(&mut a, KeyCode::Enter);
+    no_colour(&a);
+    // The verdict reads by its mark and word, not its colour.
+    assert!(text(&a).contains("✗ wrong"));
+    key(&mut a, KeyCode::Esc);
+    no_colour(&a);
+    typed(&mut a, "?");
+    no_colour(&a);
+}
