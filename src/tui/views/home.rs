@@ -146,7 +146,10 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
         None if e.kind == EntryKind::Review => {
             lines.push(Line::styled("Spaced review", t.h1()));
             lines.push(Line::styled(
-                "Every question you answer in a gauntlet comes back here when it is due: missed ones after 10 min, right ones after a day, then at growing intervals.",
+                format!(
+                    "Every question you answer in a gauntlet comes back here when it is due: missed ones after {}, right ones after a day, then at growing intervals.",
+                    crate::progress::human_duration(crate::progress::RELEARN_SECS)
+                ),
                 t.text(),
             ));
             lines.push(Line::raw(""));
