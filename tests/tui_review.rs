@@ -139,7 +139,7 @@ fn nothing_due_says_when_the_next_one_is_and_how_to_get_some() {
     let mut p = Progress::new();
     p.record_review("gauntlet1.majority", Verdict::Right, t0().plus_secs(-3600));
     let mut a = app(p, Start::Home);
-    assert!(text(&a).contains("Review · nothing due"), "{}", text(&a));
+    assert!(text(&a).contains("Review · next in 23 h"), "{}", text(&a));
     to_review_entry(&mut a);
     key(&mut a, KeyCode::Enter);
     let s = text(&a);
@@ -155,6 +155,10 @@ fn nothing_due_says_when_the_next_one_is_and_how_to_get_some() {
     assert!(s.contains("Enter pick a gauntlet"), "{s}");
     key(&mut a, KeyCode::Enter);
     assert!(matches!(a.screen, Screen::Gauntlets));
+    // Back from there: the course map, on the Gauntlets entry.
+    key(&mut a, KeyCode::Esc);
+    assert!(matches!(a.screen, Screen::Home));
+    assert_eq!(a.entries[a.home_sel].name, "Gauntlets");
 }
 
 #[test]

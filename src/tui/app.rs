@@ -557,10 +557,11 @@ impl App {
                 self.live = None;
                 self.screen = Screen::Home;
             }
-            Screen::Info(_) | Screen::Gauntlets => self.screen = Screen::Home,
+            Screen::Info(_) => self.screen = Screen::Home,
+            Screen::Gauntlets => self.go_home_to(&EntryKind::Gauntlets),
             Screen::Quiz(_) => self.screen = Screen::Gauntlets,
             Screen::Review(ref r) if !r.over() => self.finish_review(),
-            Screen::Review(_) => self.screen = Screen::Home,
+            Screen::Review(_) => self.go_home_to(&EntryKind::Review),
             Screen::Playground => {
                 self.flash =
                     Some("This is the playground: press q to quit, ? for every key.".into())
@@ -1005,6 +1006,14 @@ impl App {
         if let Some(n) = self.marks.take_notice() {
             self.flash = Some(n);
         }
+    }
+
+    /// Back to the course map, with the entry just left selected.
+    fn go_home_to(&mut self, kind: &EntryKind) {
+        if let Some(i) = self.entries.iter().position(|e| &e.kind == kind) {
+            self.home_sel = i;
+        }
+        self.screen = Screen::Home;
     }
 
     fn open_gauntlets(&mut self) {

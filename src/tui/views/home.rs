@@ -15,6 +15,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     let t = &app.theme;
     let now = app.marks.now();
     let due = app.marks.due_count(now);
+    let next = app.marks.next_due(now);
     let (banner, list, detail) = layout::home(body);
     let banner_lines = vec![
         Line::from(vec![
@@ -54,9 +55,14 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             e.lesson.is_none() && !matches!(e.kind, EntryKind::Gauntlets | EntryKind::Review);
         let name_style = if missing { t.dim() } else { t.text() };
         let name = if e.kind == EntryKind::Review {
-            match due {
-                0 => format!("{} · nothing due", e.name),
-                n => format!("{} · {n} due", e.name),
+            match (due, &next) {
+                (0, Some((_, when))) => format!(
+                    "{} · next in {}",
+                    e.name,
+                    crate::progress::human_duration(when.0 - now.0)
+                ),
+                (0, None) => format!("{} · nothing due", e.name),
+                (n, _) => format!("{} · {n} due", e.name),
             }
         } else {
             e.name.clone()
@@ -153,7 +159,7 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
                 t.text(),
             ));
             lines.push(Line::raw(""));
-            let next = app.marks.next_due(now).map(|(_, when)| {
+            let next = next.as_ref().map(|(_, when)| {
                 format!(
                     "in {} ({})",
                     crate::progress::human_duration(when.0 - now.0),
