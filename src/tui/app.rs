@@ -514,8 +514,17 @@ impl App {
                     }
                 }
                 Focus::Panes => {
-                    if let Some(l) = &mut self.live {
-                        l.pane_scroll = l.pane_scroll.saturating_add_signed(d).min(500);
+                    // Up to where the last line shows at the bottom, so ↑
+                    // moves at once after scrolling past the end.
+                    let area = self.cluster_areas().and_then(|c| c.panes);
+                    if let (Some(l), Some(p)) = (&mut self.live, area) {
+                        let inner = p.height.saturating_sub(2) as usize;
+                        let lines =
+                            super::views::panes::line_count(l, p.width.saturating_sub(2)) as usize;
+                        l.pane_scroll = l
+                            .pane_scroll
+                            .saturating_add_signed(d)
+                            .min(lines.saturating_sub(inner));
                     }
                 }
             },

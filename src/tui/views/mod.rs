@@ -2,7 +2,7 @@
 
 pub mod cluster;
 mod home;
-mod panes;
+pub(crate) mod panes;
 mod quiz;
 
 use ratatui::buffer::Buffer;
@@ -19,7 +19,7 @@ use super::keymap::{self, ScreenKind};
 use super::layout::{self, ClusterAreas};
 use super::live::Live;
 use super::theme::Theme;
-use crate::check::Status;
+use crate::check::{Status, Verdict};
 use crate::sim::{TraceKind, fmt_ms};
 
 impl Widget for &App {
@@ -425,52 +425,142 @@ pub(crate) fn status_style(s: Status, t: &Theme) -> Style {
     }
 }
 
-/// The checkers' findings wrapped to `width`: the mark and check name, then
-/// the summary, continuation lines indented under it.
-fn check_lines(live: &Live, width: u16, t: &Theme) -> Vec<Line<'static>> {
+/// One checker's finding wrapped to `width`: the mark and check name, then
+/// the summary, continuation lines indented under it; a failure adds its
+/// witness (as `statedist sim` prints it).
+fn verdict_lines(v: &Verdict, width: usize, t: &Theme) -> Vec<Line<'static>> {
     const INDENT: usize = 7;
-    let width = width as usize;
     let mut lines = Vec::new();
-    for v in &live.verdicts {
-        let mark = v.mark().to_string();
-        let body = format!("{}: {}", v.check, v.summary);
-        let parts = wrap_words(&body, width.saturating_sub(INDENT).max(8));
-        for (k, part) in parts.into_iter().enumerate() {
-            if k == 0 {
-                let (name, rest) = part.split_at(part.find(':').map_or(0, |c| c + 1));
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{mark} "), status_style(v.status, t)),
-                    Span::styled(name.to_string(), t.bold()),
-                    Span::styled(rest.to_string(), t.text()),
-                ]));
-            } else {
-                lines.push(Line::styled(format!("{:INDENT$}{part}", ""), t.text()));
-            }
+    let mark = v.mark().to_string();
+    let body = format!("{}: {}", v.check, v.summary);
+    let parts = wrap_words(&body, width.saturating_sub(INDENT).max(8));
+    for (k, part) in parts.into_iter().enumerate() {
+        if k == 0 {
+            let (name, rest) = part.split_at(part.find(':').map_or(0, |c| c + 1));
+            lines.push(Line::from(vec![
+                Span::styled(format!("{mark} "), status_style(v.status, t)),
+                Span::styled(name.to_string(), t.bold()),
+                Span::styled(rest.to_string(), t.text()),
+            ]));
+        } else {
+            lines.push(Line::styled(format!("{:INDENT$}{part}", ""), t.text()));
         }
-        // A failure's witness, unless the summary already says it all (as
-        // `statedist sim` prints them).
-        if let Some(d) = v
-            .details
-            .first()
-            .filter(|d| v.status == Status::Fail && !v.summary.contains(d.as_str()))
-        {
-            for part in wrap_words(d, width.saturating_sub(INDENT).max(8)) {
-                lines.push(Line::styled(format!("{:INDENT$}{part}", ""), t.dim()));
+    }
+    if v.status == Status::Fail {
+        for d in witness(v) {
+            // Keep a witness's own indentation (its operations are listed
+            // two spaces in under a header line).
+            let lead = d.len() - d.trim_start().len();
+            let w = width.saturating_sub(INDENT + lead).max(8);
+            for part in wrap_words(d.trim_start(), w) {
+                lines.push(Line::styled(
+                    format!("{:1$}{part}", "", INDENT + lead),
+                    t.dim(),
+                ));
             }
         }
     }
+    lines
+}
+
+/// The details of a failure worth showing under it: the first detail
+/// unless the summary already says it, and when that detail introduces a
+/// list ("the smallest failing part ... :"), the list's lines too.
+fn witness(v: &Verdict) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut details = v.details.iter().map(String::as_str);
+    let Some(first) = details.next() else {
+        return out;
+    };
+    if !v.summary.contains(first) {
+        out.push(first);
+    }
+    if first.trim_end().ends_with(':') {
+        out.extend(details.take_while(|d| d.starts_with(' ')));
+    }
+    out
+}
+
+/// The checkers' findings in full at `width`.
+fn check_lines(live: &Live, width: u16, t: &Theme) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = live
+        .verdicts
+        .iter()
+        .flat_map(|v| verdict_lines(v, width as usize, t))
+        .collect();
     if lines.is_empty() {
         lines.push(Line::styled("(no checkers for this scenario)", t.dim()));
     }
     lines
 }
 
+/// The checkers' findings in at most `height` lines: in full when they fit;
+/// otherwise every checker keeps its first line (cut short with `…`) and
+/// the lines left go to failures first, then to the others in order.
+fn check_lines_fit(live: &Live, width: u16, height: u16, t: &Theme) -> Vec<Line<'static>> {
+    let full = check_lines(live, width, t);
+    let height = height as usize;
+    if full.len() <= height || live.verdicts.is_empty() {
+        return full;
+    }
+    let per: Vec<Vec<Line<'static>>> = live
+        .verdicts
+        .iter()
+        .map(|v| verdict_lines(v, width as usize, t))
+        .collect();
+    let mut show = vec![1usize; per.len()];
+    let mut budget = height.saturating_sub(per.len());
+    let mut order: Vec<usize> = (0..per.len()).collect();
+    order.sort_by_key(|&i| match live.verdicts[i].status {
+        Status::Fail => 0,
+        Status::Unknown => 1,
+        _ => 2,
+    });
+    for i in order {
+        let extra = (per[i].len() - 1).min(budget);
+        show[i] += extra;
+        budget -= extra;
+    }
+    let mut out = Vec::new();
+    for (lines, n) in per.into_iter().zip(show) {
+        let cut = n < lines.len();
+        for (k, mut l) in lines.into_iter().take(n).enumerate() {
+            if cut && k + 1 == n {
+                ellipsis(&mut l, width as usize);
+            }
+            out.push(l);
+        }
+    }
+    out.truncate(height);
+    out
+}
+
+/// Ends `line` with `…`, dropping characters to keep it within `width`.
+fn ellipsis(line: &mut Line<'static>, width: usize) {
+    while line.width() + 1 > width {
+        let Some(last) = line.spans.last_mut() else {
+            return;
+        };
+        let mut s = last.content.to_string();
+        if s.pop().is_none() {
+            line.spans.pop();
+            continue;
+        }
+        last.content = s.into();
+    }
+    let style = line.spans.last().map(|s| s.style).unwrap_or_default();
+    line.spans.push(Span::styled("…", style));
+}
+
 impl layout::Wants for Live {
     fn checks_lines(&self, width: u16) -> u16 {
         check_lines(self, width, &Theme::new(false)).len() as u16
     }
-    fn panes_lines(&self) -> Option<u16> {
-        (!self.panes.is_empty()).then(|| panes::line_count(self))
+    fn checks_compact(&self) -> u16 {
+        self.verdicts.len().max(1) as u16
+    }
+    fn panes_lines(&self, width: u16) -> Option<u16> {
+        (!self.panes.is_empty()).then(|| panes::line_count(self, width))
     }
 }
 
@@ -478,9 +568,8 @@ fn checks(live: &Live, t: &Theme, area: Rect, buf: &mut Buffer) {
     let block = pane_block("Checkers", false, t);
     let inner = block.inner(area);
     block.render(area, buf);
-    for (i, l) in check_lines(live, inner.width, t)
+    for (i, l) in check_lines_fit(live, inner.width, inner.height, t)
         .iter()
-        .take(inner.height as usize)
         .enumerate()
     {
         buf.set_line(inner.x, inner.y + i as u16, l, inner.width);
