@@ -14,8 +14,6 @@ pub const SPEEDS: [u32; 9] = [20, 50, 100, 200, 500, 1000, 2000, 4000, 10000];
 pub const DEFAULT_SPEED: usize = 2;
 /// How fast virtual time passes while no message is in flight.
 pub const IDLE_SPEED: u32 = 1000;
-/// The key the `w` and `r` keys write and read.
-pub const KEY: &str = "x";
 
 pub struct Live {
     pub info: &'static ScenarioInfo,
@@ -26,6 +24,8 @@ pub struct Live {
     pub paused: bool,
     pub selected: NodeId,
     pub next_value: i64,
+    /// Which of the scenario's keys `w` and `r` use (an index into `info.keys`).
+    pub key_index: usize,
     /// Virtual microseconds owed to the run (real time × speed not yet simulated).
     carry: u64,
     /// How many events up from the newest the log is scrolled (0 follows).
@@ -64,6 +64,7 @@ impl Live {
             paused: false,
             selected: NodeId(1),
             next_value: 1,
+            key_index: 0,
             carry: 0,
             log_scroll: 0,
             pane_scroll: 0,
@@ -168,6 +169,25 @@ impl Live {
     }
 
     pub fn apply(&mut self, fault: Fault) {
+        if matches!(fault, Fault::Write(..) | Fault::Read(..)) {
+            // A request made in the same virtual millisecond as the last
+            // one began or ended would count as concurrent with it (the
+            // checkers cannot order events inside a millisecond), so
+            // "read reply, then read post" typed quickly would not count
+            // as one after the other. A keypress takes a millisecond.
+            let now = self.run.now();
+            let touching = self
+                .run
+                .history()
+                .ops()
+                .iter()
+                .rev()
+                .take(16)
+                .any(|o| o.invoked == now || o.completed == Some(now));
+            if touching {
+                self.run.run_until(now + 1);
+            }
+        }
         self.run.apply(fault);
         self.refresh();
     }
@@ -175,9 +195,25 @@ impl Live {
     pub fn reset(&mut self) {
         self.run.reset();
         self.next_value = 1;
+        self.key_index = 0;
         self.carry = 0;
         self.log_scroll = 0;
         self.refresh();
+    }
+
+    /// The key `w` and `r` use now.
+    pub fn key(&self) -> &'static str {
+        self.info
+            .keys
+            .get(self.key_index)
+            .or(self.info.keys.first())
+            .copied()
+            .unwrap_or("x")
+    }
+
+    /// Switches `w` and `r` to the scenario's next key.
+    pub fn next_key(&mut self) {
+        self.key_index = (self.key_index + 1) % self.info.keys.len().max(1);
     }
 
     pub fn faster(&mut self) {
