@@ -21,6 +21,7 @@ use super::live::Live;
 use super::theme::Theme;
 use crate::check::{Status, Verdict};
 use crate::sim::{TraceKind, fmt_ms};
+use unicode_width::UnicodeWidthStr;
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -293,7 +294,7 @@ impl App {
             buf.set_line(area.x, area.y, &Line::from(spans), area.width);
             return;
         }
-        let mut hints: Vec<(&str, &str)> = match self.screen_kind() {
+        let mut hints: Vec<(&str, String)> = match self.screen_kind() {
             ScreenKind::Home => vec![("↑↓", "move"), ("Enter", "open"), ("1-7", "block")],
             ScreenKind::Gauntlets => vec![
                 ("↑↓", "move"),
@@ -314,35 +315,62 @@ impl App {
                 h
             }
             ScreenKind::Playground => vec![("Tab", "focus"), ("↑↓", "scroll")],
-        };
-        if self.key_ctx().live {
+        }
+        .into_iter()
+        .map(|(k, w)| (k, w.to_string()))
+        .collect();
+        let ctx = self.key_ctx();
+        if ctx.live {
             hints.extend([
-                ("1-9", "node"),
-                ("p", "side"),
-                ("c", "crash"),
-                ("H", "heal"),
-                ("w", "write"),
-                ("r", "read"),
-                ("Space", "pause"),
-                (".", "step"),
-                ("+-", "speed"),
-                ("R", "reset"),
+                ("1-9", "node".to_string()),
+                ("p", "side".into()),
+                ("c", "crash".into()),
+                ("H", "heal".into()),
+                ("w", format!("write {}", ctx.data_key)),
+                ("r", "read".into()),
+            ]);
+            if ctx.data_keys.len() > 1 {
+                hints.push(("K", "key".into()));
+            }
+            hints.extend([
+                ("Space", "pause".into()),
+                (".", "step".into()),
+                ("+-", "speed".into()),
+                ("R", "reset".into()),
             ]);
         }
         if matches!(self.screen, Screen::Lesson | Screen::Info(_)) {
-            hints.push(("Esc", "back"));
+            hints.push(("Esc", "back".into()));
         }
-        hints.extend([("?", "help"), ("q", "quit")]);
-        let mut spans = vec![Span::raw(" ")];
+        hints.extend([("?", "help".to_string()), ("q", "quit".into())]);
+        let mut lead = Vec::new();
         // The "Try it" being read runs another scenario: say how to load it.
         if let (Screen::Lesson, Some(name), Some(l)) =
             (&self.screen, self.current_try_it(), &self.live)
         {
             if l.info.name != name {
-                spans.push(Span::styled("t", t.key()));
-                spans.push(Span::styled(format!(" run {name} here  "), t.warn()));
+                lead.push(Span::styled("t", t.key()));
+                lead.push(Span::styled(format!(" run {name} here  "), t.warn()));
             }
         }
+        // Too many for the width: the ones `?` explains best go first, so
+        // "? help" always shows.
+        let width = |h: &[(&str, String)]| -> usize {
+            1 + lead.iter().map(|s| s.width()).sum::<usize>()
+                + h.iter()
+                    .map(|(k, w)| {
+                        UnicodeWidthStr::width(*k) + UnicodeWidthStr::width(w.as_str()) + 3
+                    })
+                    .sum::<usize>()
+        };
+        for drop in ["+-", ".", "R", "↑↓", "Tab", "Space", "1-9", "q"] {
+            if width(&hints) <= area.width as usize {
+                break;
+            }
+            hints.retain(|(k, _)| *k != drop);
+        }
+        let mut spans = vec![Span::raw(" ")];
+        spans.extend(lead);
         for (k, what) in hints {
             spans.push(Span::styled(k, t.key()));
             spans.push(Span::styled(format!(" {what}  "), t.dim()));
@@ -472,7 +500,14 @@ fn witness(v: &Verdict) -> Vec<&str> {
     let Some(first) = details.next() else {
         return out;
     };
-    if !v.summary.contains(first) {
+    // "key x: <the summary's own words>" says nothing new either.
+    let said = |d: &str| {
+        v.summary.contains(d)
+            || d.strip_prefix("key ")
+                .and_then(|r| r.split_once(": "))
+                .is_some_and(|(_, rest)| v.summary.contains(rest))
+    };
+    if !said(first) {
         out.push(first);
     }
     if first.trim_end().ends_with(':') {
