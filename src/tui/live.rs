@@ -36,7 +36,13 @@ pub struct Live {
     pub verdicts: Vec<Verdict>,
     pub panes: Vec<Pane>,
     pub knobs: Vec<Knob>,
-    seen: u64,
+    /// The checker whose finding changed last (an index into `verdicts`).
+    latest: Option<usize>,
+    /// How many times the checkers have run (they run only when the trace
+    /// grew: the linearizability search is not free on a long run).
+    pub checker_runs: u64,
+    /// The trace length the views were last refreshed at (`None`: never).
+    seen: Option<u64>,
 }
 
 impl Live {
@@ -68,7 +74,9 @@ impl Live {
             carry: 0,
             log_scroll: 0,
             pane_scroll: 0,
-            seen: 0,
+            latest: None,
+            checker_runs: 0,
+            seen: None,
         };
         live.refresh();
         Ok(live)
@@ -97,11 +105,28 @@ impl Live {
         }
     }
 
-    /// Re-reads what the views draw from the run.
+    /// Re-reads what the views draw from the run, when anything happened
+    /// since the last time (the trace grew); otherwise only the clock.
     fn refresh(&mut self) {
-        self.seen = self.run.trace().total();
+        let total = self.run.trace().total();
+        if self.seen == Some(total) {
+            self.view.now = self.run.now();
+            return;
+        }
+        self.seen = Some(total);
         self.view = self.run.view();
-        self.verdicts = self.run.verdicts();
+        let verdicts = self.run.verdicts();
+        self.checker_runs += 1;
+        let changed = verdicts.iter().enumerate().rev().find(|(i, v)| {
+            self.verdicts.get(*i).is_none_or(|old| {
+                old.check != v.check || old.status != v.status || old.summary != v.summary
+            })
+        });
+        // The first look is not a change.
+        if let Some((i, _)) = changed.filter(|_| !self.verdicts.is_empty()) {
+            self.latest = Some(i);
+        }
+        self.verdicts = verdicts;
         self.panes = self.run.panes();
         self.knobs = self.run.knobs();
         let kept = self.run.trace().events().len();
@@ -133,11 +158,7 @@ impl Live {
             self.carry = 0;
         }
         self.run.run_until(until);
-        if self.run.trace().total() != self.seen {
-            self.refresh();
-        } else {
-            self.view.now = self.run.now();
-        }
+        self.refresh();
         true
     }
 
@@ -198,6 +219,9 @@ impl Live {
         self.key_index = 0;
         self.carry = 0;
         self.log_scroll = 0;
+        self.latest = None;
+        self.seen = None;
+        self.verdicts.clear();
         self.refresh();
     }
 
@@ -228,13 +252,17 @@ impl Live {
         self.view.nodes.get(self.selected.index())
     }
 
-    /// The value of the newest verdict worth a learner's eye: a failure
-    /// first, then the first finding.
+    /// The finding worth a learner's eye on the status line: a failure
+    /// (the one that changed last, if it is one), else an undecided check,
+    /// else the finding that changed last ("0 of 1 operations succeeded"
+    /// after a refused write in CP), else the first.
     pub fn headline(&self) -> Option<&Verdict> {
-        self.verdicts
-            .iter()
-            .find(|v| v.status == Status::Fail)
+        let latest = self.latest.and_then(|i| self.verdicts.get(i));
+        latest
+            .filter(|v| v.status == Status::Fail)
+            .or_else(|| self.verdicts.iter().find(|v| v.status == Status::Fail))
             .or_else(|| self.verdicts.iter().find(|v| v.status == Status::Unknown))
+            .or(latest)
             .or_else(|| self.verdicts.first())
     }
 
