@@ -182,45 +182,67 @@ impl App {
         let on_cluster = matches!(self.screen, Screen::Lesson | Screen::Playground);
         let line = match (&self.live, on_cluster) {
             (Some(l), true) => {
-                let mut spans = vec![
-                    if l.paused {
-                        Span::styled(
-                            " ‖ paused ",
-                            t.warn().add_modifier(ratatui::style::Modifier::REVERSED),
-                        )
-                    } else {
-                        Span::styled(
-                            " ▶ running ",
-                            t.good().add_modifier(ratatui::style::Modifier::REVERSED),
-                        )
-                    },
-                    Span::styled(format!(" {} ", l.info.name), t.bold()),
-                    Span::styled(
-                        format!(
-                            "seed {} · t={} · {}{} · ",
-                            l.seed,
-                            l.clock(),
+                // Narrow terminals drop the seed, then the selected node,
+                // then the speed, so the checkers' verdict stays readable.
+                let line_for = |level: u8| {
+                    let mut spans = vec![
+                        if l.paused {
+                            Span::styled(
+                                " ‖ paused ",
+                                t.warn().add_modifier(ratatui::style::Modifier::REVERSED),
+                            )
+                        } else {
+                            Span::styled(
+                                " ▶ running ",
+                                t.good().add_modifier(ratatui::style::Modifier::REVERSED),
+                            )
+                        },
+                        Span::styled(format!(" {} ", l.info.name), t.bold()),
+                    ];
+                    let mut facts = Vec::new();
+                    if level < 1 {
+                        facts.push(format!("seed {}", l.seed));
+                    }
+                    facts.push(format!("t={}", l.clock()));
+                    if level < 3 {
+                        facts.push(format!(
+                            "{}{}",
                             l.speed_label(),
                             if l.idle() && !l.paused {
                                 " (idle 1x)"
                             } else {
                                 ""
                             }
-                        ),
-                        t.dim(),
-                    ),
-                    Span::styled(format!("{} ", l.describe_selected()), t.text()),
-                ];
-                if let Some(v) = l.headline() {
-                    spans.push(Span::styled("│ ", t.dim()));
-                    spans.push(Span::styled(
-                        v.mark().trim_end().to_string(),
-                        status_style(v.status, t),
-                    ));
-                    let short = v.summary.split(':').next().unwrap_or_default();
-                    spans.push(Span::styled(format!(" {short}"), t.text()));
-                }
-                Line::from(spans)
+                        ));
+                    }
+                    spans.push(Span::styled(format!("{} ", facts.join(" · ")), t.dim()));
+                    if level < 2 {
+                        spans.push(Span::styled("· ", t.dim()));
+                        spans.push(Span::styled(
+                            format!("{} ", l.describe_selected()),
+                            t.text(),
+                        ));
+                    }
+                    if let Some(v) = l.headline() {
+                        spans.push(Span::styled("│ ", t.dim()));
+                        spans.push(Span::styled(
+                            v.mark().trim_end().to_string(),
+                            status_style(v.status, t),
+                        ));
+                        let mut short = v.summary.split(':').next().unwrap_or_default();
+                        // Not "… 1 failed (refused": drop an unclosed aside.
+                        if let Some(open) = short.rfind(" (").filter(|&i| !short[i..].contains(')'))
+                        {
+                            short = &short[..open];
+                        }
+                        spans.push(Span::styled(format!(" {short}"), t.text()));
+                    }
+                    Line::from(spans)
+                };
+                (0..4)
+                    .map(line_for)
+                    .find(|l| l.width() <= area.width as usize)
+                    .unwrap_or_else(|| line_for(3))
             }
             _ => {
                 let what = match &self.screen {
