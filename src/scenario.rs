@@ -266,6 +266,10 @@ pub struct ScenarioInfo {
     pub summary: &'static str,
     pub default_nodes: usize,
     pub allowed_nodes: &'static [usize],
+    /// The keys a learner's `w` and `r` use in the live cluster, the first
+    /// by default (`K` switches): two, so that writes to different keys —
+    /// a post and its reply — can be made by hand.
+    pub keys: &'static [&'static str],
     build: BuildFn,
 }
 
@@ -317,6 +321,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "CAP register, consistent: majority reads and writes; a minority side refuses (unavailable), never stale",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
+            keys: &["x", "y"],
             build: |p, n| cap(Mode::Cp)(p, n),
         },
         ScenarioInfo {
@@ -325,6 +330,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "CAP register, available: every node accepts writes, replicates async, last-writer-wins after heal",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
+            keys: &["x", "y"],
             build: |p, n| cap(Mode::Ap)(p, n),
         },
         ScenarioInfo {
@@ -333,6 +339,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "one leader ships its log to followers: async, semi-sync or sync (key m); failover promotes an up-to-date follower",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
+            keys: &["x", "y"],
             build: leader_follower::build,
         },
         ScenarioInfo {
@@ -341,6 +348,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "every node accepts writes and replicates async; concurrent writes conflict and last-writer-wins discards one (counted)",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
+            keys: &["x", "y"],
             build: multi_leader::build,
         },
         ScenarioInfo {
@@ -349,6 +357,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "leaderless N/W/R quorums (Dynamo-style): R+W>N reads see the latest acknowledged write; R+W≤N can read stale; read repair",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
+            keys: &["x", "y"],
             build: quorum::build,
         },
         ScenarioInfo {
@@ -357,14 +366,16 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "one client hopping between lagging replicas: read-your-writes (key y) and monotonic reads (key m) on or off",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
+            keys: &["x", "y"],
             build: session::build,
         },
         ScenarioInfo {
             name: "causal",
             block: 3,
-            summary: "posts and replies: eventual delivery can show a reply before its post; causal delivery (key m) never does",
+            summary: "posts and replies: eventual delivery can show a reply before its post; causal delivery (key m) never does; K switches w and r between post and reply",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
+            keys: &["post", "reply"],
             build: causal::build,
         },
     ];

@@ -8,7 +8,7 @@ use ratatui::layout::Rect;
 
 use super::keymap::{self, Action, KeyCtx, QuizPhase, ReviewPhase, ScreenKind};
 use super::layout;
-use super::live::{KEY, Live};
+use super::live::Live;
 use super::markdown::{self, Doc};
 use super::marks::{Mark, Marks};
 use super::quiz::{Picker, Quiz};
@@ -348,6 +348,8 @@ impl App {
             try_its: on_lesson && doc.is_some_and(|d| !d.try_its.is_empty()),
             answers: on_lesson && doc.is_some_and(|d| !d.answers.is_empty()),
             knobs: self.live.as_ref().map_or(&[], |l| &l.knobs),
+            data_keys: self.live.as_ref().map_or(&[], |l| l.info.keys),
+            data_key: self.live.as_ref().map_or("x", |l| l.key()),
             quiz: match &self.screen {
                 Screen::Quiz(q) if !q.running() => Some(QuizPhase::Done),
                 Screen::Quiz(q) if q.confirm_leave => Some(QuizPhase::Confirm),
@@ -609,8 +611,17 @@ impl App {
                     }
                 }
                 Focus::Panes => {
-                    if let Some(l) = &mut self.live {
-                        l.pane_scroll = l.pane_scroll.saturating_add_signed(d).min(500);
+                    // Up to where the last line shows at the bottom, so ↑
+                    // moves at once after scrolling past the end.
+                    let area = self.cluster_areas().and_then(|c| c.panes);
+                    if let (Some(l), Some(p)) = (&mut self.live, area) {
+                        let inner = p.height.saturating_sub(2) as usize;
+                        let lines =
+                            super::views::panes::line_count(l, p.width.saturating_sub(2)) as usize;
+                        l.pane_scroll = l
+                            .pane_scroll
+                            .saturating_add_signed(d)
+                            .min(lines.saturating_sub(inner));
                     }
                 }
             },
@@ -1182,15 +1193,27 @@ impl App {
             Action::Write => {
                 let v = l.next_value;
                 l.next_value += 1;
-                l.apply(Fault::Write(sel, KEY.into(), v));
+                let key = l.key();
+                l.apply(Fault::Write(sel, key.into(), v));
                 Some(format!(
-                    "A client writes {KEY}={v} through {sel}: watch the event log."
+                    "A client writes {key}={v} through {sel}: watch the event log.{}",
+                    other_key_hint(l)
                 ))
             }
             Action::Read => {
-                l.apply(Fault::Read(sel, KEY.into()));
+                let key = l.key();
+                l.apply(Fault::Read(sel, key.into()));
                 Some(format!(
-                    "A client reads {KEY} through {sel}: watch the event log."
+                    "A client reads {key} through {sel}: watch the event log.{}",
+                    other_key_hint(l)
+                ))
+            }
+            Action::NextKey => {
+                l.next_key();
+                Some(format!(
+                    "w and r now use key {} ({}; K switches).",
+                    l.key(),
+                    l.info.keys.join(" → ")
                 ))
             }
             Action::Reset => {
@@ -1213,4 +1236,14 @@ impl App {
             self.flash = msg;
         }
     }
+}
+
+/// " K switches to key reply." where the scenario's story needs two keys
+/// (a post and its reply); plain x and y need no reminder.
+fn other_key_hint(l: &Live) -> String {
+    if l.info.keys.len() < 2 || l.info.keys == ["x", "y"] {
+        return String::new();
+    }
+    let next = l.info.keys[(l.key_index + 1) % l.info.keys.len()];
+    format!(" K switches to key {next}.")
 }

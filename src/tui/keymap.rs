@@ -43,6 +43,8 @@ pub enum Action {
     Heal,
     Write,
     Read,
+    /// Switch the key `w` and `r` use.
+    NextKey,
     Reset,
     /// Cycle a scenario setting (by knob name).
     Tune(String),
@@ -117,6 +119,9 @@ pub struct KeyCtx<'a> {
     pub try_its: bool,
     pub answers: bool,
     pub knobs: &'a [Knob],
+    /// The live cluster's keys for `w` and `r`, and which one is in use.
+    pub data_keys: &'a [&'static str],
+    pub data_key: &'a str,
     /// On the quiz screen.
     pub quiz: Option<QuizPhase>,
     /// On the review screen.
@@ -826,20 +831,33 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             "heal every partition",
             Action::Heal,
         ));
+        let key = ctx.data_key;
         b.push(bind(
             Cluster,
             &[ch('w')],
             "w",
-            "client write through the selected node (x = 1, 2, 3...)",
+            &format!("client write through the selected node ({key} = 1, 2, 3...)"),
             Action::Write,
         ));
         b.push(bind(
             Cluster,
             &[ch('r')],
             "r",
-            "client read of x through the selected node",
+            &format!("client read of {key} through the selected node"),
             Action::Read,
         ));
+        if ctx.data_keys.len() > 1 {
+            b.push(bind(
+                Cluster,
+                &[ch('K')],
+                "K",
+                &format!(
+                    "switch the key w and r use ({}); now {key}",
+                    ctx.data_keys.join(" → ")
+                ),
+                Action::NextKey,
+            ));
+        }
         b.push(bind(
             Cluster,
             &[ch('R')],
@@ -913,6 +931,8 @@ mod tests {
             try_its: true,
             answers: true,
             knobs: &[],
+            data_keys: &["x", "y"],
+            data_key: "x",
             quiz: None,
             review: None,
             esc_leaves: false,
@@ -934,6 +954,7 @@ mod tests {
             assert_eq!(k('p'), Some(Action::NextSide));
             assert_eq!(k('w'), Some(Action::Write));
             assert_eq!(k('r'), Some(Action::Read));
+            assert_eq!(k('K'), Some(Action::NextKey));
             assert_eq!(k('?'), Some(Action::ToggleHelp));
             assert_eq!(k('q'), Some(Action::Quit));
             assert_eq!(
