@@ -45,9 +45,16 @@ pub enum Command {
     /// A full-screen live cluster to experiment on, without a lesson.
     Playground(PlaygroundArgs),
     /// Take a timed, scored quiz: 1 quick recall, 2 application, 3 analysis, 4 design.
+    ///
+    /// In a terminal this opens the app's gauntlet screen (without a number,
+    /// its list of quizzes); with piped input or output, or with --plain, it
+    /// asks line by line on standard input and output.
     Gauntlet(GauntletArgs),
     /// Review the questions that are due (missed ones come back sooner).
-    Review,
+    ///
+    /// In a terminal this opens the app's review screen; with piped input or
+    /// output, or with --plain, it asks line by line.
+    Review(ReviewArgs),
     /// Print your progress: blocks done, gauntlet bests, items due.
     Progress(ProgressArgs),
     /// Run a scenario headless and print its trace, a summary and the checkers' verdicts.
@@ -93,6 +100,24 @@ pub struct GauntletArgs {
     /// Quiz on focus block N's question bank instead.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=7), conflicts_with = "number")]
     pub block: Option<u8>,
+    /// Ask line by line on standard input and output, even in a terminal
+    /// (this is what happens anyway when input or output is piped).
+    #[arg(long)]
+    pub plain: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Ask line by line on standard input and output, even in a terminal
+    /// (this is what happens anyway when input or output is piped).
+    #[arg(long)]
+    pub plain: bool,
+}
+
+/// Whether the full-screen app can run: both ends are a terminal.
+fn interactive() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdin().is_terminal() && std::io::stdout().is_terminal()
 }
 
 #[derive(Debug, Args)]
@@ -109,13 +134,19 @@ pub fn main() -> ExitCode {
         Some(Command::Learn(args)) => crate::tui::learn(&cli.global, &args),
         None => crate::tui::learn(&cli.global, &LearnArgs::default()),
         Some(Command::Playground(args)) => crate::tui::playground(&cli.global, &args),
+        Some(Command::Gauntlet(args)) if !args.plain && interactive() => {
+            crate::tui::gauntlet(&cli.global, args.number, args.block)
+        }
         Some(Command::Gauntlet(args)) => crate::quiz_cmd::gauntlet(
             cli.global.data_dir.as_deref(),
             cli.global.content_dir.as_deref(),
             args.number,
             args.block,
         ),
-        Some(Command::Review) => crate::quiz_cmd::review(
+        Some(Command::Review(args)) if !args.plain && interactive() => {
+            crate::tui::review(&cli.global)
+        }
+        Some(Command::Review(_)) => crate::quiz_cmd::review(
             cli.global.data_dir.as_deref(),
             cli.global.content_dir.as_deref(),
         ),

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::content::{self, Banks};
 use crate::progress::{self, Notice, Progress, ProgressError, Timestamp, human_duration, report};
-use crate::quiz::{AnswerError, Bank, Grade, Run, RunState, Skip, Summary, Verdict, text};
+use crate::quiz::{AnswerError, Bank, Run, RunState, Skip, Summary, Verdict, text, verdict_text};
 
 const WIDTH: usize = 80;
 
@@ -92,7 +92,7 @@ fn show_notice(n: &Option<Notice>) {
 }
 
 /// Load the banks and pick one; print the file's problems if it is broken.
-fn bank_or_exit(banks: &Banks, id: &str) -> Result<Bank, ExitCode> {
+pub(crate) fn bank_or_exit(banks: &Banks, id: &str) -> Result<Bank, ExitCode> {
     if let Some(b) = banks.get(id) {
         return Ok(b.clone());
     }
@@ -113,11 +113,17 @@ fn bank_or_exit(banks: &Banks, id: &str) -> Result<Bank, ExitCode> {
 /// newer version, stops the command before the learner does any work that
 /// could not be saved. A broken file is moved aside now, and the learner told.
 fn writable_progress(dir: &Path) -> Result<Progress, ExitCode> {
+    let (p, notice) = writable(dir)?;
+    show_notice(&notice);
+    Ok(p)
+}
+
+/// [`writable_progress`] without printing the notice: the terminal app
+/// shows it on its first screen instead (printed now, it would be hidden
+/// behind the app's screen).
+pub(crate) fn writable(dir: &Path) -> Result<(Progress, Option<Notice>), ExitCode> {
     match progress::update(dir, |p| p.clone()) {
-        Ok((p, notice)) => {
-            show_notice(&notice);
-            Ok(p)
-        }
+        Ok(x) => Ok(x),
         Err(e @ ProgressError::NewerSchema { .. }) => {
             eprintln!("statedist: {}", text::wrap(&e.to_string(), WIDTH, 0));
             eprintln!("Nothing you do now could be saved, so this command stops here.");
@@ -326,7 +332,7 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
                 }
             }
             other => match run.answer(other, at) {
-                Ok(g) => println!("  {}", verdict_word(g)),
+                Ok(g) => println!("  {}", verdict_text(&g)),
                 Err(AnswerError::Parse(e)) => println!("  {e}"),
                 Err(AnswerError::Over) => {
                     println!("\nTime is up!");
@@ -336,17 +342,6 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
         }
     }
     (run.summary(start.elapsed()), input_ended)
-}
-
-fn verdict_word(g: Grade) -> String {
-    match g.verdict {
-        Verdict::Right if g.credit < 0.995 => {
-            format!("right ({}% of the rubric)", (g.credit * 100.0).round())
-        }
-        Verdict::Right => "right".to_string(),
-        Verdict::Partial => format!("partly right ({}%)", (g.credit * 100.0).round()),
-        Verdict::Wrong => "wrong".to_string(),
-    }
 }
 
 fn print_summary(s: &Summary, run: &Run, previous_best: Option<u32>, new_best: bool) {
@@ -515,7 +510,7 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
             println!("  skipped: still due");
             continue;
         };
-        println!("  {}", verdict_word(grade));
+        println!("  {}", verdict_text(&grade));
         if grade.verdict != Verdict::Right {
             println!(
                 "{}",

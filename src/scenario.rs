@@ -258,30 +258,6 @@ pub struct Params {
 
 type BuildFn = fn(&Params, usize) -> Result<Box<dyn Run>, String>;
 
-/// What the live cluster's `w` (write) and `r` (read) keys act on.
-#[derive(Clone, Copy, Debug)]
-pub struct LiveKeys {
-    /// The key `w` writes through a node.
-    pub write: fn(NodeId) -> &'static str,
-    /// The keys `r` reads through a node, one read each, in this order.
-    pub read: &'static [&'static str],
-}
-
-impl LiveKeys {
-    /// One register `x`, written and read through any node.
-    pub const X: LiveKeys = LiveKeys {
-        write: |_| "x",
-        read: &["x"],
-    };
-    /// Posts and replies: n1's client (Alice) posts, every other node's
-    /// client replies; a read looks at the reply, then at the post it
-    /// answers, so a reply shown without its post is there to see.
-    pub const POST_REPLY: LiveKeys = LiveKeys {
-        write: |n| if n == NodeId(1) { "post" } else { "reply" },
-        read: &["reply", "post"],
-    };
-}
-
 /// An entry of the catalogue.
 pub struct ScenarioInfo {
     pub name: &'static str,
@@ -290,8 +266,10 @@ pub struct ScenarioInfo {
     pub summary: &'static str,
     pub default_nodes: usize,
     pub allowed_nodes: &'static [usize],
-    /// What `w` and `r` do in the live cluster.
-    pub live_keys: LiveKeys,
+    /// The keys a learner's `w` and `r` use in the live cluster, the first
+    /// by default (`K` switches): two, so that writes to different keys —
+    /// a post and its reply — can be made by hand.
+    pub keys: &'static [&'static str],
     build: BuildFn,
 }
 
@@ -343,7 +321,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "CAP register, consistent: majority reads and writes; a minority side refuses (unavailable), never stale",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
-            live_keys: LiveKeys::X,
+            keys: &["x", "y"],
             build: |p, n| cap(Mode::Cp)(p, n),
         },
         ScenarioInfo {
@@ -352,7 +330,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "CAP register, available: every node accepts writes, replicates async, last-writer-wins after heal",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
-            live_keys: LiveKeys::X,
+            keys: &["x", "y"],
             build: |p, n| cap(Mode::Ap)(p, n),
         },
         ScenarioInfo {
@@ -361,7 +339,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "one leader ships its log to followers: async, semi-sync or sync (key m); failover promotes an up-to-date follower",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
-            live_keys: LiveKeys::X,
+            keys: &["x", "y"],
             build: leader_follower::build,
         },
         ScenarioInfo {
@@ -370,7 +348,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "every node accepts writes and replicates async; concurrent writes conflict and last-writer-wins discards one (counted)",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
-            live_keys: LiveKeys::X,
+            keys: &["x", "y"],
             build: multi_leader::build,
         },
         ScenarioInfo {
@@ -379,7 +357,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "leaderless N/W/R quorums (Dynamo-style): R+W>N reads see the latest acknowledged write; R+W≤N can read stale; read repair",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
-            live_keys: LiveKeys::X,
+            keys: &["x", "y"],
             build: quorum::build,
         },
         ScenarioInfo {
@@ -388,16 +366,16 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             summary: "one client hopping between lagging replicas: read-your-writes (key y) and monotonic reads (key m) on or off",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
-            live_keys: LiveKeys::X,
+            keys: &["x", "y"],
             build: session::build,
         },
         ScenarioInfo {
             name: "causal",
             block: 3,
-            summary: "posts and replies (n1 posts, the others reply): eventual delivery can show a reply before its post; causal delivery (key m) never does",
+            summary: "posts and replies: eventual delivery can show a reply before its post; causal delivery (key m) never does; K switches w and r between post and reply",
             default_nodes: 3,
             allowed_nodes: &[3, 5],
-            live_keys: LiveKeys::POST_REPLY,
+            keys: &["post", "reply"],
             build: causal::build,
         },
     ];

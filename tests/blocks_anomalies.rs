@@ -91,8 +91,11 @@ fn quorum_r_plus_w_above_n_reads_no_stale_value() {
 fn quorum_votes_pane_shows_who_acked() {
     let r = run("quorum", &[("w", "2"), ("r", "2")], QUORUM_STALE, 3);
     let panes = r.panes();
-    let statedist::scenario::Pane::Table { title, rows, .. } = &panes[0];
-    assert_eq!(title, "Quorum votes");
+    let statedist::scenario::Pane::Table { title, rows, .. } = panes
+        .iter()
+        .find(|statedist::scenario::Pane::Table { title, .. }| title.starts_with("Quorum votes"))
+        .expect("a votes pane");
+    assert_eq!(title, "Quorum votes · newest first");
     let text: Vec<String> = rows
         .iter()
         .map(|row| {

@@ -1,4 +1,4 @@
-//! End to end in a real terminal: run `statedist gauntlet 2` in tmux with
+//! End to end in a real terminal: run `statedist gauntlet 2 --plain` in tmux with
 //! `../shared/tools/tui-drive`, answer the questions as a person would,
 //! finish, then check `statedist progress --json` shows the attempt.
 //!
@@ -64,7 +64,9 @@ fn gauntlet_2_in_tmux_then_progress_json() {
         .arg(env!("CARGO_BIN_EXE_statedist"))
         .arg("--data-dir")
         .arg(data.path())
-        .args(["gauntlet", "2"])
+        // In a terminal `gauntlet` opens the app; --plain keeps the line
+        // mode this test is about (tests/quiz_app_tmux.rs drives the app).
+        .args(["gauntlet", "2", "--plain"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())

@@ -180,8 +180,8 @@ fn a_gauntlet_is_taken_and_saved() {
     }
     let play = r#"
 wait-for Course map 10
-# The Gauntlets entry is third from the bottom.
-key G k k Enter
+# The Gauntlets entry is fourth from the bottom (then Review, Anti-patterns, Takeaways).
+key G k k k Enter
 wait-for Quizzes 5
 key 1
 wait-for question 1 of [0-9]+ 5

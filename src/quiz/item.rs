@@ -379,6 +379,20 @@ impl Grade {
     }
 }
 
+/// The grade in words, for every front end: "right", "right (80% of the
+/// rubric)" (a design answer that passed without full marks), "partly right
+/// (40%)", "wrong".
+pub fn verdict_text(g: &Grade) -> String {
+    match g.verdict {
+        Verdict::Right if g.credit < 0.995 => {
+            format!("right ({}% of the rubric)", (g.credit * 100.0).round())
+        }
+        Verdict::Right => "right".to_string(),
+        Verdict::Partial => format!("partly right ({}%)", (g.credit * 100.0).round()),
+        Verdict::Wrong => "wrong".to_string(),
+    }
+}
+
 /// A typed answer that could not be read; the learner should try again.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
@@ -844,5 +858,14 @@ mod tests {
         assert_eq!(pairs_in_order(&[0, 1, 2], &[0, 1, 2]), 1.0);
         assert_eq!(pairs_in_order(&[0, 1, 2], &[2, 1, 0]), 0.0);
         assert!((pairs_in_order(&[0, 1, 2], &[1, 0, 2]) - 2.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn verdicts_read_as_words() {
+        let g = |credit, pass| Grade::from_credit(credit, pass);
+        assert_eq!(verdict_text(&g(1.0, 1.0)), "right");
+        assert_eq!(verdict_text(&g(0.8, 0.7)), "right (80% of the rubric)");
+        assert_eq!(verdict_text(&g(0.4, 1.0)), "partly right (40%)");
+        assert_eq!(verdict_text(&g(0.0, 1.0)), "wrong");
     }
 }

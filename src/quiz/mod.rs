@@ -46,6 +46,7 @@ pub mod text;
 pub use generate::Generator;
 pub use item::{
     Form, Grade, Item, ItemSpec, Key, ParseError, Question, Response, Scored, Verdict, fmt_num,
+    verdict_text,
 };
 pub use run::{
     AnswerError, Bank, BankKind, CORRECTNESS_POINTS, ItemOutcome, ItemResult, Run, RunState, Skip,

@@ -50,25 +50,9 @@ impl Inspect for CausalNode {
     }
 }
 
-/// Happens-before edges the history's timestamps alone cannot show:
-/// - "write b was accepted by a node that had already applied write a";
-/// - a node's client issues one request after the other, so a request that
-///   completed in the same millisecond the next one was issued still comes
-///   first (the live cluster's `r` reads the reply, then the post, at once).
+/// "Write b was accepted by a node that had already applied write a":
+/// happens-before edges the history alone cannot show.
 fn node_edges(world: &World<CausalNode>) -> Vec<(OpId, OpId)> {
-    let mut edges = write_edges(world);
-    let ops = world.history().ops();
-    for (i, a) in ops.iter().enumerate() {
-        if let Some(b) = ops[i + 1..].iter().find(|b| b.node == a.node) {
-            if a.completed == Some(b.invoked) {
-                edges.push((a.id, b.id));
-            }
-        }
-    }
-    edges
-}
-
-fn write_edges(world: &World<CausalNode>) -> Vec<(OpId, OpId)> {
     let mut writes: BTreeMap<Dot, &Write> = BTreeMap::new();
     for id in node_ids(world) {
         writes.extend(world.node(id).log().iter().map(|(d, w)| (*d, w)));

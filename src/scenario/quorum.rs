@@ -27,7 +27,8 @@ impl Inspect for QuorumNode {
     }
 
     fn panes(world: &World<Self>) -> Vec<Pane> {
-        vec![votes_pane(world), replicas_pane(world)]
+        // The short, always-current table first; then the votes, newest first.
+        vec![replicas_pane(world), votes_pane(world)]
     }
 
     fn knobs(config: &QuorumConfig) -> Vec<Knob> {
@@ -66,10 +67,10 @@ fn votes_pane(world: &World<QuorumNode>) -> Pane {
     let mut votes: Vec<_> = node_ids(world)
         .flat_map(|id| world.node(id).votes())
         .collect();
-    votes.sort_by_key(|v| v.op);
-    let skip = votes.len().saturating_sub(8);
-    let rows = votes[skip..]
+    votes.sort_by_key(|v| std::cmp::Reverse(v.op));
+    let rows = votes
         .iter()
+        .take(6)
         .map(|v| {
             let answered: Vec<String> = v
                 .answers
@@ -125,7 +126,7 @@ fn votes_pane(world: &World<QuorumNode>) -> Pane {
         })
         .collect();
     table(
-        "Quorum votes",
+        "Quorum votes · newest first",
         &["op", "request", "asked", "answered", "result"],
         rows,
     )

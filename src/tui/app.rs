@@ -6,12 +6,13 @@ use std::path::PathBuf;
 use ratatui::crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
 use ratatui::layout::Rect;
 
-use super::keymap::{self, Action, KeyCtx, QuizPhase, ScreenKind};
+use super::keymap::{self, Action, KeyCtx, QuizPhase, ReviewPhase, ScreenKind};
 use super::layout;
 use super::live::Live;
 use super::markdown::{self, Doc};
 use super::marks::{Mark, Marks};
 use super::quiz::{Picker, Quiz};
+use super::review::{self, Outlook, Review};
 use super::theme::Theme;
 use super::views::cluster;
 use crate::lessons::{self, Lesson};
@@ -29,6 +30,25 @@ pub enum Start {
         nodes: Option<usize>,
         seed: u64,
     },
+    /// The list of gauntlets (`statedist gauntlet`): Esc there leaves.
+    Gauntlets,
+    /// One quiz, by bank id (`statedist gauntlet 2`, `--block 3`): its clock
+    /// starts at once, and Esc on its result page leaves.
+    Gauntlet(String),
+    /// A review session (`statedist review`): Esc on its summary leaves.
+    Review,
+}
+
+/// What the program was started for. Esc on that screen, once there is
+/// nothing left to finish on it, leaves the program instead of going to a
+/// course map the learner never asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Root {
+    /// `statedist learn`, `statedist playground`: Esc never leaves.
+    Course,
+    Gauntlets,
+    Gauntlet,
+    Review,
 }
 
 pub struct Options {
@@ -38,6 +58,9 @@ pub struct Options {
     /// The seed of every live cluster the course starts.
     pub seed: u64,
     pub size: (u16, u16),
+    /// A shorter gauntlet clock (`STATEDIST_TIME_LIMIT_SECS`, for demos and
+    /// tests of the time-up path).
+    pub quiz_limit: Option<std::time::Duration>,
 }
 
 impl Default for Options {
@@ -48,6 +71,7 @@ impl Default for Options {
             marks: Marks::session(),
             seed: 1,
             size: (120, 40),
+            quiz_limit: None,
         }
     }
 }
@@ -58,6 +82,8 @@ pub enum EntryKind {
     Block(u8),
     Integration,
     Gauntlets,
+    /// Spaced review of the items due.
+    Review,
     AntiPatterns,
     Takeaways,
     /// A lesson that fits none of the above.
@@ -124,6 +150,7 @@ fn course_map(lessons: &[Lesson]) -> Vec<Entry> {
         None,
         Some(GAUNTLET_MINUTES),
     );
+    push(EntryKind::Review, "Review", None, None);
     push(
         EntryKind::AntiPatterns,
         "Anti-patterns",
@@ -180,6 +207,7 @@ pub enum Screen {
     /// The list of gauntlets (kept in `App::picker`).
     Gauntlets,
     Quiz(Box<Quiz>),
+    Review(Box<Review>),
 }
 
 pub struct App {
@@ -205,8 +233,11 @@ pub struct App {
     pub quit: bool,
     seed: u64,
     content_dir: Option<PathBuf>,
-    /// The question banks, loaded when the gauntlets are first opened.
+    /// The question banks, loaded when the gauntlets or the review are
+    /// first opened.
     pub picker: Option<Picker>,
+    pub root: Root,
+    quiz_limit: Option<std::time::Duration>,
 }
 
 impl App {
@@ -233,6 +264,8 @@ impl App {
             seed: opts.seed,
             content_dir: opts.content_dir,
             picker: None,
+            root: Root::Course,
+            quiz_limit: opts.quiz_limit,
         };
         if let Some(n) = app.marks.take_notice() {
             app.flash = Some(n);
@@ -252,6 +285,33 @@ impl App {
                 }
                 Err(e) => app.flash = Some(e),
             },
+            Start::Gauntlets => {
+                app.root = Root::Gauntlets;
+                app.open_gauntlets();
+            }
+            Start::Gauntlet(id) => {
+                app.open_gauntlets();
+                let i = app
+                    .picker
+                    .as_ref()
+                    .and_then(|p| p.entries.iter().position(|e| e.id == id));
+                match i {
+                    Some(i) => {
+                        app.root = Root::Gauntlet;
+                        app.start_quiz(i);
+                    }
+                    None => {
+                        app.root = Root::Gauntlets;
+                        app.flash = Some(format!(
+                            "There is no quiz \"{id}\": pick one here (statedist check-content shows problems)."
+                        ));
+                    }
+                }
+            }
+            Start::Review => {
+                app.root = Root::Review;
+                app.open_review();
+            }
         }
         app
     }
@@ -264,6 +324,17 @@ impl App {
             Screen::Info(_) => ScreenKind::Info,
             Screen::Gauntlets => ScreenKind::Gauntlets,
             Screen::Quiz(_) => ScreenKind::Quiz,
+            Screen::Review(_) => ScreenKind::Review,
+        }
+    }
+
+    /// Whether Esc on this screen leaves the program (see [`Root`]).
+    pub fn esc_leaves(&self) -> bool {
+        match (&self.screen, self.root) {
+            (Screen::Gauntlets, Root::Gauntlets) => true,
+            (Screen::Quiz(q), Root::Gauntlet) => !q.running(),
+            (Screen::Review(r), Root::Review) => r.over(),
+            _ => false,
         }
     }
 
@@ -277,6 +348,8 @@ impl App {
             try_its: on_lesson && doc.is_some_and(|d| !d.try_its.is_empty()),
             answers: on_lesson && doc.is_some_and(|d| !d.answers.is_empty()),
             knobs: self.live.as_ref().map_or(&[], |l| &l.knobs),
+            data_keys: self.live.as_ref().map_or(&[], |l| l.info.keys),
+            data_key: self.live.as_ref().map_or("x", |l| l.key()),
             quiz: match &self.screen {
                 Screen::Quiz(q) if !q.running() => Some(QuizPhase::Done),
                 Screen::Quiz(q) if q.confirm_leave => Some(QuizPhase::Confirm),
@@ -285,6 +358,18 @@ impl App {
                 }),
                 _ => None,
             },
+            review: match &self.screen {
+                Screen::Review(r) => Some(match r.phase {
+                    review::Phase::Asking => ReviewPhase::Answering {
+                        input_empty: r.input.is_empty(),
+                    },
+                    review::Phase::Answered(_) => ReviewPhase::Answered,
+                    review::Phase::Done => ReviewPhase::Done,
+                    review::Phase::Empty => ReviewPhase::Empty,
+                }),
+                _ => None,
+            },
+            esc_leaves: self.esc_leaves(),
         }
     }
 
@@ -420,6 +505,9 @@ impl App {
                 return true;
             }
         }
+        if matches!(self.screen, Screen::Review(_)) && self.review_action(&action) {
+            return true;
+        }
         match action {
             Action::Quit => self.quit = true,
             Action::Suspend | Action::Tick(_) => {}
@@ -434,6 +522,7 @@ impl App {
                 let sel = self.picker.as_ref().map_or(0, |p| p.sel);
                 self.start_quiz(sel);
             }
+            Action::Open if matches!(self.screen, Screen::Review(_)) => self.open_gauntlets(),
             Action::Open => self.open_selected(),
             Action::StartGauntlet(n) => {
                 if let Some(i) = self.picker.as_ref().and_then(|p| p.gauntlet(n)) {
@@ -459,6 +548,10 @@ impl App {
     }
 
     fn back(&mut self) {
+        if self.esc_leaves() {
+            self.quit = true;
+            return;
+        }
         match self.screen {
             Screen::Lesson => {
                 self.save_position();
@@ -466,8 +559,11 @@ impl App {
                 self.live = None;
                 self.screen = Screen::Home;
             }
-            Screen::Info(_) | Screen::Gauntlets => self.screen = Screen::Home,
+            Screen::Info(_) => self.screen = Screen::Home,
+            Screen::Gauntlets => self.go_home_to(&EntryKind::Gauntlets),
             Screen::Quiz(_) => self.screen = Screen::Gauntlets,
+            Screen::Review(ref r) if !r.over() => self.finish_review(),
+            Screen::Review(_) => self.go_home_to(&EntryKind::Review),
             Screen::Playground => {
                 self.flash =
                     Some("This is the playground: press q to quit, ? for every key.".into())
@@ -495,6 +591,7 @@ impl App {
                 }
             }
             Screen::Quiz(q) => q.scroll = q.scroll.saturating_add_signed(d).min(10_000),
+            Screen::Review(r) => r.scroll = r.scroll.saturating_add_signed(d).min(10_000),
             Screen::Lesson | Screen::Playground => match self.focus {
                 Focus::Reader => {
                     let h = self.reader_rect().height as usize;
@@ -514,8 +611,17 @@ impl App {
                     }
                 }
                 Focus::Panes => {
-                    if let Some(l) = &mut self.live {
-                        l.pane_scroll = l.pane_scroll.saturating_add_signed(d).min(500);
+                    // Up to where the last line shows at the bottom, so ↑
+                    // moves at once after scrolling past the end.
+                    let area = self.cluster_areas().and_then(|c| c.panes);
+                    if let (Some(l), Some(p)) = (&mut self.live, area) {
+                        let inner = p.height.saturating_sub(2) as usize;
+                        let lines =
+                            super::views::panes::line_count(l, p.width.saturating_sub(2)) as usize;
+                        l.pane_scroll = l
+                            .pane_scroll
+                            .saturating_add_signed(d)
+                            .min(lines.saturating_sub(inner));
                     }
                 }
             },
@@ -547,12 +653,8 @@ impl App {
         };
         match (e.lesson, &e.kind) {
             (Some(i), _) => self.open_lesson(i),
-            (None, EntryKind::Gauntlets) => {
-                if self.picker.is_none() {
-                    self.picker = Some(Picker::load(self.content_dir.as_deref()));
-                }
-                self.screen = Screen::Gauntlets;
-            }
+            (None, EntryKind::Gauntlets) => self.open_gauntlets(),
+            (None, EntryKind::Review) => self.open_review(),
             (None, _) => {
                 self.screen = Screen::Info(InfoPage {
                     title: e.name.clone(),
@@ -803,7 +905,7 @@ impl App {
                     self.focus = Focus::Reader;
                 }
             }
-            Screen::Info(_) | Screen::Gauntlets | Screen::Quiz(_) => {}
+            Screen::Info(_) | Screen::Gauntlets | Screen::Quiz(_) | Screen::Review(_) => {}
         }
     }
 
@@ -831,11 +933,14 @@ impl App {
             self.flash = Some("No question bank there: see `statedist check-content`.".into());
             return;
         };
-        let quiz = Quiz::start(
+        let mut quiz = Quiz::start(
             bank,
             self.marks.next_seed(&bank.id),
             self.marks.best(&bank.id),
         );
+        if let Some(limit) = self.quiz_limit {
+            quiz.run = quiz.run.with_limit(limit);
+        }
         p.sel = i;
         self.screen = Screen::Quiz(Box::new(quiz));
     }
@@ -885,6 +990,21 @@ impl App {
         }
     }
 
+    /// The program is ending however it was asked to (a signal, a closed
+    /// terminal): a gauntlet still running, with something answered, is
+    /// recorded as abandoned, so the answers and their review schedules are
+    /// kept. Review answers
+    /// are saved as they are given and need nothing here.
+    pub fn shutdown(&mut self) {
+        if let Screen::Quiz(q) = &mut self.screen {
+            // As in line mode: with nothing answered there is nothing to keep.
+            if q.running() && q.run.progress().0 > 0 {
+                q.abandon();
+                self.finish_quiz();
+            }
+        }
+    }
+
     /// Scores the run and records it in the progress file.
     fn finish_quiz(&mut self) {
         let Screen::Quiz(q) = &mut self.screen else {
@@ -897,6 +1017,101 @@ impl App {
         if let Some(n) = self.marks.take_notice() {
             self.flash = Some(n);
         }
+    }
+
+    /// Back to the course map, with the entry just left selected.
+    fn go_home_to(&mut self, kind: &EntryKind) {
+        if let Some(i) = self.entries.iter().position(|e| &e.kind == kind) {
+            self.home_sel = i;
+        }
+        self.screen = Screen::Home;
+    }
+
+    fn open_gauntlets(&mut self) {
+        if self.picker.is_none() {
+            self.picker = Some(Picker::load(self.content_dir.as_deref()));
+        }
+        self.screen = Screen::Gauntlets;
+    }
+
+    /// What lies ahead for review at the marks' `now`.
+    fn outlook(&self) -> Outlook {
+        let now = self.marks.now();
+        Outlook {
+            now,
+            due_now: self.marks.due_count(now),
+            next: self.marks.next_due(now),
+            any_scheduled: self.marks.has_reviews(),
+        }
+    }
+
+    /// Opens a review session over the items due now (as the progress file
+    /// says: another copy of the program may have reviewed some).
+    pub fn open_review(&mut self) {
+        self.marks.refresh();
+        if self.picker.is_none() {
+            self.picker = Some(Picker::load(self.content_dir.as_deref()));
+        }
+        let outlook = self.outlook();
+        let due = self.marks.due(outlook.now);
+        let Some(p) = &self.picker else {
+            return;
+        };
+        self.screen = Screen::Review(Box::new(Review::start(&p.banks, due, outlook)));
+    }
+
+    /// Ends the session: the summary, with what is due next.
+    fn finish_review(&mut self) {
+        let outlook = self.outlook();
+        if let Screen::Review(r) = &mut self.screen {
+            r.finish(outlook);
+        }
+    }
+
+    /// Keys of a review session that only it has. False: not handled here.
+    fn review_action(&mut self, action: &Action) -> bool {
+        let Screen::Review(r) = &mut self.screen else {
+            return false;
+        };
+        match action {
+            Action::TypeChar(c) if r.asking() => {
+                if r.input.chars().count() < 200 {
+                    r.input.push(*c);
+                }
+            }
+            Action::DeleteChar if r.asking() => {
+                r.input.pop();
+            }
+            Action::Submit => {
+                let Some(grade) = r.grade() else {
+                    return true;
+                };
+                let Some(id) = r.current().map(|i| i.id.clone()) else {
+                    return true;
+                };
+                // Saved before it is shown: the answer is never lost.
+                let next = self.marks.record_review(&id, grade.verdict).due;
+                let at = self.marks.now();
+                if let Screen::Review(r) = &mut self.screen {
+                    r.answered(grade, next, at);
+                }
+                if let Some(n) = self.marks.take_notice() {
+                    self.flash = Some(n);
+                }
+            }
+            Action::SkipQuestion => {
+                if r.skip() {
+                    self.finish_review();
+                }
+            }
+            Action::Next => {
+                if r.next_item() {
+                    self.finish_review();
+                }
+            }
+            _ => return false,
+        }
+        true
     }
 
     fn live_action(&mut self, action: Action) {
@@ -978,23 +1193,27 @@ impl App {
             Action::Write => {
                 let v = l.next_value;
                 l.next_value += 1;
-                let key = (l.info.live_keys.write)(sel);
+                let key = l.key();
                 l.apply(Fault::Write(sel, key.into(), v));
                 Some(format!(
-                    "A client writes {key}={v} through {sel}: watch the event log."
+                    "A client writes {key}={v} through {sel}: watch the event log.{}",
+                    other_key_hint(l)
                 ))
             }
             Action::Read => {
-                let keys = l.info.live_keys.read;
-                for key in keys {
-                    l.apply(Fault::Read(sel, (*key).into()));
-                }
-                let what = match keys {
-                    [one] => one.to_string(),
-                    many => format!("{},", many.join(", then ")),
-                };
+                let key = l.key();
+                l.apply(Fault::Read(sel, key.into()));
                 Some(format!(
-                    "A client reads {what} through {sel}: watch the event log."
+                    "A client reads {key} through {sel}: watch the event log.{}",
+                    other_key_hint(l)
+                ))
+            }
+            Action::NextKey => {
+                l.next_key();
+                Some(format!(
+                    "w and r now use key {} ({}; K switches).",
+                    l.key(),
+                    l.info.keys.join(" → ")
                 ))
             }
             Action::Reset => {
@@ -1017,4 +1236,14 @@ impl App {
             self.flash = msg;
         }
     }
+}
+
+/// " K switches to key reply." where the scenario's story needs two keys
+/// (a post and its reply); plain x and y need no reminder.
+fn other_key_hint(l: &Live) -> String {
+    if l.info.keys.len() < 2 || l.info.keys == ["x", "y"] {
+        return String::new();
+    }
+    let next = l.info.keys[(l.key_index + 1) % l.info.keys.len()];
+    format!(" K switches to key {next}.")
 }

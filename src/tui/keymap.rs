@@ -43,6 +43,8 @@ pub enum Action {
     Heal,
     Write,
     Read,
+    /// Switch the key `w` and `r` use.
+    NextKey,
     Reset,
     /// Cycle a scenario setting (by knob name).
     Tune(String),
@@ -54,6 +56,9 @@ pub enum Action {
     SkipQuestion,
     /// Answer "leave this gauntlet?": yes or no.
     ConfirmLeave(bool),
+    // Review.
+    /// From an answered review item to the next one.
+    Next,
     // Not from keys.
     Tick(Duration),
     Resize(u16, u16),
@@ -76,6 +81,7 @@ pub enum ScreenKind {
     Info,
     Gauntlets,
     Quiz,
+    Review,
 }
 
 /// Where a gauntlet is, for its keys.
@@ -89,6 +95,19 @@ pub enum QuizPhase {
     Done,
 }
 
+/// Where a review session is, for its keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReviewPhase {
+    /// Typing an answer; `?` opens help only on an empty line.
+    Answering { input_empty: bool },
+    /// The grade and explanation are on screen.
+    Answered,
+    /// The summary.
+    Done,
+    /// Nothing was due.
+    Empty,
+}
+
 /// What decides which keys mean what.
 #[derive(Clone, Copy, Debug)]
 pub struct KeyCtx<'a> {
@@ -100,8 +119,24 @@ pub struct KeyCtx<'a> {
     pub try_its: bool,
     pub answers: bool,
     pub knobs: &'a [Knob],
+    /// The live cluster's keys for `w` and `r`, and which one is in use.
+    pub data_keys: &'a [&'static str],
+    pub data_key: &'a str,
     /// On the quiz screen.
     pub quiz: Option<QuizPhase>,
+    /// On the review screen.
+    pub review: Option<ReviewPhase>,
+    /// Esc here leaves the program: this screen is what it was started
+    /// for (`statedist gauntlet 1`, `statedist review`).
+    pub esc_leaves: bool,
+}
+
+impl KeyCtx<'_> {
+    /// Whether characters go to an answer line.
+    pub fn typing(&self) -> bool {
+        matches!(self.quiz, Some(QuizPhase::Answering { .. }))
+            || matches!(self.review, Some(ReviewPhase::Answering { .. }))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -112,6 +147,7 @@ pub enum Section {
     Cluster,
     Settings,
     Gauntlet,
+    Review,
 }
 
 impl Section {
@@ -123,6 +159,7 @@ impl Section {
             Section::Cluster => "Live cluster",
             Section::Settings => "This scenario's settings",
             Section::Gauntlet => "Gauntlet",
+            Section::Review => "Spaced review",
         }
     }
 }
@@ -259,7 +296,8 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
     if matches!(
         ctx.quiz,
         Some(QuizPhase::Answering { .. } | QuizPhase::Confirm)
-    ) {
+    ) || ctx.typing()
+    {
         b.push(bind(
             Everywhere,
             &[ctrl('z')],
@@ -268,8 +306,33 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             Action::Suspend,
         ));
     }
+    // On an answer line `?` is help only while the line is empty (then it
+    // is typed). Listed first, with the other keys that work everywhere.
+    let input_empty = matches!(
+        (ctx.quiz, ctx.review),
+        (Some(QuizPhase::Answering { input_empty: true }), _)
+            | (_, Some(ReviewPhase::Answering { input_empty: true }))
+    );
+    if input_empty {
+        b.push(bind(
+            Everywhere,
+            &[ch('?')],
+            "?",
+            "this help (on an empty answer line)",
+            Action::ToggleHelp,
+        ));
+    }
+    if matches!(ctx.review, Some(ReviewPhase::Answering { .. })) {
+        b.push(bind(
+            Everywhere,
+            &[ctrl('c')],
+            "Ctrl-C",
+            "quit (every answer so far is saved)",
+            Action::Quit,
+        ));
+    }
     match ctx.quiz {
-        Some(QuizPhase::Answering { input_empty }) => {
+        Some(QuizPhase::Answering { .. }) => {
             b.push(bind(
                 Gauntlet,
                 &[code(KeyCode::Enter)],
@@ -305,15 +368,6 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
                 "leave the gauntlet (asks first; it counts as abandoned)",
                 Action::Back,
             ));
-            if input_empty {
-                b.push(bind(
-                    Everywhere,
-                    &[ch('?')],
-                    "?",
-                    "this help (on an empty answer line)",
-                    Action::ToggleHelp,
-                ));
-            }
             return b;
         }
         Some(QuizPhase::Confirm) => {
@@ -334,6 +388,44 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             return b;
         }
         Some(QuizPhase::Done) | None => {}
+    }
+    if let Some(ReviewPhase::Answering { .. }) = ctx.review {
+        b.push(bind(
+            Review,
+            &[code(KeyCode::Enter)],
+            "Enter",
+            "submit your answer: it is graded, explained and rescheduled at once",
+            Action::Submit,
+        ));
+        b.push(bind(
+            Review,
+            &[code(KeyCode::Tab)],
+            "Tab",
+            "skip: the question stays due for your next review",
+            Action::SkipQuestion,
+        ));
+        b.push(bind(
+            Review,
+            &[code(KeyCode::Backspace)],
+            "Backspace",
+            "erase a character",
+            Action::DeleteChar,
+        ));
+        b.push(bind(
+            Review,
+            &[],
+            "letters",
+            "type your answer (the line under the question says what to type)",
+            Action::TypeChar(' '),
+        ));
+        b.push(bind(
+            Review,
+            &[code(KeyCode::Esc)],
+            "Esc",
+            "end the review: your answers are saved, the rest stay due",
+            Action::Back,
+        ));
+        return b;
     }
     b.push(bind(
         Everywhere,
@@ -356,10 +448,18 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
         "suspend to the shell (fg comes back)",
         Action::Suspend,
     ));
-    let back = match ctx.screen {
-        ScreenKind::Home => "back (nothing to go back to here)",
-        ScreenKind::Quiz => "back to the list of gauntlets",
-        ScreenKind::Playground => "back (q quits the playground)",
+    let back = match (ctx.screen, ctx.review) {
+        (ScreenKind::Review, Some(ReviewPhase::Answered)) => {
+            "end the review: your answers are saved, the rest stay due"
+        }
+        _ if ctx.esc_leaves => match ctx.screen {
+            ScreenKind::Quiz => "leave statedist (it was started for this gauntlet)",
+            ScreenKind::Review => "leave statedist (it was started for this review)",
+            _ => "leave statedist (it was started for the gauntlets)",
+        },
+        (ScreenKind::Home, _) => "back (nothing to go back to here)",
+        (ScreenKind::Quiz, _) => "back to the list of gauntlets",
+        (ScreenKind::Playground, _) => "back (q quits the playground)",
         _ => "back to the course map",
     };
     b.push(bind(
@@ -485,9 +585,60 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
                 Course,
                 &[code(KeyCode::Enter)],
                 "Enter",
-                "back to the list of gauntlets",
+                if ctx.esc_leaves {
+                    "leave statedist, as Esc does"
+                } else {
+                    "back to the list of gauntlets"
+                },
                 Action::Back,
             ));
+        }
+        ScreenKind::Review => {
+            let what = match ctx.review {
+                Some(ReviewPhase::Done | ReviewPhase::Empty) => "scroll the summary",
+                _ => "scroll the answer and its explanation",
+            };
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::Down), ch('j')],
+                "↓ j",
+                what,
+                Action::Move(1),
+            ));
+            b.push(bind(
+                Reading,
+                &[code(KeyCode::Up), ch('k')],
+                "↑ k",
+                what,
+                Action::Move(-1),
+            ));
+            match ctx.review {
+                Some(ReviewPhase::Answered) => b.push(bind(
+                    Review,
+                    &[code(KeyCode::Enter), ch(' ')],
+                    "Enter Space",
+                    "next question (after the last one: the summary)",
+                    Action::Next,
+                )),
+                Some(ReviewPhase::Empty) => b.push(bind(
+                    Review,
+                    &[code(KeyCode::Enter), ch('g')],
+                    "Enter g",
+                    "pick a gauntlet: what you answer there gets a review schedule",
+                    Action::Open,
+                )),
+                _ => b.push(bind(
+                    Review,
+                    &[code(KeyCode::Enter)],
+                    "Enter",
+                    if ctx.esc_leaves {
+                        "leave statedist, as Esc does"
+                    } else {
+                        "back to the course map, as Esc does"
+                    },
+                    Action::Back,
+                )),
+            }
         }
         ScreenKind::Info => {
             b.push(bind(
@@ -680,20 +831,33 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             "heal every partition",
             Action::Heal,
         ));
+        let key = ctx.data_key;
         b.push(bind(
             Cluster,
             &[ch('w')],
             "w",
-            "client write through the selected node: x = 1, 2, 3... (causal: n1 posts, the others reply)",
+            &format!("client write through the selected node ({key} = 1, 2, 3...)"),
             Action::Write,
         ));
         b.push(bind(
             Cluster,
             &[ch('r')],
             "r",
-            "client read of x through the selected node (causal: the reply, then the post)",
+            &format!("client read of {key} through the selected node"),
             Action::Read,
         ));
+        if ctx.data_keys.len() > 1 {
+            b.push(bind(
+                Cluster,
+                &[ch('K')],
+                "K",
+                &format!(
+                    "switch the key w and r use ({}); now {key}",
+                    ctx.data_keys.join(" → ")
+                ),
+                Action::NextKey,
+            ));
+        }
         b.push(bind(
             Cluster,
             &[ch('R')],
@@ -738,15 +902,16 @@ pub fn action_for(ctx: &KeyCtx<'_>, ev: &KeyEvent) -> Option<Action> {
         .find(|b| b.keys.iter().any(|k| k.matches(ev)))
         .map(|b| b.action);
     // On the answer line, every other character is typed.
-    match (bound, ctx.quiz, ev.code) {
-        (None, Some(QuizPhase::Answering { .. }), KeyCode::Char(c))
-            if !ev
-                .modifiers
-                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+    match (bound, ev.code) {
+        (None, KeyCode::Char(c))
+            if ctx.typing()
+                && !ev
+                    .modifiers
+                    .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
         {
             Some(Action::TypeChar(c))
         }
-        (bound, ..) => bound,
+        (bound, _) => bound,
     }
 }
 
@@ -766,7 +931,11 @@ mod tests {
             try_its: true,
             answers: true,
             knobs: &[],
+            data_keys: &["x", "y"],
+            data_key: "x",
             quiz: None,
+            review: None,
+            esc_leaves: false,
         }
     }
 
@@ -785,6 +954,7 @@ mod tests {
             assert_eq!(k('p'), Some(Action::NextSide));
             assert_eq!(k('w'), Some(Action::Write));
             assert_eq!(k('r'), Some(Action::Read));
+            assert_eq!(k('K'), Some(Action::NextKey));
             assert_eq!(k('?'), Some(Action::ToggleHelp));
             assert_eq!(k('q'), Some(Action::Quit));
             assert_eq!(
@@ -864,6 +1034,60 @@ mod tests {
                             assert!(!b.keys.contains(k), "{screen:?}: {k:?} bound twice");
                         }
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn review_keys_type_answers_and_never_clash() {
+        let phases = [
+            ReviewPhase::Answering { input_empty: true },
+            ReviewPhase::Answering { input_empty: false },
+            ReviewPhase::Answered,
+            ReviewPhase::Done,
+            ReviewPhase::Empty,
+        ];
+        for phase in phases {
+            for esc_leaves in [false, true] {
+                let c = KeyCtx {
+                    live: false,
+                    review: Some(phase),
+                    esc_leaves,
+                    ..ctx(ScreenKind::Review)
+                };
+                let all = bindings(&c);
+                for (i, a) in all.iter().enumerate() {
+                    for b in &all[i + 1..] {
+                        for k in &a.keys {
+                            assert!(!b.keys.contains(k), "{phase:?}: {k:?} bound twice");
+                        }
+                    }
+                }
+                let k = |code| action_for(&c, &key(code, KeyModifiers::NONE));
+                assert_eq!(k(KeyCode::Esc), Some(Action::Back), "{phase:?}");
+                match phase {
+                    ReviewPhase::Answering { input_empty } => {
+                        for ch in ['q', 'a', '1', 'g', ' '] {
+                            assert_eq!(k(KeyCode::Char(ch)), Some(Action::TypeChar(ch)));
+                        }
+                        assert_eq!(k(KeyCode::Enter), Some(Action::Submit));
+                        assert_eq!(k(KeyCode::Tab), Some(Action::SkipQuestion));
+                        assert_eq!(
+                            k(KeyCode::Char('?')),
+                            Some(if input_empty {
+                                Action::ToggleHelp
+                            } else {
+                                Action::TypeChar('?')
+                            })
+                        );
+                    }
+                    ReviewPhase::Answered => {
+                        assert_eq!(k(KeyCode::Enter), Some(Action::Next));
+                        assert_eq!(k(KeyCode::Char('q')), Some(Action::Quit));
+                    }
+                    ReviewPhase::Empty => assert_eq!(k(KeyCode::Enter), Some(Action::Open)),
+                    ReviewPhase::Done => assert_eq!(k(KeyCode::Enter), Some(Action::Back)),
                 }
             }
         }

@@ -47,15 +47,20 @@ pub struct ClusterAreas {
 
 /// How many lines the cluster's side panes would like, for a width.
 pub trait Wants {
-    /// Lines of the checkers' findings (without the border).
+    /// Lines of the checkers' findings in full (without the border).
     fn checks_lines(&self, width: u16) -> u16;
-    /// Lines of the inspection panes, `None` when the scenario has none.
-    fn panes_lines(&self) -> Option<u16>;
+    /// Lines of the checkers' findings at their shortest: one per checker.
+    fn checks_compact(&self) -> u16;
+    /// Lines of the inspection panes at `width`, `None` when the scenario
+    /// has none.
+    fn panes_lines(&self, width: u16) -> Option<u16>;
 }
 
-/// Splits `area` top to bottom into checkers, panes (if any) and the rest,
-/// giving the checkers what they need (up to `checks_max`) and the panes up
-/// to half of what is left.
+/// Splits `area` top to bottom into checkers, panes (if any) and the rest
+/// (at least `rest_min` lines). The checkers get what they need in full (up
+/// to `checks_max`) when that leaves the panes what they need; otherwise
+/// they shrink towards one line per checker, down to half the room, so
+/// the panes are never squeezed out.
 fn side_stack(
     area: Rect,
     wants: &dyn Wants,
@@ -64,20 +69,29 @@ fn side_stack(
 ) -> (Rect, Option<Rect>, Rect) {
     let inner_w = area.width.saturating_sub(2);
     let room = area.height.saturating_sub(rest_min);
-    let checks_h = (wants.checks_lines(inner_w) + 2)
-        .clamp(3, checks_max.max(3))
-        .min(room.max(3));
-    let [checks, rest] =
-        Layout::vertical([Constraint::Length(checks_h), Constraint::Min(0)]).areas(area);
-    match wants.panes_lines() {
+    let full = wants.checks_lines(inner_w) + 2;
+    let compact = wants.checks_compact() + 2;
+    match wants.panes_lines(inner_w) {
         Some(lines) => {
-            let panes_h =
-                (lines + 2).min(rest.height.saturating_sub(rest_min).max(rest.height / 2));
+            let panes_need = lines + 2;
+            let checks_h = full
+                .min(checks_max.max(compact))
+                .min(compact.max(room.saturating_sub(panes_need)).max(room / 2))
+                .min(room.saturating_sub(3))
+                .max(3.min(room));
+            let [checks, rest] =
+                Layout::vertical([Constraint::Length(checks_h), Constraint::Min(0)]).areas(area);
+            let panes_h = panes_need.min(room.saturating_sub(checks_h));
             let [panes, rest] =
                 Layout::vertical([Constraint::Length(panes_h), Constraint::Min(0)]).areas(rest);
             (checks, Some(panes), rest)
         }
-        None => (checks, None, rest),
+        None => {
+            let checks_h = full.clamp(3, checks_max.max(3)).min(room.max(3));
+            let [checks, rest] =
+                Layout::vertical([Constraint::Length(checks_h), Constraint::Min(0)]).areas(area);
+            (checks, None, rest)
+        }
     }
 }
 
@@ -132,10 +146,24 @@ pub fn lesson(body: Rect, wants: Option<&dyn Wants>) -> LessonAreas {
 }
 
 pub fn playground(body: Rect, wants: &dyn Wants) -> ClusterAreas {
-    let [top, log] =
-        Layout::vertical([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(body);
-    let [canvas, right] =
-        Layout::horizontal([Constraint::Percentage(58), Constraint::Percentage(42)]).areas(top);
+    // On a short terminal the log gives up a little so the panes fit.
+    let log_h = if body.height >= 36 {
+        body.height * 38 / 100
+    } else {
+        (body.height * 30 / 100).max(6)
+    };
+    let [top, log] = Layout::vertical([Constraint::Min(0), Constraint::Length(log_h)]).areas(body);
+    // Inspection panes are tables: give them half the width.
+    let canvas_pct = if wants.panes_lines(80).is_some() {
+        50
+    } else {
+        58
+    };
+    let [canvas, right] = Layout::horizontal([
+        Constraint::Percentage(canvas_pct),
+        Constraint::Percentage(100 - canvas_pct),
+    ])
+    .areas(top);
     let (checks, panes, rest) = side_stack(right, wants, right.height, 0);
     // Whatever the panes leave goes to them (or to the checkers).
     let (checks, panes) = match panes {

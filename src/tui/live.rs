@@ -24,6 +24,8 @@ pub struct Live {
     pub paused: bool,
     pub selected: NodeId,
     pub next_value: i64,
+    /// Which of the scenario's keys `w` and `r` use (an index into `info.keys`).
+    pub key_index: usize,
     /// Virtual microseconds owed to the run (real time × speed not yet simulated).
     carry: u64,
     /// How many events up from the newest the log is scrolled (0 follows).
@@ -34,7 +36,13 @@ pub struct Live {
     pub verdicts: Vec<Verdict>,
     pub panes: Vec<Pane>,
     pub knobs: Vec<Knob>,
-    seen: u64,
+    /// The checker whose finding changed last (an index into `verdicts`).
+    latest: Option<usize>,
+    /// How many times the checkers have run (they run only when the trace
+    /// grew: the linearizability search is not free on a long run).
+    pub checker_runs: u64,
+    /// The trace length the views were last refreshed at (`None`: never).
+    seen: Option<u64>,
 }
 
 impl Live {
@@ -62,10 +70,13 @@ impl Live {
             paused: false,
             selected: NodeId(1),
             next_value: 1,
+            key_index: 0,
             carry: 0,
             log_scroll: 0,
             pane_scroll: 0,
-            seen: 0,
+            latest: None,
+            checker_runs: 0,
+            seen: None,
         };
         live.refresh();
         Ok(live)
@@ -94,11 +105,28 @@ impl Live {
         }
     }
 
-    /// Re-reads what the views draw from the run.
+    /// Re-reads what the views draw from the run, when anything happened
+    /// since the last time (the trace grew); otherwise only the clock.
     fn refresh(&mut self) {
-        self.seen = self.run.trace().total();
+        let total = self.run.trace().total();
+        if self.seen == Some(total) {
+            self.view.now = self.run.now();
+            return;
+        }
+        self.seen = Some(total);
         self.view = self.run.view();
-        self.verdicts = self.run.verdicts();
+        let verdicts = self.run.verdicts();
+        self.checker_runs += 1;
+        let changed = verdicts.iter().enumerate().rev().find(|(i, v)| {
+            self.verdicts.get(*i).is_none_or(|old| {
+                old.check != v.check || old.status != v.status || old.summary != v.summary
+            })
+        });
+        // The first look is not a change.
+        if let Some((i, _)) = changed.filter(|_| !self.verdicts.is_empty()) {
+            self.latest = Some(i);
+        }
+        self.verdicts = verdicts;
         self.panes = self.run.panes();
         self.knobs = self.run.knobs();
         let kept = self.run.trace().events().len();
@@ -130,11 +158,7 @@ impl Live {
             self.carry = 0;
         }
         self.run.run_until(until);
-        if self.run.trace().total() != self.seen {
-            self.refresh();
-        } else {
-            self.view.now = self.run.now();
-        }
+        self.refresh();
         true
     }
 
@@ -166,6 +190,25 @@ impl Live {
     }
 
     pub fn apply(&mut self, fault: Fault) {
+        if matches!(fault, Fault::Write(..) | Fault::Read(..)) {
+            // A request made in the same virtual millisecond as the last
+            // one began or ended would count as concurrent with it (the
+            // checkers cannot order events inside a millisecond), so
+            // "read reply, then read post" typed quickly would not count
+            // as one after the other. A keypress takes a millisecond.
+            let now = self.run.now();
+            let touching = self
+                .run
+                .history()
+                .ops()
+                .iter()
+                .rev()
+                .take(16)
+                .any(|o| o.invoked == now || o.completed == Some(now));
+            if touching {
+                self.run.run_until(now + 1);
+            }
+        }
         self.run.apply(fault);
         self.refresh();
     }
@@ -173,9 +216,28 @@ impl Live {
     pub fn reset(&mut self) {
         self.run.reset();
         self.next_value = 1;
+        self.key_index = 0;
         self.carry = 0;
         self.log_scroll = 0;
+        self.latest = None;
+        self.seen = None;
+        self.verdicts.clear();
         self.refresh();
+    }
+
+    /// The key `w` and `r` use now.
+    pub fn key(&self) -> &'static str {
+        self.info
+            .keys
+            .get(self.key_index)
+            .or(self.info.keys.first())
+            .copied()
+            .unwrap_or("x")
+    }
+
+    /// Switches `w` and `r` to the scenario's next key.
+    pub fn next_key(&mut self) {
+        self.key_index = (self.key_index + 1) % self.info.keys.len().max(1);
     }
 
     pub fn faster(&mut self) {
@@ -190,13 +252,17 @@ impl Live {
         self.view.nodes.get(self.selected.index())
     }
 
-    /// The value of the newest verdict worth a learner's eye: a failure
-    /// first, then the first finding.
+    /// The finding worth a learner's eye on the status line: a failure
+    /// (the one that changed last, if it is one), else an undecided check,
+    /// else the finding that changed last ("0 of 1 operations succeeded"
+    /// after a refused write in CP), else the first.
     pub fn headline(&self) -> Option<&Verdict> {
-        self.verdicts
-            .iter()
-            .find(|v| v.status == Status::Fail)
+        let latest = self.latest.and_then(|i| self.verdicts.get(i));
+        latest
+            .filter(|v| v.status == Status::Fail)
+            .or_else(|| self.verdicts.iter().find(|v| v.status == Status::Fail))
             .or_else(|| self.verdicts.iter().find(|v| v.status == Status::Unknown))
+            .or(latest)
             .or_else(|| self.verdicts.first())
     }
 

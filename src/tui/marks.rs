@@ -5,8 +5,8 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::progress::{self, Progress, Recorded, Timestamp};
-use crate::quiz::Summary;
+use crate::progress::{self, Progress, Recorded, ReviewState, Timestamp};
+use crate::quiz::{Summary, Verdict};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
 pub enum Mark {
@@ -32,6 +32,8 @@ pub struct Marks {
     dir: Option<PathBuf>,
     progress: Progress,
     notice: Option<String>,
+    /// A fixed "now" (tests and snapshots); `None`: the wall clock.
+    clock: Option<Timestamp>,
 }
 
 impl Default for Marks {
@@ -43,11 +45,30 @@ impl Default for Marks {
 impl Marks {
     /// Progress kept in memory for this session only.
     pub fn session() -> Marks {
+        Marks::in_memory(Progress::new())
+    }
+
+    /// Given progress, kept in memory only (tests, tools).
+    pub fn in_memory(progress: Progress) -> Marks {
         Marks {
             dir: None,
-            progress: Progress::new(),
+            progress,
             notice: None,
+            clock: None,
         }
+    }
+
+    /// The same marks with the clock stopped at `now` (tests and snapshots:
+    /// "next due in 10 min" must not depend on when they run).
+    pub fn with_clock(mut self, now: Timestamp) -> Marks {
+        self.clock = Some(now);
+        self
+    }
+
+    /// The time progress is recorded at: the wall clock (which
+    /// `STATEDIST_NOW` can move), or the fixed clock of `with_clock`.
+    pub fn now(&self) -> Timestamp {
+        self.clock.unwrap_or_else(Timestamp::now)
     }
 
     /// The progress file in `explicit` (`--data-dir`) or the platform's data
@@ -66,13 +87,12 @@ impl Marks {
         match progress::load(&dir) {
             Ok((progress, notice)) => Marks {
                 dir: Some(dir),
-                progress,
                 notice: notice.map(|n| n.to_string()),
+                ..Marks::in_memory(progress)
             },
             Err(e) => Marks {
-                dir: None,
-                progress: Progress::new(),
                 notice: Some(format!("{e}; progress is kept for this session only")),
+                ..Marks::session()
             },
         }
     }
@@ -111,13 +131,13 @@ impl Marks {
 
     /// The learner opened the lesson.
     pub fn visit(&mut self, lesson_id: &str) {
-        let now = Timestamp::now();
+        let now = self.now();
         self.change(|p| p.visit_lesson(lesson_id, now));
     }
 
     /// The learner read the lesson to its end.
     pub fn complete(&mut self, lesson_id: &str) {
-        let now = Timestamp::now();
+        let now = self.now();
         self.change(|p| p.complete_lesson(lesson_id, now));
     }
 
@@ -132,13 +152,75 @@ impl Marks {
 
     /// Saves a finished (or abandoned, or timed-out) attempt.
     pub fn record_attempt(&mut self, summary: &Summary) -> Recorded {
-        let now = Timestamp::now();
+        let now = self.now();
         self.change(|p| p.record_attempt(summary, now))
+    }
+
+    /// Re-reads the progress file, so what another copy of the program
+    /// saved shows here (before a review session picks its items). Never
+    /// writes; a file that cannot be read now keeps what is in memory.
+    pub fn refresh(&mut self) {
+        if let Some(dir) = &self.dir {
+            if let Ok((p, _)) = progress::load(dir) {
+                self.progress = p;
+            }
+        }
+    }
+
+    /// Items due for review at `now`, most overdue first, with their
+    /// schedules (which also give the seed to ask each with).
+    pub fn due(&self, now: Timestamp) -> Vec<(String, ReviewState)> {
+        self.progress
+            .due(now)
+            .into_iter()
+            .map(|(id, s)| (id.to_string(), s.clone()))
+            .collect()
+    }
+
+    /// How many items are due at `now`.
+    pub fn due_count(&self, now: Timestamp) -> usize {
+        self.progress
+            .review
+            .values()
+            .filter(|s| s.is_due(now))
+            .count()
+    }
+
+    /// The next item to fall due after `now`: its id and when.
+    pub fn next_due(&self, now: Timestamp) -> Option<(String, Timestamp)> {
+        self.progress
+            .next_due(now)
+            .map(|(id, s)| (id.to_string(), s.due))
+    }
+
+    /// Whether any item has a review schedule yet.
+    pub fn has_reviews(&self) -> bool {
+        !self.progress.review.is_empty()
+    }
+
+    /// The item's schedule, if it has one.
+    pub fn review_state(&self, item_id: &str) -> Option<&ReviewState> {
+        self.progress.review.get(item_id)
+    }
+
+    /// Records one review answer and reschedules the item (saved at once,
+    /// under the file's lock). Returns the new schedule.
+    pub fn record_review(&mut self, item_id: &str, verdict: Verdict) -> ReviewState {
+        let now = self.now();
+        self.change(|p| p.record_review(item_id, verdict, now).clone())
     }
 
     /// Whether progress is saved to a file.
     pub fn saved(&self) -> bool {
         self.dir.is_some()
+    }
+
+    /// Adds something to tell the learner (shown once, as the next notice).
+    pub fn tell(&mut self, notice: String) {
+        self.notice = Some(match self.notice.take() {
+            Some(n) => format!("{n} {notice}"),
+            None => notice,
+        });
     }
 
     /// A problem to tell the learner about (once).

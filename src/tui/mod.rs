@@ -1,4 +1,5 @@
-//! The terminal front end: `statedist learn` and `statedist playground`.
+//! The terminal front end: `statedist learn`, `statedist playground`, and
+//! `statedist gauntlet` and `statedist review` when run in a terminal.
 //!
 //! One loop (`term`) turns terminal events and ticks into [`Action`]s,
 //! [`App::update`] applies them, and the views (`impl Widget for &App`) draw
@@ -13,6 +14,7 @@ pub mod live;
 pub mod markdown;
 pub mod marks;
 pub mod quiz;
+pub mod review;
 pub mod term;
 pub mod theme;
 pub mod views;
@@ -39,15 +41,17 @@ fn options(global: &Global) -> Options {
     }
 }
 
-fn run(app: App, exit_after_first_frame: bool, what: &str) -> ExitCode {
+fn run(mut app: App, exit_after_first_frame: bool, what: &str) -> ExitCode {
     let opts = term::LoopOptions {
         exit_after_first_frame,
     };
-    match term::run(app, opts) {
+    match term::run(&mut app, opts) {
         Ok(term::Ending::Quit) => ExitCode::SUCCESS,
         Ok(term::Ending::Signal(sig)) => ExitCode::from(128 + sig),
         Err(e) => {
-            eprintln!("statedist {what}: {e}");
+            // Not eprintln!: with the terminal gone it would panic.
+            use std::io::Write;
+            let _ = writeln!(std::io::stderr(), "statedist {what}: {e}");
             ExitCode::FAILURE
         }
     }
@@ -58,6 +62,65 @@ pub fn learn(global: &Global, args: &LearnArgs) -> ExitCode {
     let start = args.block.map_or(Start::Home, Start::Block);
     let app = App::new(options(global), start);
     run(app, args.exit_after_first_frame, "learn")
+}
+
+/// Before the app takes over the terminal for a gauntlet or a review: the
+/// progress file must be writable (or the learner's answers could not be
+/// saved), exactly as the line-mode commands require. A file that was moved
+/// aside becomes the app's first message.
+fn saving_options(global: &Global, what: &str) -> Result<Options, ExitCode> {
+    let dir = match crate::progress::resolve_dir(global.data_dir.as_deref()) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("statedist {what}: {e}");
+            return Err(ExitCode::from(1));
+        }
+    };
+    let (_, notice) = crate::quiz_cmd::writable(&dir)?;
+    let mut opts = options(global);
+    if let Some(n) = notice {
+        opts.marks.tell(n.to_string());
+    }
+    opts.quiz_limit = std::env::var("STATEDIST_TIME_LIMIT_SECS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok())
+        .filter(|s| *s > 0)
+        .map(std::time::Duration::from_secs);
+    Ok(opts)
+}
+
+/// `statedist gauntlet [N] [--block N]` in a terminal: the app's gauntlet
+/// screen (its clock starts at once), or without a number the list of
+/// quizzes. Esc on the result page (or on that list) leaves.
+pub fn gauntlet(global: &Global, number: Option<u8>, block: Option<u8>) -> ExitCode {
+    let id = match (number, block) {
+        (Some(n), _) => Some(format!("gauntlet{n}")),
+        (None, Some(b)) => Some(format!("block{b}")),
+        (None, None) => None,
+    };
+    // A broken or missing bank is reported before the screen opens.
+    if let Some(id) = &id {
+        let banks = crate::content::load_banks(global.content_dir.as_deref());
+        if let Err(code) = crate::quiz_cmd::bank_or_exit(&banks, id) {
+            return code;
+        }
+    }
+    let opts = match saving_options(global, "gauntlet") {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    let start = id.map_or(Start::Gauntlets, Start::Gauntlet);
+    run(App::new(opts, start), false, "gauntlet")
+}
+
+/// `statedist review` in a terminal: the app's review screen. Esc on its
+/// summary leaves.
+pub fn review(global: &Global) -> ExitCode {
+    let opts = match saving_options(global, "review") {
+        Ok(o) => o,
+        Err(code) => return code,
+    };
+    run(App::new(opts, Start::Review), false, "review")
 }
 
 /// `statedist playground`.

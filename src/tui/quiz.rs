@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use crate::content::{self, Banks};
 use crate::progress::Recorded;
-use crate::quiz::{AnswerError, Bank, BankKind, Grade, Run, RunState, Skip, Summary, Verdict};
+use crate::quiz::{AnswerError, Bank, BankKind, Grade, Run, RunState, Skip, Summary};
 
 /// One line of the gauntlet list.
 #[derive(Clone, Debug)]
@@ -155,18 +155,6 @@ impl Quiz {
     /// The summary of the finished run (the caller records it).
     pub fn summary(&self) -> Summary {
         self.run.summary(self.elapsed)
-    }
-}
-
-/// "right", "partly right (40%)", "wrong".
-pub fn verdict_text(g: &Grade) -> String {
-    match g.verdict {
-        Verdict::Right if g.credit < 0.995 => {
-            format!("right ({}% of the rubric)", (g.credit * 100.0).round())
-        }
-        Verdict::Right => "right".into(),
-        Verdict::Partial => format!("partly right ({}%)", (g.credit * 100.0).round()),
-        Verdict::Wrong => "wrong".into(),
     }
 }
 

@@ -77,8 +77,9 @@ pub enum Ending {
     Signal(u8),
 }
 
-/// Runs the app until it quits.
-pub fn run(mut app: App, opts: LoopOptions) -> io::Result<Ending> {
+/// Runs the app until it quits, then lets it save what a signal or a lost
+/// terminal interrupted (`App::shutdown`).
+pub fn run(app: &mut App, opts: LoopOptions) -> io::Result<Ending> {
     if !io::stdout().is_terminal() || !io::stdin().is_terminal() {
         return Err(io::Error::other(
             "this is an interactive screen and needs a terminal; for output you can pipe, try `statedist sim`",
@@ -93,7 +94,15 @@ pub fn run(mut app: App, opts: LoopOptions) -> io::Result<Ending> {
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))?;
     let size = terminal.size()?;
     app.update(Action::Resize(size.width, size.height));
-    rt.block_on(event_loop(&mut terminal, &mut app, opts))
+    let ending = rt.block_on(event_loop(&mut terminal, app, opts));
+    // Save first: after a hangup every write to the terminal fails.
+    app.shutdown();
+    if terminal.show_cursor().is_err() {
+        // The terminal is gone: dropping would report that on a stderr that
+        // is gone too (and panic). Nothing is left to restore.
+        std::mem::forget(terminal);
+    }
+    ending
 }
 
 async fn next_event(events: &mut EventStream) -> Option<io::Result<Event>> {
@@ -106,6 +115,9 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
     let mut sigterm = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
     #[cfg(unix)]
     let mut sigint = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())?;
+    // The terminal went away (window closed, tmux session killed).
+    #[cfg(unix)]
+    let mut sighup = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())?;
     let mut dirty = true;
     let mut last_tick: Option<Instant> = None;
     loop {
@@ -139,6 +151,7 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
             tokio::select! {
                 _ = sigterm.recv() => 15u8,
                 _ = sigint.recv() => 2u8,
+                _ = sighup.recv() => 1u8,
             }
         };
         #[cfg(not(unix))]

@@ -39,7 +39,20 @@ fn box_size(view: &ClusterView) -> (u16, u16) {
         .map(|n| n.state.len().clamp(1, MAX_STATE_LINES))
         .max()
         .unwrap_or(1);
-    ((content as u16 + 4).clamp(14, 24), 3 + lines as u16)
+    ((content as u16 + 4).clamp(14, 32), 3 + lines as u16)
+}
+
+/// One line per node, for a canvas too small for boxes.
+fn rows(area: Rect, n: usize) -> Vec<Rect> {
+    (0..n)
+        .map(|i| Rect {
+            x: area.x,
+            y: area.y + i as u16,
+            width: area.width,
+            height: 1,
+        })
+        .filter(|r| r.y < area.y + area.height)
+        .collect()
 }
 
 /// Where each node's box goes in `area` (the canvas's inner area). When the
@@ -49,25 +62,30 @@ pub fn node_boxes(area: Rect, view: &ClusterView) -> Vec<Rect> {
     if n == 0 || area.width == 0 || area.height == 0 {
         return Vec::new();
     }
-    let (bw, bh) = box_size(view);
+    let (natural, bh) = box_size(view);
+    // Long values get narrower boxes (cut short) before boxes give way to
+    // one line per node: boxes that fit without covering each other.
+    let widest = natural.min(area.width.saturating_sub(4) / 2);
+    (14..=widest.max(14))
+        .rev()
+        .step_by(2)
+        .find_map(|bw| ellipse(area, n, bw, bh))
+        .unwrap_or_else(|| rows(area, n))
+}
+
+/// `n` boxes of `bw`×`bh` on an ellipse in `area`, or `None` when they do
+/// not fit or would cover each other.
+fn ellipse(area: Rect, n: usize, bw: u16, bh: u16) -> Option<Vec<Rect>> {
     let fits = area.width >= bw * 2 + 4 && area.height > bh * 2
         || n == 1 && area.width >= bw && area.height >= bh;
     if !fits {
-        return (0..n)
-            .map(|i| Rect {
-                x: area.x,
-                y: area.y + i as u16,
-                width: area.width,
-                height: 1,
-            })
-            .filter(|r| r.y < area.y + area.height)
-            .collect();
+        return None;
     }
     let cx = area.x as f64 + area.width as f64 / 2.0;
     let cy = area.y as f64 + area.height as f64 / 2.0;
     let rx = (area.width - bw) as f64 / 2.0;
     let ry = (area.height - bh) as f64 / 2.0;
-    (0..n)
+    let boxes: Vec<Rect> = (0..n)
         .map(|i| {
             let angle = if n == 2 {
                 std::f64::consts::PI * (1.0 - i as f64)
@@ -79,8 +97,11 @@ pub fn node_boxes(area: Rect, view: &ClusterView) -> Vec<Rect> {
             } else {
                 (cx + rx * angle.cos(), cy + ry * angle.sin())
             };
-            let left = (x - bw as f64 / 2.0).round().max(area.x as f64) as u16;
-            let top = (y - bh as f64 / 2.0).round().max(area.y as f64) as u16;
+            // Snap away floating-point noise first, so boxes placed
+            // symmetrically (sin 30° = sin 150°) round the same way.
+            let snap = |v: f64| ((v * 1e6).round() / 1e6).round();
+            let left = snap(x - bw as f64 / 2.0).max(area.x as f64) as u16;
+            let top = snap(y - bh as f64 / 2.0).max(area.y as f64) as u16;
             Rect {
                 x: left.min(area.x + area.width - bw),
                 y: top.min(area.y + area.height - bh),
@@ -88,7 +109,18 @@ pub fn node_boxes(area: Rect, view: &ClusterView) -> Vec<Rect> {
                 height: bh,
             }
         })
-        .collect()
+        .collect();
+    // Boxes must not touch either, or their borders merge.
+    let grown = |r: Rect| Rect {
+        x: r.x.saturating_sub(1),
+        width: r.width + 2,
+        ..r
+    };
+    let overlap = boxes
+        .iter()
+        .enumerate()
+        .any(|(i, a)| boxes[i + 1..].iter().any(|b| grown(*a).intersects(*b)));
+    (!overlap).then_some(boxes)
 }
 
 fn center(r: Rect) -> (i32, i32) {
@@ -348,6 +380,32 @@ impl Canvas<'_> {
                 Span::styled(state.join(" "), t.text()),
             ]);
             buf.set_line(r.x, r.y, &line, area.width);
+        }
+        // No links to glide along: say what is on the wire instead.
+        let y = area.y + rows.len() as u16 + 1;
+        let wire = &self.live.view.in_flight;
+        if !wire.is_empty() && y < area.y + area.height {
+            let mut labels: Vec<String> = wire
+                .iter()
+                .map(|m| {
+                    let kind = m.label.split('(').next().unwrap_or("");
+                    format!("{kind} {}→{}", m.from, m.to)
+                })
+                .collect();
+            labels.dedup();
+            let line = Line::from(vec![
+                Span::styled("● ", t.warn()),
+                Span::styled(
+                    format!(
+                        "{} message{} on the wire: {}",
+                        wire.len(),
+                        if wire.len() == 1 { "" } else { "s" },
+                        labels.join(", ")
+                    ),
+                    t.dim(),
+                ),
+            ]);
+            buf.set_line(area.x, y, &line, area.width);
         }
     }
 }

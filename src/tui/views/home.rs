@@ -13,6 +13,9 @@ use crate::tui::marks::Mark;
 
 pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     let t = &app.theme;
+    let now = app.marks.now();
+    let due = app.marks.due_count(now);
+    let next = app.marks.next_due(now);
     let (banner, list, detail) = layout::home(body);
     let banner_lines = vec![
         Line::from(vec![
@@ -48,14 +51,33 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             .lesson
             .map_or(Mark::New, |l| app.marks.mark(&app.lessons[l].id));
         let minutes = e.minutes.map_or(String::new(), |m| format!("{m:>3} min"));
-        let missing = e.lesson.is_none() && e.kind != EntryKind::Gauntlets;
+        let missing =
+            e.lesson.is_none() && !matches!(e.kind, EntryKind::Gauntlets | EntryKind::Review);
         let name_style = if missing { t.dim() } else { t.text() };
+        let name = if e.kind == EntryKind::Review {
+            match (due, &next) {
+                (0, Some((_, when))) => format!(
+                    "{} · next in {}",
+                    e.name,
+                    crate::progress::human_duration(when.0 - now.0)
+                ),
+                (0, None) => format!("{} · nothing due", e.name),
+                (n, _) => format!("{} · {n} due", e.name),
+            }
+        } else {
+            e.name.clone()
+        };
+        let name_style = if e.kind == EntryKind::Review && due > 0 {
+            t.bold()
+        } else {
+            name_style
+        };
         let mark_style = match mark {
             Mark::Completed => t.good(),
             Mark::Visited => t.accent(),
             Mark::New => t.dim(),
         };
-        let name: String = e.name.chars().take(27).collect();
+        let name: String = name.chars().take(27).collect();
         let mut line = Line::from(vec![
             Span::styled(if sel { "▶ " } else { "  " }, t.accent()),
             Span::styled(format!("{num:>1}  "), t.accent()),
@@ -125,6 +147,50 @@ pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
             lines.push(Line::from(vec![
                 Span::styled("Enter", t.key()),
                 Span::styled(" to pick one", t.dim()),
+            ]));
+        }
+        None if e.kind == EntryKind::Review => {
+            lines.push(Line::styled("Spaced review", t.h1()));
+            lines.push(Line::styled(
+                format!(
+                    "Every question you answer in a gauntlet comes back here when it is due: missed ones after {}, right ones after a day, then at growing intervals.",
+                    crate::progress::human_duration(crate::progress::RELEARN_SECS)
+                ),
+                t.text(),
+            ));
+            lines.push(Line::raw(""));
+            let next = next.as_ref().map(|(_, when)| {
+                format!(
+                    "in {} ({})",
+                    crate::progress::human_duration(when.0 - now.0),
+                    when.human()
+                )
+            });
+            lines.push(match (due, next) {
+                (0, Some(when)) => Line::styled(
+                    format!("Nothing is due now. The next question comes back {when}."),
+                    t.dim(),
+                ),
+                (0, None) => Line::styled("Nothing to review yet: take a gauntlet first.", t.dim()),
+                (n, _) => Line::styled(
+                    format!(
+                        "{n} question{} due now.",
+                        if n == 1 { " is" } else { "s are" }
+                    ),
+                    t.bold(),
+                ),
+            });
+            lines.push(Line::raw(""));
+            lines.push(Line::from(vec![
+                Span::styled("Enter", t.key()),
+                Span::styled(
+                    if due > 0 {
+                        " to start reviewing"
+                    } else {
+                        " to open it"
+                    },
+                    t.dim(),
+                ),
             ]));
         }
         None => {

@@ -2,8 +2,9 @@
 
 pub mod cluster;
 mod home;
-mod panes;
+pub(crate) mod panes;
 mod quiz;
+mod review;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
@@ -19,8 +20,9 @@ use super::keymap::{self, ScreenKind};
 use super::layout::{self, ClusterAreas};
 use super::live::Live;
 use super::theme::Theme;
-use crate::check::Status;
+use crate::check::{Status, Verdict};
 use crate::sim::{TraceKind, fmt_ms};
+use unicode_width::UnicodeWidthStr;
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
@@ -51,6 +53,7 @@ impl Widget for &App {
                 }
             }
             Screen::Quiz(q) => quiz::render_quiz(self, q, chrome.body, buf),
+            Screen::Review(r) => review::render(self, r, chrome.body, buf),
         }
         self.render_status(chrome.status, buf);
         self.render_hints(chrome.hints, buf);
@@ -181,45 +184,67 @@ impl App {
         let on_cluster = matches!(self.screen, Screen::Lesson | Screen::Playground);
         let line = match (&self.live, on_cluster) {
             (Some(l), true) => {
-                let mut spans = vec![
-                    if l.paused {
-                        Span::styled(
-                            " ‖ paused ",
-                            t.warn().add_modifier(ratatui::style::Modifier::REVERSED),
-                        )
-                    } else {
-                        Span::styled(
-                            " ▶ running ",
-                            t.good().add_modifier(ratatui::style::Modifier::REVERSED),
-                        )
-                    },
-                    Span::styled(format!(" {} ", l.info.name), t.bold()),
-                    Span::styled(
-                        format!(
-                            "seed {} · t={} · {}{} · ",
-                            l.seed,
-                            l.clock(),
+                // Narrow terminals drop the seed, then the selected node,
+                // then the speed, so the checkers' verdict stays readable.
+                let line_for = |level: u8| {
+                    let mut spans = vec![
+                        if l.paused {
+                            Span::styled(
+                                " ‖ paused ",
+                                t.warn().add_modifier(ratatui::style::Modifier::REVERSED),
+                            )
+                        } else {
+                            Span::styled(
+                                " ▶ running ",
+                                t.good().add_modifier(ratatui::style::Modifier::REVERSED),
+                            )
+                        },
+                        Span::styled(format!(" {} ", l.info.name), t.bold()),
+                    ];
+                    let mut facts = Vec::new();
+                    if level < 1 {
+                        facts.push(format!("seed {}", l.seed));
+                    }
+                    facts.push(format!("t={}", l.clock()));
+                    if level < 3 {
+                        facts.push(format!(
+                            "{}{}",
                             l.speed_label(),
                             if l.idle() && !l.paused {
                                 " (idle 1x)"
                             } else {
                                 ""
                             }
-                        ),
-                        t.dim(),
-                    ),
-                    Span::styled(format!("{} ", l.describe_selected()), t.text()),
-                ];
-                if let Some(v) = l.headline() {
-                    spans.push(Span::styled("│ ", t.dim()));
-                    spans.push(Span::styled(
-                        v.mark().trim_end().to_string(),
-                        status_style(v.status, t),
-                    ));
-                    let short = v.summary.split(':').next().unwrap_or_default();
-                    spans.push(Span::styled(format!(" {short}"), t.text()));
-                }
-                Line::from(spans)
+                        ));
+                    }
+                    spans.push(Span::styled(format!("{} ", facts.join(" · ")), t.dim()));
+                    if level < 2 {
+                        spans.push(Span::styled("· ", t.dim()));
+                        spans.push(Span::styled(
+                            format!("{} ", l.describe_selected()),
+                            t.text(),
+                        ));
+                    }
+                    if let Some(v) = l.headline() {
+                        spans.push(Span::styled("│ ", t.dim()));
+                        spans.push(Span::styled(
+                            v.mark().trim_end().to_string(),
+                            status_style(v.status, t),
+                        ));
+                        let mut short = v.summary.split(':').next().unwrap_or_default();
+                        // Not "… 1 failed (refused": drop an unclosed aside.
+                        if let Some(open) = short.rfind(" (").filter(|&i| !short[i..].contains(')'))
+                        {
+                            short = &short[..open];
+                        }
+                        spans.push(Span::styled(format!(" {short}"), t.text()));
+                    }
+                    Line::from(spans)
+                };
+                (0..4)
+                    .map(line_for)
+                    .find(|l| l.width() <= area.width as usize)
+                    .unwrap_or_else(|| line_for(3))
             }
             _ => {
                 let what = match &self.screen {
@@ -242,6 +267,19 @@ impl App {
                     Screen::Quiz(q) => format!(
                         "{}{}",
                         q.title,
+                        if self.marks.saved() {
+                            ""
+                        } else {
+                            " · not saved (no progress file)"
+                        }
+                    ),
+                    Screen::Review(r) => format!(
+                        "review · {}{}",
+                        match r.phase {
+                            super::review::Phase::Empty => "nothing due".to_string(),
+                            super::review::Phase::Done => "finished".to_string(),
+                            _ => format!("{} left", r.total() - r.pos),
+                        },
                         if self.marks.saved() {
                             ""
                         } else {
@@ -273,16 +311,47 @@ impl App {
             );
             return;
         }
-        let quiz_hints: Option<Vec<(&str, &str)>> = match self.key_ctx().quiz {
-            Some(keymap::QuizPhase::Answering { .. }) => Some(vec![
+        let ctx = self.key_ctx();
+        let leave = if ctx.esc_leaves { "leave" } else { "back" };
+        let quiz_hints: Option<Vec<(&str, &str)>> = match (ctx.quiz, ctx.review) {
+            (Some(keymap::QuizPhase::Answering { .. }), _) => Some(vec![
                 ("Enter", "submit"),
                 ("Tab", "skip"),
                 ("Backspace", "erase"),
                 ("Esc", "leave"),
                 ("?", "help (empty line)"),
             ]),
-            Some(keymap::QuizPhase::Confirm) => Some(vec![("y", "leave"), ("n", "keep going")]),
-            Some(keymap::QuizPhase::Done) | None => None,
+            (Some(keymap::QuizPhase::Confirm), _) => {
+                Some(vec![("y", "leave"), ("n", "keep going")])
+            }
+            (_, Some(keymap::ReviewPhase::Answering { .. })) => Some(vec![
+                ("Enter", "submit"),
+                ("Tab", "skip"),
+                ("Backspace", "erase"),
+                ("Esc", "end review"),
+                ("?", "help (empty line)"),
+                ("Ctrl-C", "quit"),
+            ]),
+            (_, Some(keymap::ReviewPhase::Answered)) => Some(vec![
+                ("Enter", "next"),
+                ("↑↓", "scroll"),
+                ("Esc", "end review"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]),
+            (_, Some(keymap::ReviewPhase::Done)) => Some(vec![
+                ("Enter Esc", leave),
+                ("↑↓", "scroll"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]),
+            (_, Some(keymap::ReviewPhase::Empty)) => Some(vec![
+                ("Enter", "gauntlets"),
+                ("Esc", leave),
+                ("?", "help"),
+                ("q", "quit"),
+            ]),
+            _ => None,
         };
         if let Some(h) = quiz_hints {
             let mut spans = vec![Span::raw(" ")];
@@ -293,15 +362,17 @@ impl App {
             buf.set_line(area.x, area.y, &Line::from(spans), area.width);
             return;
         }
-        let mut hints: Vec<(&str, &str)> = match self.screen_kind() {
+        let mut hints: Vec<(&str, String)> = match self.screen_kind() {
             ScreenKind::Home => vec![("↑↓", "move"), ("Enter", "open"), ("1-7", "block")],
             ScreenKind::Gauntlets => vec![
                 ("↑↓", "move"),
                 ("Enter", "start"),
                 ("1-4", "gauntlet"),
-                ("Esc", "back"),
+                ("Esc", leave),
             ],
-            ScreenKind::Quiz => vec![("↑↓", "scroll"), ("Enter", "back")],
+            ScreenKind::Quiz => vec![("↑↓", "scroll"), ("Enter", leave)],
+            // Drawn above, with the phase's keys.
+            ScreenKind::Review => Vec::new(),
             ScreenKind::Info => vec![("Esc", "back")],
             ScreenKind::Lesson => {
                 let mut h = vec![("↑↓", "scroll"), ("Tab", "focus")];
@@ -314,35 +385,62 @@ impl App {
                 h
             }
             ScreenKind::Playground => vec![("Tab", "focus"), ("↑↓", "scroll")],
-        };
-        if self.key_ctx().live {
+        }
+        .into_iter()
+        .map(|(k, w)| (k, w.to_string()))
+        .collect();
+        let ctx = self.key_ctx();
+        if ctx.live {
             hints.extend([
-                ("1-9", "node"),
-                ("p", "side"),
-                ("c", "crash"),
-                ("H", "heal"),
-                ("w", "write"),
-                ("r", "read"),
-                ("Space", "pause"),
-                (".", "step"),
-                ("+-", "speed"),
-                ("R", "reset"),
+                ("1-9", "node".to_string()),
+                ("p", "side".into()),
+                ("c", "crash".into()),
+                ("H", "heal".into()),
+                ("w", format!("write {}", ctx.data_key)),
+                ("r", "read".into()),
+            ]);
+            if ctx.data_keys.len() > 1 {
+                hints.push(("K", "key".into()));
+            }
+            hints.extend([
+                ("Space", "pause".into()),
+                (".", "step".into()),
+                ("+-", "speed".into()),
+                ("R", "reset".into()),
             ]);
         }
         if matches!(self.screen, Screen::Lesson | Screen::Info(_)) {
-            hints.push(("Esc", "back"));
+            hints.push(("Esc", "back".into()));
         }
-        hints.extend([("?", "help"), ("q", "quit")]);
-        let mut spans = vec![Span::raw(" ")];
+        hints.extend([("?", "help".to_string()), ("q", "quit".into())]);
+        let mut lead = Vec::new();
         // The "Try it" being read runs another scenario: say how to load it.
         if let (Screen::Lesson, Some(name), Some(l)) =
             (&self.screen, self.current_try_it(), &self.live)
         {
             if l.info.name != name {
-                spans.push(Span::styled("t", t.key()));
-                spans.push(Span::styled(format!(" run {name} here  "), t.warn()));
+                lead.push(Span::styled("t", t.key()));
+                lead.push(Span::styled(format!(" run {name} here  "), t.warn()));
             }
         }
+        // Too many for the width: the ones `?` explains best go first, so
+        // "? help" always shows.
+        let width = |h: &[(&str, String)]| -> usize {
+            1 + lead.iter().map(|s| s.width()).sum::<usize>()
+                + h.iter()
+                    .map(|(k, w)| {
+                        UnicodeWidthStr::width(*k) + UnicodeWidthStr::width(w.as_str()) + 3
+                    })
+                    .sum::<usize>()
+        };
+        for drop in ["+-", ".", "R", "↑↓", "Tab", "Space", "1-9", "q"] {
+            if width(&hints) <= area.width as usize {
+                break;
+            }
+            hints.retain(|(k, _)| *k != drop);
+        }
+        let mut spans = vec![Span::raw(" ")];
+        spans.extend(lead);
         for (k, what) in hints {
             spans.push(Span::styled(k, t.key()));
             spans.push(Span::styled(format!(" {what}  "), t.dim()));
@@ -362,6 +460,7 @@ impl App {
             ScreenKind::Info => "page",
             ScreenKind::Gauntlets => "gauntlets",
             ScreenKind::Quiz => "gauntlet",
+            ScreenKind::Review => "review",
         };
         // The keys of the screen under the overlay, not of the overlay.
         let under = keymap::KeyCtx {
@@ -425,52 +524,149 @@ pub(crate) fn status_style(s: Status, t: &Theme) -> Style {
     }
 }
 
-/// The checkers' findings wrapped to `width`: the mark and check name, then
-/// the summary, continuation lines indented under it.
-fn check_lines(live: &Live, width: u16, t: &Theme) -> Vec<Line<'static>> {
+/// One checker's finding wrapped to `width`: the mark and check name, then
+/// the summary, continuation lines indented under it; a failure adds its
+/// witness (as `statedist sim` prints it).
+fn verdict_lines(v: &Verdict, width: usize, t: &Theme) -> Vec<Line<'static>> {
     const INDENT: usize = 7;
-    let width = width as usize;
     let mut lines = Vec::new();
-    for v in &live.verdicts {
-        let mark = v.mark().to_string();
-        let body = format!("{}: {}", v.check, v.summary);
-        let parts = wrap_words(&body, width.saturating_sub(INDENT).max(8));
-        for (k, part) in parts.into_iter().enumerate() {
-            if k == 0 {
-                let (name, rest) = part.split_at(part.find(':').map_or(0, |c| c + 1));
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{mark} "), status_style(v.status, t)),
-                    Span::styled(name.to_string(), t.bold()),
-                    Span::styled(rest.to_string(), t.text()),
-                ]));
-            } else {
-                lines.push(Line::styled(format!("{:INDENT$}{part}", ""), t.text()));
-            }
+    let mark = v.mark().to_string();
+    let body = format!("{}: {}", v.check, v.summary);
+    let parts = wrap_words(&body, width.saturating_sub(INDENT).max(8));
+    for (k, part) in parts.into_iter().enumerate() {
+        if k == 0 {
+            let (name, rest) = part.split_at(part.find(':').map_or(0, |c| c + 1));
+            lines.push(Line::from(vec![
+                Span::styled(format!("{mark} "), status_style(v.status, t)),
+                Span::styled(name.to_string(), t.bold()),
+                Span::styled(rest.to_string(), t.text()),
+            ]));
+        } else {
+            lines.push(Line::styled(format!("{:INDENT$}{part}", ""), t.text()));
         }
-        // A failure's witness, unless the summary already says it all (as
-        // `statedist sim` prints them).
-        if let Some(d) = v
-            .details
-            .first()
-            .filter(|d| v.status == Status::Fail && !v.summary.contains(d.as_str()))
-        {
-            for part in wrap_words(d, width.saturating_sub(INDENT).max(8)) {
-                lines.push(Line::styled(format!("{:INDENT$}{part}", ""), t.dim()));
+    }
+    if v.status == Status::Fail {
+        for d in witness(v) {
+            // Keep a witness's own indentation (its operations are listed
+            // two spaces in under a header line).
+            let lead = d.len() - d.trim_start().len();
+            let w = width.saturating_sub(INDENT + lead).max(8);
+            for part in wrap_words(d.trim_start(), w) {
+                lines.push(Line::styled(
+                    format!("{:1$}{part}", "", INDENT + lead),
+                    t.dim(),
+                ));
             }
         }
     }
+    lines
+}
+
+/// The details of a failure worth showing under it: the first detail
+/// unless the summary already says it, and when that detail introduces a
+/// list ("the smallest failing part ... :"), the list's lines too.
+fn witness(v: &Verdict) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut details = v.details.iter().map(String::as_str);
+    let Some(first) = details.next() else {
+        return out;
+    };
+    // "key x: <the summary's own words>" says nothing new either.
+    let said = |d: &str| {
+        v.summary.contains(d)
+            || d.strip_prefix("key ")
+                .and_then(|r| r.split_once(": "))
+                .is_some_and(|(_, rest)| v.summary.contains(rest))
+    };
+    if !said(first) {
+        out.push(first);
+    }
+    if first.trim_end().ends_with(':') {
+        out.extend(details.take_while(|d| d.starts_with(' ')));
+    }
+    out
+}
+
+/// The checkers' findings in full at `width`.
+fn check_lines(live: &Live, width: u16, t: &Theme) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = live
+        .verdicts
+        .iter()
+        .flat_map(|v| verdict_lines(v, width as usize, t))
+        .collect();
     if lines.is_empty() {
         lines.push(Line::styled("(no checkers for this scenario)", t.dim()));
     }
     lines
 }
 
+/// The checkers' findings in at most `height` lines: in full when they fit;
+/// otherwise every checker keeps its first line (cut short with `…`) and
+/// the lines left go to failures first, then to the others in order.
+fn check_lines_fit(live: &Live, width: u16, height: u16, t: &Theme) -> Vec<Line<'static>> {
+    let full = check_lines(live, width, t);
+    let height = height as usize;
+    if full.len() <= height || live.verdicts.is_empty() {
+        return full;
+    }
+    let per: Vec<Vec<Line<'static>>> = live
+        .verdicts
+        .iter()
+        .map(|v| verdict_lines(v, width as usize, t))
+        .collect();
+    let mut show = vec![1usize; per.len()];
+    let mut budget = height.saturating_sub(per.len());
+    let mut order: Vec<usize> = (0..per.len()).collect();
+    order.sort_by_key(|&i| match live.verdicts[i].status {
+        Status::Fail => 0,
+        Status::Unknown => 1,
+        _ => 2,
+    });
+    for i in order {
+        let extra = (per[i].len() - 1).min(budget);
+        show[i] += extra;
+        budget -= extra;
+    }
+    let mut out = Vec::new();
+    for (lines, n) in per.into_iter().zip(show) {
+        let cut = n < lines.len();
+        for (k, mut l) in lines.into_iter().take(n).enumerate() {
+            if cut && k + 1 == n {
+                ellipsis(&mut l, width as usize);
+            }
+            out.push(l);
+        }
+    }
+    out.truncate(height);
+    out
+}
+
+/// Ends `line` with `…`, dropping characters to keep it within `width`.
+fn ellipsis(line: &mut Line<'static>, width: usize) {
+    while line.width() + 1 > width {
+        let Some(last) = line.spans.last_mut() else {
+            return;
+        };
+        let mut s = last.content.to_string();
+        if s.pop().is_none() {
+            line.spans.pop();
+            continue;
+        }
+        last.content = s.into();
+    }
+    let style = line.spans.last().map(|s| s.style).unwrap_or_default();
+    line.spans.push(Span::styled("…", style));
+}
+
 impl layout::Wants for Live {
     fn checks_lines(&self, width: u16) -> u16 {
         check_lines(self, width, &Theme::new(false)).len() as u16
     }
-    fn panes_lines(&self) -> Option<u16> {
-        (!self.panes.is_empty()).then(|| panes::line_count(self))
+    fn checks_compact(&self) -> u16 {
+        self.verdicts.len().max(1) as u16
+    }
+    fn panes_lines(&self, width: u16) -> Option<u16> {
+        (!self.panes.is_empty()).then(|| panes::line_count(self, width))
     }
 }
 
@@ -478,9 +674,8 @@ fn checks(live: &Live, t: &Theme, area: Rect, buf: &mut Buffer) {
     let block = pane_block("Checkers", false, t);
     let inner = block.inner(area);
     block.render(area, buf);
-    for (i, l) in check_lines(live, inner.width, t)
+    for (i, l) in check_lines_fit(live, inner.width, inner.height, t)
         .iter()
-        .take(inner.height as usize)
         .enumerate()
     {
         buf.set_line(inner.x, inner.y + i as u16, l, inner.width);

@@ -10,9 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
 use super::pane_block;
-use crate::quiz::{BankKind, ItemOutcome, RunState, Verdict};
+use crate::quiz::{BankKind, ItemOutcome, RunState, Verdict, verdict_text};
 use crate::tui::app::App;
-use crate::tui::quiz::{Feedback, Picker, Quiz, mmss, verdict_text};
+use crate::tui::quiz::{Feedback, Picker, Quiz, mmss};
 use crate::tui::theme::Theme;
 
 pub fn render_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
@@ -140,7 +140,10 @@ pub fn render_quiz(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
         return;
     };
     let mut lines: Vec<Line> = Vec::new();
-    if q.feedback.is_none() && at == 0 && !q.intro.is_empty() {
+    // The bank's intro stays with the first question until it is settled
+    // or skipped (an unreadable answer keeps it).
+    let first = at == 0 && matches!(q.feedback, None | Some(Feedback::Unreadable(_)));
+    if first && !q.run.current_was_skipped() && !q.intro.is_empty() {
         lines.push(Line::styled(q.intro.clone(), t.dim()));
         lines.push(Line::raw(""));
     }
@@ -164,30 +167,12 @@ pub fn render_quiz(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
         &Line::styled(format!("Type {}.", question.form.hint()), t.dim()),
         hint.width.saturating_sub(1),
     );
-    let block = Block::bordered()
-        .border_type(BorderType::Rounded)
-        .border_style(t.focus_border())
-        .title(Span::styled(" Your answer ", t.title()))
-        .title_bottom(
-            Line::styled(" Enter submits · Tab skips · Esc leaves ", t.dim()).right_aligned(),
-        );
-    let inner = block.inner(input);
-    block.render(input, buf);
-    // Keep the end of a long answer in view.
-    let shown: String = {
-        let w = inner.width.saturating_sub(3) as usize;
-        let n = q.input.chars().count();
-        q.input.chars().skip(n.saturating_sub(w)).collect()
-    };
-    buf.set_line(
-        inner.x,
-        inner.y,
-        &Line::from(vec![
-            Span::styled("> ", t.accent()),
-            Span::styled(shown, t.bold()),
-            Span::styled("█", t.accent().add_modifier(Modifier::SLOW_BLINK)),
-        ]),
-        inner.width,
+    answer_line(
+        &q.input,
+        " Enter submits · Tab skips · Esc leaves ",
+        t,
+        input,
+        buf,
     );
     if let Some(f) = &q.feedback {
         buf.set_line(
@@ -226,6 +211,35 @@ pub fn render_quiz(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
         )
         .render(r, buf);
     }
+}
+
+/// The answer line: a box with what the learner typed and a cursor, and
+/// the keys that act on it in its bottom border. Shared by the gauntlet and
+/// the review screens, so answering looks and works the same in both.
+pub(super) fn answer_line(typed: &str, keys: &str, t: &Theme, area: Rect, buf: &mut Buffer) {
+    let block = Block::bordered()
+        .border_type(BorderType::Rounded)
+        .border_style(t.focus_border())
+        .title(Span::styled(" Your answer ", t.title()))
+        .title_bottom(Line::styled(keys.to_string(), t.dim()).right_aligned());
+    let inner = block.inner(area);
+    block.render(area, buf);
+    // Keep the end of a long answer in view.
+    let shown: String = {
+        let w = inner.width.saturating_sub(3) as usize;
+        let n = typed.chars().count();
+        typed.chars().skip(n.saturating_sub(w)).collect()
+    };
+    buf.set_line(
+        inner.x,
+        inner.y,
+        &Line::from(vec![
+            Span::styled("> ", t.accent()),
+            Span::styled(shown, t.bold()),
+            Span::styled("█", t.accent().add_modifier(Modifier::SLOW_BLINK)),
+        ]),
+        inner.width,
+    );
 }
 
 fn render_result(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
@@ -314,9 +328,13 @@ fn render_result(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
             }
         }
     }
-    let block = pane_block("Result", true, t).title_bottom(
-        Line::styled(" ↑↓ scroll · Enter back to the gauntlets ", t.dim()).right_aligned(),
-    );
+    let keys = if app.esc_leaves() {
+        " ↑↓ scroll · Enter or Esc leaves statedist "
+    } else {
+        " ↑↓ scroll · Enter back to the gauntlets "
+    };
+    let block =
+        pane_block("Result", true, t).title_bottom(Line::styled(keys, t.dim()).right_aligned());
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .scroll((q.scroll.min(u16::MAX as usize) as u16, 0))

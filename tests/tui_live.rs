@@ -1,0 +1,241 @@
+//! The live cluster as a learner plays it, scenario by scenario: anomalies
+//! caused by keys alone, the inspection panes readable at every size, and
+//! the checkers run only when something happened.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use insta::assert_snapshot;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use statedist::check::Status;
+use statedist::scenario;
+use statedist::tui::{Action, App, Options, Start};
+
+fn playground(name: &str, nodes: Option<usize>, w: u16, h: u16) -> App {
+    App::new(
+        Options {
+            color: false,
+            content_dir: Some(
+                PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content"),
+            ),
+            size: (w, h),
+            ..Options::default()
+        },
+        Start::Playground {
+            scenario: scenario::find(name).expect("scenario"),
+            nodes,
+            seed: 1,
+        },
+    )
+}
+
+fn keys(app: &mut App, keys: &str) {
+    for c in keys.chars() {
+        let mods = if c.is_ascii_uppercase() {
+            KeyModifiers::SHIFT
+        } else {
+            KeyModifiers::NONE
+        };
+        app.handle_event(&Event::Key(KeyEvent::new(KeyCode::Char(c), mods)));
+    }
+}
+
+fn key(app: &mut App, code: KeyCode) {
+    app.handle_event(&Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+/// Real time passing: `secs` seconds in 100 ms ticks.
+fn run_for(app: &mut App, secs: f64) {
+    for _ in 0..(secs * 10.0) as usize {
+        app.update(Action::Tick(Duration::from_millis(100)));
+    }
+}
+
+fn text(app: &App) -> String {
+    let size = app.size;
+    let mut t = Terminal::new(TestBackend::new(size.width, size.height)).unwrap();
+    t.draw(|f| f.render_widget(app, f.area())).unwrap();
+    t.backend().to_string()
+}
+
+fn status(app: &App, check: &str) -> Status {
+    let live = app.live.as_ref().expect("a live cluster");
+    live.verdicts
+        .iter()
+        .find(|v| v.check == check)
+        .unwrap_or_else(|| panic!("no {check} verdict"))
+        .status
+}
+
+/// Quorum with W=1 R=1: n1 cut off takes a write alone, n2 then reads the
+/// old value.
+fn quorum_stale_read(w: u16, h: u16) -> App {
+    let mut a = playground("quorum", None, w, h);
+    keys(&mut a, "WWEE"); // W 2→3→1, R 2→3→1
+    keys(&mut a, "1w");
+    run_for(&mut a, 2.0);
+    keys(&mut a, "1pw2r");
+    run_for(&mut a, 1.0);
+    a
+}
+
+#[test]
+fn quorum_stale_read_by_keys_and_its_panes_at_every_size() {
+    for (w, h) in [(160, 45), (120, 40), (100, 30), (80, 24)] {
+        let a = quorum_stale_read(w, h);
+        assert_eq!(status(&a, "stale reads"), Status::Fail, "{w}x{h}");
+        let s = text(&a);
+        for want in [
+            "Replica state",
+            "N=3 W=1 R=1",
+            "(stale)",
+            "Inside the nodes",
+        ] {
+            assert!(s.contains(want), "{w}x{h}: no {want:?} in\n{s}");
+        }
+        assert!(s.contains("FAIL"), "{w}x{h}: the verdict shows\n{s}");
+        if h >= 40 {
+            // The votes of the newest operation, result column included.
+            assert!(s.contains("Quorum votes"), "{w}x{h}:\n{s}");
+            assert!(s.contains("R=1 met"), "{w}x{h}: the read's threshold\n{s}");
+        }
+    }
+    assert_snapshot!(
+        "quorum_stale_read_100x30",
+        text(&quorum_stale_read(100, 30))
+    );
+    assert_snapshot!("quorum_stale_read_80x24", text(&quorum_stale_read(80, 24)));
+}
+
+#[test]
+fn quorum_majorities_do_not_read_stale() {
+    let mut a = playground("quorum", None, 120, 40);
+    keys(&mut a, "1w");
+    run_for(&mut a, 2.0);
+    keys(&mut a, "1pw2r");
+    run_for(&mut a, 3.0);
+    assert_eq!(status(&a, "stale reads"), Status::Pass);
+    assert_eq!(status(&a, "linearizability"), Status::Pass);
+}
+
+#[test]
+fn panes_scroll_to_what_does_not_fit_and_no_further() {
+    let mut a = quorum_stale_read(80, 24);
+    let s = text(&a);
+    assert!(s.contains("more · Tab here"), "says there is more:\n{s}");
+    key(&mut a, KeyCode::Tab); // log → panes
+    let mut seen_votes = false;
+    for _ in 0..200 {
+        key(&mut a, KeyCode::Down);
+        seen_votes |= text(&a).contains("R=1 met");
+    }
+    assert!(seen_votes, "the newest read's votes are reachable");
+    let s = text(&a);
+    assert!(s.contains("scrolled"), "{s}");
+    // Scrolling past the end does not bank: one ↑ moves at once.
+    key(&mut a, KeyCode::Up);
+    assert!(text(&a).contains("more · Tab here"));
+}
+
+/// The causal anomaly by keys alone: n3 cut off while n1 posts, n1 cut off
+/// while n2 (who has the post) replies on another key, then n3 reads the
+/// reply and the post.
+fn reply_before_post(mode_key: &str) -> App {
+    let mut a = playground("causal", None, 120, 40);
+    keys(&mut a, mode_key);
+    keys(&mut a, "3p1w");
+    run_for(&mut a, 2.0);
+    keys(&mut a, "1pp3pp"); // n1 alone on side C, n3 back with n2 on A
+    keys(&mut a, "K2w");
+    run_for(&mut a, 2.0);
+    keys(&mut a, "3rKr");
+    run_for(&mut a, 0.5);
+    a
+}
+
+#[test]
+fn causal_reply_before_post_needs_two_keys_and_k_switches() {
+    let s = text(&playground("causal", None, 120, 40));
+    assert!(s.contains("w write post"), "the hint names the key:\n{s}");
+    assert!(s.contains("K key"), "and how to switch:\n{s}");
+    let a = reply_before_post("");
+    let s = text(&a);
+    assert_eq!(status(&a, "causality"), Status::Fail, "{s}");
+    assert!(s.contains("reply=2"), "{s}");
+    assert!(s.contains("is missing"), "the pane marks it:\n{s}");
+    // Causal delivery holds the reply back: no violation.
+    let a = reply_before_post("m");
+    let s = text(&a);
+    assert_eq!(status(&a, "causality"), Status::Pass, "{s}");
+    assert!(s.contains("waits for n1#1"), "held back:\n{s}");
+}
+
+#[test]
+fn leader_follower_async_loses_an_acknowledged_write_sync_does_not() {
+    let mut a = playground("leader-follower", None, 120, 40);
+    keys(&mut a, "1wc");
+    run_for(&mut a, 6.0);
+    assert_eq!(status(&a, "acknowledged writes"), Status::Fail);
+    assert!(text(&a).contains("acknowledged write lost"));
+    let mut a = playground("leader-follower", None, 120, 40);
+    keys(&mut a, "m"); // async → next mode
+    let mode = a.live.as_ref().unwrap().knobs[0].value.clone();
+    assert_ne!(mode, "async");
+    keys(&mut a, "1w");
+    run_for(&mut a, 1.0);
+    keys(&mut a, "c");
+    run_for(&mut a, 6.0);
+    assert_eq!(status(&a, "acknowledged writes"), Status::Pass, "{mode}");
+}
+
+#[test]
+fn cap_cp_status_line_shows_the_refused_write() {
+    let mut a = playground("cap-cp", None, 80, 24);
+    keys(&mut a, "1pw");
+    run_for(&mut a, 8.0);
+    let s = text(&a);
+    let status_line = s.lines().rev().nth(1).unwrap();
+    assert!(
+        status_line.contains("0 of 1 operations succeeded, 1 failed"),
+        "{status_line}"
+    );
+}
+
+#[test]
+fn five_nodes_are_boxes_that_never_cover_each_other() {
+    for (w, h) in [(160, 45), (120, 40), (100, 30)] {
+        let mut a = playground("leader-follower", Some(5), w, h);
+        keys(&mut a, "w");
+        let s = text(&a);
+        for n in 1..=5 {
+            assert!(s.contains(&format!("n{n} side A")), "{w}x{h}:\n{s}");
+        }
+    }
+    // Too small for five boxes: one line per node, and what is on the wire.
+    let mut a = playground("leader-follower", Some(5), 80, 24);
+    keys(&mut a, "w");
+    assert!(text(&a).contains("[n5 A]"), "{}", text(&a));
+    let mut wire = false;
+    for _ in 0..30 {
+        run_for(&mut a, 0.1);
+        wire |= text(&a).contains("on the wire");
+    }
+    assert!(wire, "messages are listed while they fly");
+}
+
+#[test]
+fn checkers_run_only_when_something_happened() {
+    let mut a = playground("quorum", None, 120, 40);
+    keys(&mut a, "1w");
+    run_for(&mut a, 3.0);
+    // The quorum store has no periodic timers: once the write settled the
+    // trace stops growing, and so do the checker runs.
+    let runs = a.live.as_ref().unwrap().checker_runs;
+    run_for(&mut a, 5.0);
+    assert_eq!(a.live.as_ref().unwrap().checker_runs, runs);
+    keys(&mut a, " "); // paused: a step with nothing queued changes nothing
+    keys(&mut a, "r");
+    assert_eq!(a.live.as_ref().unwrap().checker_runs, runs + 1);
+}
