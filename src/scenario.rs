@@ -270,6 +270,10 @@ pub struct ScenarioInfo {
     /// by default (`K` switches): two, so that writes to different keys —
     /// a post and its reply — can be made by hand.
     pub keys: &'static [&'static str],
+    /// The checkers whose findings are the anomaly this scenario teaches,
+    /// most important first (by `Verdict::check`): the status line prefers
+    /// them over the others. Empty: every checker counts.
+    pub headline: &'static [&'static str],
     build: BuildFn,
 }
 
@@ -322,6 +326,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             keys: &["x", "y"],
+            headline: &[],
             build: |p, n| cap(Mode::Cp)(p, n),
         },
         ScenarioInfo {
@@ -331,6 +336,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             keys: &["x", "y"],
+            headline: &[],
             build: |p, n| cap(Mode::Ap)(p, n),
         },
         ScenarioInfo {
@@ -340,6 +346,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             keys: &["x", "y"],
+            headline: &[],
             build: leader_follower::build,
         },
         ScenarioInfo {
@@ -349,6 +356,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             keys: &["x", "y"],
+            headline: &[],
             build: multi_leader::build,
         },
         ScenarioInfo {
@@ -358,6 +366,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             keys: &["x", "y"],
+            headline: &[],
             build: quorum::build,
         },
         ScenarioInfo {
@@ -367,6 +376,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             keys: &["x", "y"],
+            headline: &["read your writes", "monotonic reads", "availability"],
             build: session::build,
         },
         ScenarioInfo {
@@ -376,6 +386,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             keys: &["post", "reply"],
+            headline: &["causality"],
             build: causal::build,
         },
     ];

@@ -388,6 +388,7 @@ fn lesson_3_session() {
     keys(&mut a, "3r");
     wait(&mut a, 100);
     assert_eq!(status(&a, "monotonic reads"), Status::Fail);
+    assert_eq!(headline(&a), "monotonic reads", "the newest failure");
     // 5: both guarantees on: node 3 refuses instead.
     keys(&mut a, "Rym");
     assert_eq!(

@@ -239,3 +239,61 @@ fn checkers_run_only_when_something_happened() {
     keys(&mut a, "r");
     assert_eq!(a.live.as_ref().unwrap().checker_runs, runs + 1);
 }
+
+/// The status line: the screen's second line from the bottom.
+fn status_line(app: &App) -> String {
+    text(app).lines().rev().nth(1).unwrap().to_string()
+}
+
+fn headline(app: &App) -> String {
+    let live = app.live.as_ref().expect("a live cluster");
+    live.headline().expect("a headline").check.clone()
+}
+
+#[test]
+fn causal_status_line_leads_with_causality_and_names_other_failures() {
+    // Causal delivery: the reply is held back, so n3's reads are stale
+    // (not linearizable) yet causal: the status line leads with causality.
+    let a = reply_before_post("m");
+    assert_eq!(status(&a, "linearizability"), Status::Fail);
+    assert_eq!(status(&a, "causality"), Status::Pass);
+    assert_eq!(headline(&a), "causality");
+    let line = status_line(&a);
+    assert!(line.contains("✓ ok no client saw an effect"), "{line}");
+    assert!(line.contains("also ✗ linearizability"), "{line}");
+    assert!(!line.contains("FAIL"), "{line}");
+    // Eventual delivery: the causality failure itself.
+    let a = reply_before_post("");
+    assert_eq!(headline(&a), "causality");
+    assert!(status_line(&a).contains("✗ FAIL"), "{}", status_line(&a));
+}
+
+#[test]
+fn session_status_line_moves_to_the_newest_failure() {
+    let mut a = playground("session", None, 120, 40);
+    // n3 lags; the session misses its own write there.
+    keys(&mut a, "3p1w");
+    run_for(&mut a, 1.0);
+    keys(&mut a, "3r");
+    run_for(&mut a, 1.0);
+    assert_eq!(status(&a, "read your writes"), Status::Fail);
+    assert_eq!(status(&a, "monotonic reads"), Status::Pass);
+    assert_eq!(headline(&a), "read your writes");
+    // New on n1, then old on n3: monotonic reads now fails too (and read
+    // your writes counts one more): the new failure is the headline.
+    keys(&mut a, "1r");
+    run_for(&mut a, 1.0);
+    keys(&mut a, "3r");
+    run_for(&mut a, 1.0);
+    assert_eq!(status(&a, "monotonic reads"), Status::Fail);
+    assert_eq!(headline(&a), "monotonic reads");
+    let line = status_line(&a);
+    assert!(line.contains("monotonic"), "{line}");
+    assert!(line.contains("also ✗"), "{line}");
+    // Another read-your-writes violation alone: back to it, the newest.
+    keys(&mut a, "2p1w");
+    run_for(&mut a, 1.0);
+    keys(&mut a, "2r");
+    run_for(&mut a, 1.0);
+    assert_eq!(headline(&a), "read your writes", "{}", status_line(&a));
+}

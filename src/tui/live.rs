@@ -36,8 +36,16 @@ pub struct Live {
     pub verdicts: Vec<Verdict>,
     pub panes: Vec<Pane>,
     pub knobs: Vec<Knob>,
-    /// The checker whose finding changed last (an index into `verdicts`).
+    /// The headline checker whose finding changed last (an index into
+    /// `verdicts`).
     latest: Option<usize>,
+    /// Per checker (an index into `verdicts`), when its failure last got
+    /// news: (the checker run, 1 when it had just started failing, 0 when
+    /// an ongoing failure's finding changed). `None` while it does not fail.
+    fail_news: Vec<Option<(u64, u8)>>,
+    /// The event log hides routine traffic (timer firings and periodic
+    /// messages: heartbeats, gossip, resends and their acknowledgements).
+    pub hide_routine: bool,
     /// How many times the checkers have run (they run only when the trace
     /// grew: the linearizability search is not free on a long run).
     pub checker_runs: u64,
@@ -75,6 +83,8 @@ impl Live {
             log_scroll: 0,
             pane_scroll: 0,
             latest: None,
+            fail_news: Vec::new(),
+            hide_routine: false,
             checker_runs: 0,
             seen: None,
         };
@@ -117,15 +127,28 @@ impl Live {
         self.view = self.run.view();
         let verdicts = self.run.verdicts();
         self.checker_runs += 1;
-        let changed = verdicts.iter().enumerate().rev().find(|(i, v)| {
-            self.verdicts.get(*i).is_none_or(|old| {
-                old.check != v.check || old.status != v.status || old.summary != v.summary
-            })
-        });
-        // The first look is not a change.
-        if let Some((i, _)) = changed.filter(|_| !self.verdicts.is_empty()) {
-            self.latest = Some(i);
+        let first_look = self.verdicts.is_empty();
+        let mut news = Vec::with_capacity(verdicts.len());
+        for (i, v) in verdicts.iter().enumerate() {
+            let old = self.verdicts.get(i).filter(|o| o.check == v.check);
+            let changed = old.is_none_or(|o| o.status != v.status || o.summary != v.summary);
+            if changed && !first_look && self.in_headline(v) {
+                self.latest = Some(i);
+            }
+            let kept = self.fail_news.get(i).copied().flatten();
+            news.push(match (v.status, old) {
+                (Status::Fail, Some(o)) if o.status == Status::Fail => {
+                    if o.summary != v.summary {
+                        Some((self.checker_runs, 0))
+                    } else {
+                        kept
+                    }
+                }
+                (Status::Fail, _) => Some((self.checker_runs, 1)),
+                _ => None,
+            });
         }
+        self.fail_news = news;
         self.verdicts = verdicts;
         self.panes = self.run.panes();
         self.knobs = self.run.knobs();
@@ -220,6 +243,7 @@ impl Live {
         self.carry = 0;
         self.log_scroll = 0;
         self.latest = None;
+        self.fail_news.clear();
         self.seen = None;
         self.verdicts.clear();
         self.refresh();
@@ -252,18 +276,76 @@ impl Live {
         self.view.nodes.get(self.selected.index())
     }
 
-    /// The finding worth a learner's eye on the status line: a failure
-    /// (the one that changed last, if it is one), else an undecided check,
-    /// else the finding that changed last ("0 of 1 operations succeeded"
-    /// after a refused write in CP), else the first.
+    /// Whether a finding is one of the scenario's headline checkers (the
+    /// anomaly it teaches); every checker is when the scenario names none.
+    fn in_headline(&self, v: &Verdict) -> bool {
+        self.info.headline.is_empty() || self.info.headline.contains(&v.check.as_str())
+    }
+
+    /// The headline checkers' indices into `verdicts`, most important first.
+    fn headline_order(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.verdicts.len())
+            .filter(|&i| self.in_headline(&self.verdicts[i]))
+            .collect();
+        order.sort_by_key(|&i| {
+            self.info
+                .headline
+                .iter()
+                .position(|h| *h == self.verdicts[i].check)
+                .unwrap_or(i)
+        });
+        order
+    }
+
+    /// The finding worth a learner's eye on the status line, among the
+    /// scenario's headline checkers (the anomaly it teaches), in order:
+    /// 1. the newest failure: the one that started failing last, or whose
+    ///    failure's finding (its count) changed last — a checker that just
+    ///    started failing beats one whose ongoing failure grew at the same
+    ///    step, and ties go to the more important checker;
+    /// 2. any failure, then any undecided check, most important first;
+    /// 3. the finding that changed last ("0 of 1 operations succeeded"
+    ///    after a refused write in CP), else the most important one.
+    ///
+    /// Other checkers' failures are named after it ([`Live::also_failing`]):
+    /// in `causal` with causal delivery, reads are not linearizable, but
+    /// the status line leads with causality, the point of the scenario.
     pub fn headline(&self) -> Option<&Verdict> {
-        let latest = self.latest.and_then(|i| self.verdicts.get(i));
-        latest
-            .filter(|v| v.status == Status::Fail)
-            .or_else(|| self.verdicts.iter().find(|v| v.status == Status::Fail))
-            .or_else(|| self.verdicts.iter().find(|v| v.status == Status::Unknown))
-            .or(latest)
+        let order = self.headline_order();
+        let fails = |i: &&usize| self.verdicts[**i].status == Status::Fail;
+        let newest = order
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| fails(i))
+            .filter_map(|(rank, &i)| {
+                let news = self.fail_news.get(i).copied().flatten()?;
+                Some((news, std::cmp::Reverse(rank), i))
+            })
+            .max()
+            .map(|(_, _, i)| i);
+        newest
+            .or_else(|| order.iter().find(fails).copied())
+            .or_else(|| {
+                order
+                    .iter()
+                    .find(|&&i| self.verdicts[i].status == Status::Unknown)
+                    .copied()
+            })
+            .or(self.latest.filter(|i| order.contains(i)))
+            .or(order.first().copied())
+            .and_then(|i| self.verdicts.get(i))
             .or_else(|| self.verdicts.first())
+    }
+
+    /// The checks failing besides the [`Live::headline`] one, in the
+    /// Checkers pane's order: the status line names them after it.
+    pub fn also_failing(&self) -> Vec<&str> {
+        let head = self.headline().map(|v| v.check.as_str());
+        self.verdicts
+            .iter()
+            .filter(|v| v.status == Status::Fail && Some(v.check.as_str()) != head)
+            .map(|v| v.check.as_str())
+            .collect()
     }
 
     /// The next value of a setting, cycling through its choices.

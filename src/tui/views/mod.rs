@@ -185,7 +185,8 @@ impl App {
         let line = match (&self.live, on_cluster) {
             (Some(l), true) => {
                 // Narrow terminals drop the seed, then the selected node,
-                // then the speed, so the checkers' verdict stays readable.
+                // then the speed, then the other failing checks, so the
+                // headline verdict stays readable.
                 let line_for = |level: u8| {
                     let mut spans = vec![
                         if l.paused {
@@ -238,13 +239,25 @@ impl App {
                             short = &short[..open];
                         }
                         spans.push(Span::styled(format!(" {short}"), t.text()));
+                        // Other checkers failing too: named, so the line
+                        // never hides a failure (it goes last when narrow).
+                        let also = l.also_failing();
+                        if level < 4 && !also.is_empty() {
+                            let names = match also.as_slice() {
+                                [one] => one.to_string(),
+                                [a, b] => format!("{a} and {b}"),
+                                more => format!("{} others", more.len()),
+                            };
+                            spans.push(Span::styled(" · also ✗ ", t.dim()));
+                            spans.push(Span::styled(names, t.dim()));
+                        }
                     }
                     Line::from(spans)
                 };
-                (0..4)
+                (0..5)
                     .map(line_for)
                     .find(|l| l.width() <= area.width as usize)
-                    .unwrap_or_else(|| line_for(3))
+                    .unwrap_or_else(|| line_for(4))
             }
             _ => {
                 let what = match &self.screen {
@@ -495,6 +508,8 @@ impl App {
                 "  its role, ✗ DOWN when crashed, and what it stores. ▶ and a thick border: selected.",
                 "  ● is a message on its way; a ╳ on a link means the two sides cannot talk.",
                 "  The event log explains every step; the checkers judge the run so far.",
+                "  The status line shows the newest failure of the checks this scenario is about",
+                "  (else the most important of them), then names any other check failing.",
             ] {
                 lines.push(Line::styled(s, t.dim()));
             }
