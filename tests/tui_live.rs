@@ -297,3 +297,60 @@ fn session_status_line_moves_to_the_newest_failure() {
     run_for(&mut a, 1.0);
     assert_eq!(headline(&a), "read your writes", "{}", status_line(&a));
 }
+
+/// The event log's lines (between its title and its bottom border).
+fn log_lines(app: &App) -> Vec<String> {
+    let s = text(app);
+    let lines: Vec<&str> = s.lines().collect();
+    let top = lines
+        .iter()
+        .position(|l| l.contains("Event log"))
+        .expect("an event log");
+    lines[top + 1..]
+        .iter()
+        .take_while(|l| !l.contains('╰'))
+        .map(|l| l.to_string())
+        .collect()
+}
+
+#[test]
+fn f_hides_routine_traffic_in_the_event_log() {
+    let mut a = playground("leader-follower", None, 120, 40);
+    run_for(&mut a, 3.0);
+    keys(&mut a, "1w");
+    run_for(&mut a, 3.0);
+    let all = log_lines(&a).join("\n");
+    assert!(all.contains("timer"), "heartbeats tick:\n{all}");
+    keys(&mut a, "f");
+    let s = text(&a);
+    assert!(
+        s.contains("filtered: routine traffic hidden (f)"),
+        "the title says so:\n{s}"
+    );
+    let shown = log_lines(&a).join("\n");
+    assert!(!shown.contains("timer"), "no timer firings:\n{shown}");
+    assert!(!shown.contains("Heartbeat("), "no heartbeats:\n{shown}");
+    assert!(!shown.contains("sent Ack"), "no acks:\n{shown}");
+    assert!(
+        shown.contains("write x=1"),
+        "the client's write stays:\n{shown}"
+    );
+    // A partition's drops of heartbeats are routine too; the fault is not.
+    keys(&mut a, "2p");
+    run_for(&mut a, 2.0);
+    let shown = log_lines(&a).join("\n");
+    assert!(shown.contains("side"), "the fault shows:\n{shown}");
+    assert!(!shown.contains("timer"), "{shown}");
+    // The run is the same whatever the log shows; f again shows everything.
+    keys(&mut a, "f");
+    assert!(!text(&a).contains("filtered"));
+    assert!(log_lines(&a).join("\n").contains("timer"));
+}
+
+#[test]
+fn f_is_listed_in_help() {
+    let mut a = playground("session", None, 120, 40);
+    keys(&mut a, "?");
+    let s = text(&a);
+    assert!(s.contains("hide routine traffic (timer firings"), "{s}");
+}

@@ -389,6 +389,11 @@ impl Node for CapNode {
     type Durable = Disk;
     type Config = CapConfig;
 
+    /// Anti-entropy gossip (AP).
+    fn routine(msg: &Msg) -> bool {
+        matches!(msg, Msg::Gossip { .. })
+    }
+
     fn new(id: NodeId, _n: usize, _config: &CapConfig) -> Self {
         Self {
             id,

@@ -99,14 +99,21 @@ impl Write {
 
 #[derive(Clone, Debug)]
 pub enum Msg {
-    Deliver { writes: Vec<Write> },
-    Applied { dots: Vec<Dot> },
+    /// `resend`: a periodic re-send of writes a peer has not confirmed
+    /// (routine in the event log; not shown).
+    Deliver {
+        writes: Vec<Write>,
+        resend: bool,
+    },
+    Applied {
+        dots: Vec<Dot>,
+    },
 }
 
 impl fmt::Display for Msg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Msg::Deliver { writes } => {
+            Msg::Deliver { writes, .. } => {
                 let w: Vec<String> = writes.iter().map(|w| w.name()).collect();
                 write!(f, "Deliver({})", w.join(", "))
             }
@@ -274,7 +281,13 @@ impl CausalNode {
                 .cloned()
                 .collect();
             if !writes.is_empty() {
-                cx.send(p, Msg::Deliver { writes });
+                cx.send(
+                    p,
+                    Msg::Deliver {
+                        writes,
+                        resend: true,
+                    },
+                );
             }
         }
     }
@@ -285,6 +298,11 @@ impl Node for CausalNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = CausalConfig;
+
+    /// Re-sends and their confirmations.
+    fn routine(msg: &Msg) -> bool {
+        matches!(msg, Msg::Deliver { resend: true, .. } | Msg::Applied { .. })
+    }
 
     fn new(id: NodeId, _n: usize, _config: &CausalConfig) -> Self {
         Self {
@@ -312,7 +330,7 @@ impl Node for CausalNode {
 
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx<'_, Self>) {
         match msg {
-            Msg::Deliver { writes } => {
+            Msg::Deliver { writes, .. } => {
                 let dots: Vec<Dot> = self
                     .receive(from, writes, cx)
                     .into_iter()
@@ -378,7 +396,10 @@ impl Node for CausalNode {
                     vv_text(&w.deps)
                 );
                 self.apply(w.clone());
-                cx.broadcast(Msg::Deliver { writes: vec![w] });
+                cx.broadcast(Msg::Deliver {
+                    writes: vec![w],
+                    resend: false,
+                });
                 cx.complete(op.id, OpOutcome::Ok { value: None }, note);
             }
         }

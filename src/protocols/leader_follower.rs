@@ -593,6 +593,16 @@ impl Node for LfNode {
     type Durable = Disk;
     type Config = LfConfig;
 
+    /// Heartbeats (appends with no entries) and acknowledgements: what a
+    /// follower applies shows as its own note.
+    fn routine(msg: &Msg) -> bool {
+        match msg {
+            Msg::Append { entries, .. } => entries.is_empty(),
+            Msg::Ack { .. } => true,
+            _ => false,
+        }
+    }
+
     fn new(id: NodeId, _n: usize, _config: &LfConfig) -> Self {
         let leader = NodeId(1);
         Self {

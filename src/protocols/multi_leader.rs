@@ -213,6 +213,11 @@ impl Node for MlNode {
     type Durable = Disk;
     type Config = MlConfig;
 
+    /// Anti-entropy gossip.
+    fn routine(msg: &Msg) -> bool {
+        matches!(msg, Msg::Gossip { .. })
+    }
+
     fn new(id: NodeId, _n: usize, _config: &MlConfig) -> Self {
         Self {
             id,

@@ -126,6 +126,16 @@ pub trait Node: Sized {
     /// What the node holds, as (key, shown value) pairs, sorted by key.
     fn state(&self) -> Vec<(String, String)>;
 
+    /// Whether a message is routine upkeep a protocol repeats on a timer —
+    /// a heartbeat, gossip, a resend — or the acknowledgement of one. Only
+    /// the event log uses it: its filter (key `f`) hides the sending,
+    /// delivery and loss of routine messages, and timer firings. It never
+    /// changes a run. What a routine message changes still shows, as the
+    /// receiver's own notes. Decide from the message alone; default: no.
+    fn routine(_msg: &Self::Msg) -> bool {
+        false
+    }
+
     /// Change a cluster-wide setting live. Returns a sentence for the trace,
     /// or why the change was refused.
     fn tune(_config: &mut Self::Config, knob: &str, _value: &str) -> Result<String, String> {

@@ -39,6 +39,11 @@ pub struct TraceEvent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub peer: Option<NodeId>,
     pub text: String,
+    /// Routine traffic the event log can hide: a timer firing, or the
+    /// sending, delivery or loss of a message [`crate::sim::Node::routine`]
+    /// marks. Not serialized and not hashed: it changes nothing in a run.
+    #[serde(skip)]
+    pub routine: bool,
 }
 
 pub struct Trace {
@@ -69,6 +74,7 @@ impl Trace {
             hash: FNV_OFFSET,
         }
     }
+    /// Records an event; timer firings count as routine.
     pub(crate) fn push(
         &mut self,
         time: Millis,
@@ -76,6 +82,20 @@ impl Trace {
         node: Option<NodeId>,
         peer: Option<NodeId>,
         text: String,
+    ) {
+        let routine = kind == TraceKind::Timer;
+        self.push_msg(time, kind, node, peer, text, routine);
+    }
+
+    /// Records a message's event, saying whether the message is routine.
+    pub(crate) fn push_msg(
+        &mut self,
+        time: Millis,
+        kind: TraceKind,
+        node: Option<NodeId>,
+        peer: Option<NodeId>,
+        text: String,
+        routine: bool,
     ) {
         self.total += 1;
         let mut h = fnv(self.hash, &time.to_le_bytes());
@@ -94,6 +114,7 @@ impl Trace {
             node,
             peer,
             text,
+            routine,
         });
     }
     /// The retained events, oldest first.

@@ -293,18 +293,37 @@ impl<N: Node> World<N> {
     fn handle(&mut self, event: Event<N>) {
         match event {
             Event::Deliver { from, to, msg, .. } => {
+                let routine = N::routine(&msg);
                 if !self.slots[to.index()].up {
                     let text = format!("{to} never got {msg} from {from}: {to} is down");
-                    self.trace
-                        .push(self.now, TraceKind::Drop, Some(to), Some(from), text);
+                    self.trace.push_msg(
+                        self.now,
+                        TraceKind::Drop,
+                        Some(to),
+                        Some(from),
+                        text,
+                        routine,
+                    );
                 } else if let Some(why) = self.net.cut_reason(from, to) {
                     let text = format!("{to} never got {msg} from {from}: {why}");
-                    self.trace
-                        .push(self.now, TraceKind::Drop, Some(to), Some(from), text);
+                    self.trace.push_msg(
+                        self.now,
+                        TraceKind::Drop,
+                        Some(to),
+                        Some(from),
+                        text,
+                        routine,
+                    );
                 } else {
                     let text = format!("{to} got {msg} from {from}");
-                    self.trace
-                        .push(self.now, TraceKind::Deliver, Some(to), Some(from), text);
+                    self.trace.push_msg(
+                        self.now,
+                        TraceKind::Deliver,
+                        Some(to),
+                        Some(from),
+                        text,
+                        routine,
+                    );
                     self.with_node(to, |node, cx| node.on_message(from, msg, cx));
                 }
             }
@@ -583,17 +602,30 @@ impl<N: Node> World<N> {
         if to.index() >= self.slots.len() {
             return;
         }
+        let routine = N::routine(&msg);
         if let Some(why) = self.net.cut_reason(from, to) {
             let text = format!("{msg} from {from} to {to} was dropped: {why}");
-            self.trace
-                .push(self.now, TraceKind::Drop, Some(to), Some(from), text);
+            self.trace.push_msg(
+                self.now,
+                TraceKind::Drop,
+                Some(to),
+                Some(from),
+                text,
+                routine,
+            );
             return;
         }
         let cfg = &self.net.config;
         if cfg.loss > 0.0 && self.rng.random_bool(cfg.loss) {
             let text = format!("{msg} from {from} to {to} was lost by the network");
-            self.trace
-                .push(self.now, TraceKind::Drop, Some(to), Some(from), text);
+            self.trace.push_msg(
+                self.now,
+                TraceKind::Drop,
+                Some(to),
+                Some(from),
+                text,
+                routine,
+            );
             return;
         }
         let (lo, hi) = cfg.latency;
@@ -618,7 +650,8 @@ impl<N: Node> World<N> {
             } else {
                 TraceKind::Duplicate
             };
-            self.trace.push(self.now, kind, Some(from), Some(to), text);
+            self.trace
+                .push_msg(self.now, kind, Some(from), Some(to), text, routine);
             let ev = Event::Deliver {
                 from,
                 to,

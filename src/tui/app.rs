@@ -603,7 +603,7 @@ impl App {
                 }
                 Focus::Log => {
                     if let Some(l) = &mut self.live {
-                        let kept = l.run().trace().events().len();
+                        let kept = l.log_events().count();
                         l.log_scroll = l
                             .log_scroll
                             .saturating_add_signed(-d)
@@ -1123,6 +1123,15 @@ impl App {
             Action::TogglePause => {
                 l.paused = !l.paused;
                 None
+            }
+            Action::ToggleRoutine => {
+                l.hide_routine = !l.hide_routine;
+                l.log_scroll = 0;
+                Some(if l.hide_routine {
+                    "Event log: routine traffic (timer firings, heartbeats, gossip, resends) hidden. f shows it.".to_string()
+                } else {
+                    "Event log: every event shown. f hides routine traffic.".to_string()
+                })
             }
             Action::StepOne => {
                 if l.step() {

@@ -32,6 +32,8 @@ pub enum Action {
     Section(i32),
     // The live cluster.
     TogglePause,
+    /// Hide or show routine traffic in the event log.
+    ToggleRoutine,
     StepOne,
     Faster,
     Slower,
@@ -254,6 +256,7 @@ fn reserved(c: char) -> bool {
             | 'l'
             | 'a'
             | 't'
+            | 'f'
     ) || c.is_ascii_digit()
 }
 
@@ -864,6 +867,13 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             "R",
             "reset the scenario (same seed, your actions undone)",
             Action::Reset,
+        ));
+        b.push(bind(
+            Cluster,
+            &[ch('f')],
+            "f",
+            "event log: hide routine traffic (timer firings, heartbeats, gossip, resends and their acks), or show it again",
+            Action::ToggleRoutine,
         ));
         for k in ctx.knobs {
             let choices = k.choices.join(" → ");

@@ -152,7 +152,7 @@ impl Live {
         self.verdicts = verdicts;
         self.panes = self.run.panes();
         self.knobs = self.run.knobs();
-        let kept = self.run.trace().events().len();
+        let kept = self.log_events().count();
         self.log_scroll = self.log_scroll.min(kept.saturating_sub(1));
     }
 
@@ -247,6 +247,16 @@ impl Live {
         self.seen = None;
         self.verdicts.clear();
         self.refresh();
+    }
+
+    /// The retained events the event log shows, oldest first: all of them,
+    /// or without routine traffic while it is hidden.
+    pub fn log_events(&self) -> impl DoubleEndedIterator<Item = &crate::sim::TraceEvent> {
+        let hide = self.hide_routine;
+        self.run
+            .trace()
+            .events()
+            .filter(move |e| !(hide && e.routine))
     }
 
     /// The key `w` and `r` use now.

@@ -741,11 +741,13 @@ fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
     let trace = live.run().trace();
     let n = trace.total();
     let events = format!("{n} event{}", if n == 1 { "" } else { "s" });
-    let title = if live.log_scroll > 0 {
-        format!("Event log · {events} · ↑{} (End follows)", live.log_scroll)
-    } else {
-        format!("Event log · {events}")
-    };
+    let mut title = format!("Event log · {events}");
+    if live.hide_routine {
+        title.push_str(" · filtered: routine traffic hidden (f)");
+    }
+    if live.log_scroll > 0 {
+        title.push_str(&format!(" · ↑{} (End follows)", live.log_scroll));
+    }
     let block = pane_block(&title, focused, t);
     let inner = block.inner(area);
     block.render(area, buf);
@@ -755,7 +757,7 @@ fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
     const TIME_W: usize = 9;
     let text_w = inner.width as usize - TIME_W;
     let mut lines: Vec<Line> = Vec::new();
-    for e in trace.events().rev().skip(live.log_scroll) {
+    for e in live.log_events().rev().skip(live.log_scroll) {
         let parts = wrap_words(&e.text, text_w);
         let style = kind_style(e.kind, t);
         let mut ev_lines: Vec<Line> = parts
@@ -776,11 +778,19 @@ fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
             break;
         }
     }
-    if trace.total() == 0 {
-        lines.push(Line::styled(
+    let hint = if trace.total() == 0 {
+        Some(
             "Nothing has happened yet. Select a node (1-9) and press w to write, r to read, p to partition.",
-            t.dim(),
-        ));
+        )
+    } else if lines.is_empty() && live.hide_routine {
+        Some(
+            "Only routine traffic so far (timer firings, heartbeats, gossip, resends): f shows it.",
+        )
+    } else {
+        None
+    };
+    if let Some(hint) = hint {
+        lines.push(Line::styled(hint, t.dim()));
     }
     let h = inner.height as usize;
     // Newest last: the bottom of the pane is the newest event.
