@@ -790,7 +790,14 @@ fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
         None
     };
     if let Some(hint) = hint {
-        lines.push(Line::styled(hint, t.dim()));
+        // Wrapped, so a narrow log shows all of it (newest-last order:
+        // the pane draws `lines` bottom up).
+        let mut parts: Vec<Line> = wrap_words(hint, inner.width as usize)
+            .into_iter()
+            .map(|p| Line::styled(p, t.dim()))
+            .collect();
+        parts.reverse();
+        lines.extend(parts);
     }
     let h = inner.height as usize;
     // Newest last: the bottom of the pane is the newest event.
