@@ -354,3 +354,69 @@ fn f_is_listed_in_help() {
     let s = text(&a);
     assert!(s.contains("hide routine traffic (timer firings"), "{s}");
 }
+
+/// The Checkers pane's lines (the top right box), borders included.
+fn checkers_lines(app: &App) -> Vec<String> {
+    let s = text(app);
+    let rows: Vec<Vec<char>> = s.lines().map(|l| l.chars().collect()).collect();
+    let top = rows
+        .iter()
+        .position(|r| r.iter().collect::<String>().contains("╭ Checkers"))
+        .expect("a checkers pane");
+    let line = rows[top].iter().collect::<String>();
+    let col = line[..line.find("╭ Checkers").unwrap()].chars().count();
+    let mut out = Vec::new();
+    for r in &rows[top..] {
+        let part: String = r[col..].iter().collect();
+        let end = part.starts_with('╰');
+        out.push(part);
+        if end {
+            break;
+        }
+    }
+    out
+}
+
+#[test]
+fn checkers_pane_scrolls_when_focused_by_tab_or_wheel() {
+    let mut a = quorum_stale_read(80, 24);
+    let before = checkers_lines(&a).join("\n");
+    assert!(before.contains("more · Tab here"), "{before}");
+    assert!(
+        before.contains('…'),
+        "unfocused, findings are fitted:\n{before}"
+    );
+    // Tab: log → panes → checkers.
+    key(&mut a, KeyCode::Tab);
+    key(&mut a, KeyCode::Tab);
+    let focused = checkers_lines(&a).join("\n");
+    assert!(!focused.contains('…'), "in full when focused:\n{focused}");
+    assert!(focused.contains("more · ↑↓"), "{focused}");
+    let first = checkers_lines(&a)[1].clone();
+    key(&mut a, KeyCode::Down);
+    assert_ne!(checkers_lines(&a)[1], first, "↓ scrolls");
+    key(&mut a, KeyCode::End);
+    let end = checkers_lines(&a).join("\n");
+    assert!(
+        end.contains("↑ scrolled"),
+        "to the end and no further:\n{end}"
+    );
+    key(&mut a, KeyCode::Home);
+    assert_eq!(checkers_lines(&a)[1], first);
+    // The wheel over the pane scrolls it whatever has the focus.
+    key(&mut a, KeyCode::Tab);
+    let s = text(&a);
+    let row = s.lines().position(|l| l.contains("╭ Checkers")).unwrap() as u16 + 2;
+    let col = s.lines().next().unwrap().chars().count() as u16 - 5;
+    a.update(Action::Wheel {
+        col,
+        row,
+        down: true,
+    });
+    assert!(
+        checkers_lines(&a).join("\n").contains("more"),
+        "{}",
+        checkers_lines(&a).join("\n")
+    );
+    assert_ne!(checkers_lines(&a)[1], first, "the wheel scrolls");
+}

@@ -181,6 +181,7 @@ pub enum Focus {
     Reader,
     Log,
     Panes,
+    Checks,
 }
 
 /// The open lesson.
@@ -610,6 +611,18 @@ impl App {
                             .min(kept.saturating_sub(1));
                     }
                 }
+                Focus::Checks => {
+                    let area = self.cluster_areas().map(|c| c.checks);
+                    if let (Some(l), Some(c)) = (&mut self.live, area) {
+                        use super::layout::Wants;
+                        let inner = c.height.saturating_sub(2) as usize;
+                        let lines = l.checks_lines(c.width.saturating_sub(2)) as usize;
+                        l.checks_scroll = l
+                            .checks_scroll
+                            .saturating_add_signed(d)
+                            .min(lines.saturating_sub(inner));
+                    }
+                }
                 Focus::Panes => {
                     // Up to where the last line shows at the bottom, so ↑
                     // moves at once after scrolling past the end.
@@ -638,6 +651,7 @@ impl App {
             if self.cluster_areas().is_some_and(|c| c.panes.is_some()) {
                 order.push(Focus::Panes);
             }
+            order.push(Focus::Checks);
         }
         if order.is_empty() {
             return;
@@ -898,6 +912,10 @@ impl App {
                         self.focus = Focus::Panes;
                         return;
                     }
+                    if layout::contains(c.checks, col, row) {
+                        self.focus = Focus::Checks;
+                        return;
+                    }
                 }
                 if matches!(self.screen, Screen::Lesson)
                     && layout::contains(self.lesson_areas().reader, col, row)
@@ -917,6 +935,8 @@ impl App {
                 self.focus = Focus::Log;
             } else if c.panes.is_some_and(|p| layout::contains(p, col, row)) {
                 self.focus = Focus::Panes;
+            } else if layout::contains(c.checks, col, row) {
+                self.focus = Focus::Checks;
             } else if matches!(self.screen, Screen::Lesson) {
                 self.focus = Focus::Reader;
             }

@@ -661,7 +661,7 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
         }
         ScreenKind::Lesson | ScreenKind::Playground => {
             let what = if ctx.screen == ScreenKind::Lesson {
-                "the focused pane (lesson or event log)"
+                "the focused pane (lesson, event log, inside the nodes or checkers)"
             } else {
                 "the focused pane"
             };

@@ -31,6 +31,8 @@ pub struct Live {
     /// How many events up from the newest the log is scrolled (0 follows).
     pub log_scroll: usize,
     pub pane_scroll: usize,
+    /// How many lines down the Checkers pane is scrolled.
+    pub checks_scroll: usize,
     // What the views draw, refreshed by `refresh`.
     pub view: ClusterView,
     pub verdicts: Vec<Verdict>,
@@ -82,6 +84,7 @@ impl Live {
             carry: 0,
             log_scroll: 0,
             pane_scroll: 0,
+            checks_scroll: 0,
             latest: None,
             fail_news: Vec::new(),
             hide_routine: false,

@@ -172,7 +172,7 @@ impl App {
     fn render_cluster(&self, live: &Live, c: ClusterAreas, buf: &mut Buffer) {
         let t = &self.theme;
         cluster::Canvas { live, theme: t }.render(c.canvas, buf);
-        checks(live, t, c.checks, buf);
+        checks(live, t, self.focus == Focus::Checks, c.checks, buf);
         if let Some(p) = c.panes {
             panes::render(live, t, self.focus == Focus::Panes, p, buf);
         }
@@ -685,15 +685,48 @@ impl layout::Wants for Live {
     }
 }
 
-fn checks(live: &Live, t: &Theme, area: Rect, buf: &mut Buffer) {
-    let block = pane_block("Checkers", false, t);
+/// The Checkers pane: unfocused and at the top, every checker's finding
+/// fitted to the pane (long ones cut short with `…`); focused (Tab or a
+/// click) or scrolled, the findings in full, scrolled with ↑↓ or the wheel.
+fn checks(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
+    let block = pane_block("Checkers", focused, t);
     let inner = block.inner(area);
     block.render(area, buf);
-    for (i, l) in check_lines_fit(live, inner.width, inner.height, t)
-        .iter()
-        .enumerate()
-    {
+    if inner.height == 0 || inner.width == 0 {
+        return;
+    }
+    let full = check_lines(live, inner.width, t);
+    let h = inner.height as usize;
+    let max = full.len().saturating_sub(h);
+    let skip = live.checks_scroll.min(max);
+    let lines = if focused || skip > 0 {
+        full.into_iter().skip(skip).take(h).collect()
+    } else {
+        check_lines_fit(live, inner.width, inner.height, t)
+    };
+    for (i, l) in lines.iter().enumerate() {
         buf.set_line(inner.x, inner.y + i as u16, l, inner.width);
+    }
+    // Say so when there is more than fits, and how to see it.
+    if max > 0 {
+        let more = if skip < max {
+            if focused {
+                format!(" ↓ {} more · ↑↓ ", max - skip)
+            } else {
+                format!(" ↓ {} more · Tab here, ↑↓ ", max - skip)
+            }
+        } else {
+            " ↑ scrolled · g top ".to_string()
+        };
+        let w = more.width() as u16;
+        if w + 2 < area.width {
+            buf.set_string(
+                area.x + area.width - w - 1,
+                area.y + area.height - 1,
+                more,
+                t.dim(),
+            );
+        }
     }
 }
 
