@@ -420,3 +420,22 @@ fn checkers_pane_scrolls_when_focused_by_tab_or_wheel() {
     );
     assert_ne!(checkers_lines(&a)[1], first, "the wheel scrolls");
 }
+
+#[test]
+fn leader_follower_labels_a_lagging_copy_behind_and_a_discarded_one_apart() {
+    // n3 cut off misses the write: behind the leader, not stale data.
+    let mut a = playground("leader-follower", None, 160, 45);
+    keys(&mut a, "3p1w");
+    run_for(&mut a, 1.0);
+    let s = text(&a);
+    assert!(s.contains("unset (behind)"), "{s}");
+    assert!(!s.contains("(stale)"), "{s}");
+    // The leader crashes before shipping its write: the new leader never
+    // had it, and the old leader's copy says so.
+    let mut a = playground("leader-follower", None, 160, 45);
+    keys(&mut a, "1wc");
+    run_for(&mut a, 6.0);
+    assert_eq!(status(&a, "acknowledged writes"), Status::Fail);
+    let s = text(&a);
+    assert!(s.contains("1 (LSN 1) (not in the leader's log)"), "{s}");
+}

@@ -121,8 +121,19 @@ fn replicas_pane(world: &World<LfNode>) -> Pane {
                 let mine = n.store().get(key);
                 let truth = reference.and_then(|r| r.store().get(key));
                 let text = mine.map_or("unset".to_string(), |(v, lsn)| format!("{v} (LSN {lsn})"));
-                let cell = if reference.is_some() && mine != truth {
-                    Cell::new(format!("{text} (stale)"), Tone::Bad)
+                let cell = if let (Some(r), true) = (reference, mine != truth) {
+                    // Behind: what it holds is an older entry of the
+                    // leader's log. Otherwise it holds a write the leader
+                    // never had (discarded at a failover).
+                    let in_leaders_log = mine.is_none_or(|&(_, lsn)| {
+                        let at = |m: &LfNode| m.durable().log.get(lsn as usize - 1).cloned();
+                        lsn > 0 && at(n).is_some() && at(n) == at(r)
+                    });
+                    if in_leaders_log {
+                        Cell::new(format!("{text} (behind)"), Tone::Warn)
+                    } else {
+                        Cell::new(format!("{text} (not in the leader's log)"), Tone::Bad)
+                    }
                 } else if !world.is_up(id) {
                     Cell::new(text, Tone::Dim)
                 } else {
