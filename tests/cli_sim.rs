@@ -150,3 +150,20 @@ fn list_help_and_version() {
         format!("statedist {}", env!("CARGO_PKG_VERSION"))
     );
 }
+
+#[test]
+fn percentages_read_as_typed() {
+    let out = stdout(&statedist(&[
+        "sim",
+        "cap-cp",
+        "--for",
+        "1s",
+        "--do",
+        "at 0s loss 7%; at 0s dup 0.1%",
+    ]));
+    assert!(out.contains("network now loses 7% of messages"), "{out}");
+    assert!(
+        out.contains("network now duplicates 0.1% of messages"),
+        "{out}"
+    );
+}

@@ -83,14 +83,19 @@ impl Display for Fault {
             Fault::Crash(n) => write!(f, "crash {}", n.0),
             Fault::Restart(n) => write!(f, "restart {}", n.0),
             Fault::Skew(n, ms) => write!(f, "skew {n} {ms:+}ms"),
-            Fault::Loss(p) => write!(f, "loss {}%", p * 100.0),
-            Fault::Duplicate(p) => write!(f, "dup {}%", p * 100.0),
+            Fault::Loss(p) => write!(f, "loss {}%", percent(*p)),
+            Fault::Duplicate(p) => write!(f, "dup {}%", percent(*p)),
             Fault::Delay(a, b) => write!(f, "delay {a}-{b}ms"),
             Fault::Write(n, k, v) => write!(f, "write {n} {k}={v}"),
             Fault::Read(n, k) => write!(f, "read {n} {k}"),
             Fault::Tune(k, v) => write!(f, "set {k}={v}"),
         }
     }
+}
+
+/// A probability as a percentage for people: 0.07 → `7`, not `7.000000000000001`.
+fn percent(p: f64) -> f64 {
+    (p * 100.0 * 1000.0).round() / 1000.0
 }
 
 /// A message on the wire, for drawing.
@@ -442,14 +447,14 @@ impl<N: Node> World<N> {
                 self.net.config.loss = p.clamp(0.0, 1.0);
                 self.fault_note(
                     None,
-                    format!("network now loses {}% of messages", p * 100.0),
+                    format!("network now loses {}% of messages", percent(p)),
                 );
             }
             Fault::Duplicate(p) => {
                 self.net.config.duplicate = p.clamp(0.0, 1.0);
                 self.fault_note(
                     None,
-                    format!("network now duplicates {}% of messages", p * 100.0),
+                    format!("network now duplicates {}% of messages", percent(p)),
                 );
             }
             Fault::Delay(lo, hi) => {
