@@ -1148,9 +1148,9 @@ impl App {
                 l.hide_routine = !l.hide_routine;
                 l.log_scroll = 0;
                 Some(if l.hide_routine {
-                    "Event log: routine traffic (timer firings, heartbeats, gossip, resends) hidden. f shows it.".to_string()
+                    "Routine traffic hidden from the event log; f shows it again.".to_string()
                 } else {
-                    "Event log: every event shown. f hides routine traffic.".to_string()
+                    "Every event shown in the event log; f hides routine traffic.".to_string()
                 })
             }
             Action::StepOne => {

@@ -503,15 +503,17 @@ impl App {
         if ctx.live {
             lines.push(Line::raw(""));
             lines.push(Line::styled("Reading the cluster", t.h2()));
-            for s in [
-                "  Each box is a node: id, side of the partition (A/B/C, by letter and colour),",
-                "  its role, ✗ DOWN when crashed, and what it stores. ▶ and a thick border: selected.",
-                "  ● is a message on its way; a ╳ on a link means the two sides cannot talk.",
-                "  The event log explains every step; the checkers judge the run so far.",
-                "  The status line shows the newest failure of the checks this scenario is about",
-                "  (else the most important of them), then names any other check failing.",
+            // Wrapped to the overlay, so nothing is cut off at 80 columns.
+            let w = (r.width as usize).saturating_sub(4 + 2).max(20);
+            for para in [
+                "Each box is a node: id, side of the partition (A/B/C, by letter and colour), its role, ✗ DOWN when crashed, and what it stores. ▶ and a thick border: selected.",
+                "● is a message on its way; a ╳ on a link means the two sides cannot talk.",
+                "The event log explains every step; the checkers judge the run so far.",
+                "The status line shows the newest failure of the checks this scenario is about (else the most important of them), then names any other check failing.",
             ] {
-                lines.push(Line::styled(s, t.dim()));
+                for part in wrap_words(para, w) {
+                    lines.push(Line::styled(format!("  {part}"), t.dim()));
+                }
             }
         }
         let max = lines
