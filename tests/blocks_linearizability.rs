@@ -119,3 +119,181 @@ fn ten_thousand_operations_are_decided() {
     );
     assert_eq!(linearizability(&h).status, Status::Pass);
 }
+
+/// The definition, checked by brute force: some subset of the open writes
+/// (timed out or pending) plus every definite operation, in some order that
+/// respects real time (a finished before b began, strictly), behaves like one
+/// register per key. Failed operations never happened; reads without an
+/// answer say nothing.
+fn brute_force_linearizable(ops: &[OpRecord]) -> bool {
+    let open = |o: &OpRecord| matches!(o.outcome, OpOutcome::TimedOut { .. } | OpOutcome::Pending);
+    let mut definite = Vec::new();
+    let mut optional = Vec::new();
+    for o in ops {
+        match (&o.kind, &o.outcome) {
+            (_, OpOutcome::Failed { .. }) => {}
+            (OpKind::Read { .. }, OpOutcome::Ok { .. }) => definite.push(o),
+            (OpKind::Read { .. }, _) => {}
+            (OpKind::Write { .. }, _) if open(o) => optional.push(o),
+            (OpKind::Write { .. }, _) => definite.push(o),
+        }
+    }
+    let ret = |o: &OpRecord| {
+        if open(o) {
+            u64::MAX
+        } else {
+            o.completed.unwrap_or(u64::MAX)
+        }
+    };
+    fn permute(
+        chosen: &mut Vec<usize>,
+        used: &mut Vec<bool>,
+        set: &[&OpRecord],
+        ret: &dyn Fn(&OpRecord) -> u64,
+    ) -> bool {
+        if chosen.len() == set.len() {
+            let mut state: std::collections::BTreeMap<&str, i64> = Default::default();
+            for &i in chosen.iter() {
+                match (&set[i].kind, &set[i].outcome) {
+                    (OpKind::Write { key, value }, _) => {
+                        state.insert(key, *value);
+                    }
+                    (OpKind::Read { key }, OpOutcome::Ok { value }) => {
+                        if state.get(key.as_str()).copied() != *value {
+                            return false;
+                        }
+                    }
+                    _ => unreachable!(),
+                }
+            }
+            return true;
+        }
+        for i in 0..set.len() {
+            if used[i] {
+                continue;
+            }
+            // Every op that must precede i (finished before i began) is placed.
+            let ok = (0..set.len()).all(|j| j == i || used[j] || ret(set[j]) >= set[i].invoked);
+            if !ok {
+                continue;
+            }
+            used[i] = true;
+            chosen.push(i);
+            if permute(chosen, used, set, ret) {
+                return true;
+            }
+            chosen.pop();
+            used[i] = false;
+        }
+        false
+    }
+    for mask in 0u32..(1 << optional.len()) {
+        let mut set = definite.clone();
+        for (b, o) in optional.iter().enumerate() {
+            if mask & (1 << b) != 0 {
+                set.push(o);
+            }
+        }
+        let mut used = vec![false; set.len()];
+        if permute(&mut Vec::new(), &mut used, &set, &ret) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A small random history: few values (so some repeat), few distinct times
+/// (so operations touch at the same millisecond), every outcome.
+fn small_history(keys: usize) -> impl Strategy<Value = Vec<OpRecord>> {
+    let op = (
+        0..keys,
+        any::<bool>(),
+        0u64..8,
+        0u64..5,
+        0u8..10,
+        prop::option::of(1i64..4),
+    );
+    prop::collection::vec(op, 1..=6).prop_map(|raw| {
+        raw.into_iter()
+            .enumerate()
+            .map(|(i, (k, is_write, a, len, outcome, v))| {
+                let key = ["x", "y"][k].to_string();
+                let kind = if is_write {
+                    OpKind::Write {
+                        key,
+                        value: v.unwrap_or(1),
+                    }
+                } else {
+                    OpKind::Read { key }
+                };
+                let (completed, outcome) = match outcome {
+                    0 => (
+                        Some(a + len),
+                        OpOutcome::Failed {
+                            reason: "refused".into(),
+                        },
+                    ),
+                    1 => (
+                        Some(a + len),
+                        OpOutcome::TimedOut {
+                            reason: "no answer".into(),
+                        },
+                    ),
+                    2 => (None, OpOutcome::Pending),
+                    _ => (
+                        Some(a + len),
+                        OpOutcome::Ok {
+                            value: if is_write { None } else { v },
+                        },
+                    ),
+                };
+                OpRecord {
+                    id: OpId(i as u64 + 1),
+                    node: NodeId(1),
+                    kind,
+                    invoked: a,
+                    completed,
+                    outcome,
+                    note: String::new(),
+                }
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4000, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn agrees_with_brute_force_on_small_histories(ops in small_history(1)) {
+        let want = brute_force_linearizable(&ops);
+        let v = linearizability(&History::from_ops(ops.clone()));
+        let got = match v.status {
+            Status::Pass => true,
+            Status::Fail => false,
+            other => panic!("undecided on {} ops: {other:?}", ops.len()),
+        };
+        prop_assert_eq!(got, want, "history: {:#?}\nverdict: {:?}", ops, v);
+    }
+
+    #[test]
+    fn agrees_with_brute_force_across_two_keys(ops in small_history(2)) {
+        let want = brute_force_linearizable(&ops);
+        let v = linearizability(&History::from_ops(ops.clone()));
+        prop_assert_eq!(v.status == Status::Pass, want, "history: {:#?}\nverdict: {:?}", ops, v);
+    }
+
+    /// Every op of a failing key's witness is an op of that key, and the
+    /// witness alone is not linearizable (it is a proof on its own).
+    #[test]
+    fn witnesses_fail_on_their_own(ops in small_history(1)) {
+        let h = History::from_ops(ops.clone());
+        for (key, res) in check_keys(&h, DEFAULT_BUDGET) {
+            if let KeyResult::Violation { witness } = res {
+                let part: Vec<OpRecord> = witness.iter().map(|&i| ops[i].clone()).collect();
+                prop_assert!(part.iter().all(|o| o.kind.key() == key));
+                prop_assert!(!brute_force_linearizable(&part), "witness {:#?} of {:#?}", part, ops);
+            }
+        }
+    }
+}
