@@ -315,8 +315,13 @@ fn shapes(ops: &[LOp]) -> Option<Vec<LOp>> {
             offer(w);
             continue;
         }
-        // A write finished before the read began, after every source ended.
-        let newest_source_end = sources.iter().map(|s| s.ret).max();
+        // A write finished before the read began, after every source that
+        // could have come before the read ended (the others began too late).
+        let newest_source_end = sources
+            .iter()
+            .filter(|s| s.call <= r.ret)
+            .map(|s| s.ret)
+            .max();
         let over = ops.iter().find(|w2| {
             matches!(w2.kind, Kind::Write(v) if Some(v) != got)
                 && w2.ret != OPEN
@@ -552,14 +557,25 @@ pub(crate) fn explain(history: &History, key: &str, witness: &[usize]) -> String
                     end(r)
                 );
             }
-            if let Some(w2) = others.iter().find(|w2| before(w2, r)) {
+            // Sources that began before the read ended (the others are too
+            // late to be what it read); a write after all of them and before
+            // the read proves it stale.
+            let early: Vec<&&W> = sources
+                .iter()
+                .copied()
+                .filter(|s| !before_call(r, s))
+                .collect();
+            if let Some(w2) = others
+                .iter()
+                .find(|w2| before(w2, r) && early.iter().all(|s| before(s, w2)))
+            {
                 let over = if v.is_none() {
                     String::new()
                 } else {
-                    let s = sources
+                    let s = early
                         .iter()
                         .max_by_key(|s| s.completed)
-                        .expect("sources non-empty");
+                        .expect("an early source exists");
                     format!(
                         " and after {key}={} had been written (completed at {})",
                         wval(s),
@@ -735,6 +751,24 @@ mod tests {
             r(5, Some(2), 200, 210),
         ]);
         assert_eq!(v.status, Status::Fail, "{v:?}");
+    }
+
+    #[test]
+    fn stale_read_witness_with_a_repeated_value_states_true_times() {
+        // x=1 is written twice: once before x=2, once only after the read.
+        // The read of 1 is stale; the sentence must not claim x=2 was
+        // written after a write of x=1 that completed later.
+        let ops = vec![
+            w(1, 1, 0, 10),
+            w(2, 2, 20, 30),
+            r(3, Some(1), 100, 110),
+            w(4, 1, 300, 310),
+        ];
+        let v = check(ops.clone());
+        assert_eq!(v.status, Status::Fail, "{v:?}");
+        assert!(v.summary.contains("stale read"), "{}", v.summary);
+        assert!(!v.summary.contains("0.310s"), "{}", v.summary);
+        assert!(v.summary.contains("completed at 0.010s"), "{}", v.summary);
     }
 
     #[test]
