@@ -105,15 +105,35 @@ fn replicas_pane(world: &World<LfNode>) -> Pane {
             row.push(match (reference, leader) {
                 (_, Some(l)) if l == id => Cell::new("—", Tone::Dim),
                 (Some(r), Some(_)) => {
-                    let behind = r.last_lsn().saturating_sub(n.last_lsn());
+                    // Compare the logs entry by entry: past the common
+                    // prefix, the leader's entries are what this node
+                    // lacks, and this node's are entries the leader never
+                    // had (they will be discarded).
+                    let (mine, theirs) = (&n.durable().log, &r.durable().log);
+                    let common = mine.iter().zip(theirs).take_while(|(a, b)| a == b).count();
+                    let behind = theirs.len() - common;
+                    let ahead = mine.len() - common;
                     let heard = r
                         .matched()
                         .get(&id)
                         .map_or("never confirmed".to_string(), |(_, t)| {
                             format!("confirmed {} ago", fmt_ms(now - t))
                         });
-                    let tone = if behind == 0 { Tone::Good } else { Tone::Warn };
-                    Cell::new(format!("{behind} behind · {heard}"), tone)
+                    if ahead > 0 {
+                        let entries = if ahead == 1 { "entry" } else { "entries" };
+                        let lacks = if behind > 0 {
+                            format!("{behind} behind, ")
+                        } else {
+                            "ahead: ".to_string()
+                        };
+                        Cell::new(
+                            format!("{lacks}{ahead} {entries} not in the leader's log · {heard}"),
+                            Tone::Bad,
+                        )
+                    } else {
+                        let tone = if behind == 0 { Tone::Good } else { Tone::Warn };
+                        Cell::new(format!("{behind} behind · {heard}"), tone)
+                    }
                 }
                 _ => Cell::new("no leader", Tone::Warn),
             });
