@@ -371,3 +371,27 @@ fn leader_follower_lag_names_entries_the_leader_does_not_have() {
     assert!(lag.starts_with("0 behind"), "{lag}");
     assert_eq!(tone, statedist::scenario::Tone::Good, "{lag}");
 }
+
+#[test]
+fn quorum_coordinator_restart_does_not_count_acks_of_its_previous_life() {
+    // n1 coordinates write x=1, crashes and restarts before the acks come
+    // back, then coordinates write x=2 with W=3. n3 is down by then and
+    // never stores x=2, so the write must not be acknowledged: the late
+    // acks of x=1 must not count for it.
+    let script = "at 0s delay 10-10ms; at 0.1s write n1 x=1; at 0.101s crash 1; \
+        at 0.102s restart 1; at 0.115s crash 3; at 0.116s write n1 x=2";
+    let r = run("quorum", &[("n", "3"), ("w", "3"), ("r", "1")], script, 1);
+    let second = &r.history().ops()[1];
+    assert_eq!(
+        second.kind,
+        statedist::sim::OpKind::Write {
+            key: "x".into(),
+            value: 2
+        }
+    );
+    assert!(
+        !second.is_ok(),
+        "acknowledged with n3 down: {}",
+        second.describe()
+    );
+}

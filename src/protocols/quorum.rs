@@ -178,6 +178,10 @@ pub struct Disk {
     pub data: BTreeMap<String, Versioned>,
     /// The newest version stamp this node has issued, so a restart never reuses one.
     pub last_stamp: u64,
+    /// How many requests this node has coordinated, so a restarted node
+    /// never reuses a request number (a late reply to a request from before
+    /// the crash must not count toward a new one).
+    pub requests_started: u64,
 }
 
 /// How a quorum round ended, for the votes pane.
@@ -226,7 +230,6 @@ pub struct QuorumNode {
     id: NodeId,
     disk: Disk,
     requests: BTreeMap<u64, Req>,
-    next_req: u64,
     votes: VecDeque<Vote>,
 }
 
@@ -288,8 +291,8 @@ impl QuorumNode {
         let cfg = cx.config().clone();
         let key = op.kind.key().to_string();
         let asked = replicas(&key, cfg.n, cx.cluster_size());
-        let req = self.next_req;
-        self.next_req += 1;
+        self.disk.requests_started += 1;
+        let req = self.disk.requests_started;
         cx.set_timer(cfg.op_timeout, Timer::Deadline { req });
         let (write, need) = match op.kind {
             OpKind::Write { value, .. } => (
@@ -515,7 +518,6 @@ impl Node for QuorumNode {
             id,
             disk: Disk::default(),
             requests: BTreeMap::new(),
-            next_req: 1,
             votes: VecDeque::new(),
         }
     }
