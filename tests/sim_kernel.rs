@@ -230,3 +230,21 @@ proptest! {
         prop_assert!(w.is_up(victim));
     }
 }
+
+#[test]
+fn session_primary_applies_a_duplicated_forward_once() {
+    use statedist::protocols::session::{PRIMARY, SessionConfig, SessionNode};
+    // The network duplicates every message: a write forwarded by n2 reaches
+    // the primary twice, but the client asked for one write.
+    let mut w: World<SessionNode> = World::new(WorldConfig::new(3, 3), SessionConfig::new(true));
+    w.apply(Fault::Duplicate(1.0));
+    w.apply(Fault::Write(NodeId(2), "x".into(), 1));
+    w.run_until(2000);
+    assert!(w.history().ops()[0].is_ok(), "{:?}", w.history().ops()[0]);
+    assert_eq!(
+        w.node(PRIMARY).applied(),
+        1,
+        "{:?}",
+        w.node(PRIMARY).store()
+    );
+}

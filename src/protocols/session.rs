@@ -58,6 +58,9 @@ pub struct Entry {
     pub lsn: u64,
     pub key: String,
     pub value: Value,
+    /// The client operation that wrote it, so a duplicated forward is
+    /// recognised and not written twice.
+    pub op: OpId,
 }
 
 #[derive(Clone, Debug)]
@@ -199,9 +202,14 @@ impl SessionNode {
         }
     }
 
-    fn write_at_primary(&mut self, key: String, value: Value) -> u64 {
+    fn write_at_primary(&mut self, op: OpId, key: String, value: Value) -> u64 {
         let lsn = self.applied() + 1;
-        self.append(Entry { lsn, key, value });
+        self.append(Entry {
+            lsn,
+            key,
+            value,
+            op,
+        });
         lsn
     }
 }
@@ -287,7 +295,13 @@ impl Node for SessionNode {
             }
             Msg::Forward { op, key, value } => {
                 if self.id == PRIMARY {
-                    let lsn = self.write_at_primary(key.clone(), value);
+                    // The network may deliver a forward twice: write once.
+                    if let Some(e) = self.log.iter().find(|e| e.op == op) {
+                        let lsn = e.lsn;
+                        cx.send(from, Msg::Written { op, lsn });
+                        return;
+                    }
+                    let lsn = self.write_at_primary(op, key.clone(), value);
                     cx.note(format!("wrote {key}={value} at LSN {lsn} for {from}'s client"));
                     cx.send(from, Msg::Written { op, lsn });
                 }
@@ -330,7 +344,7 @@ impl Node for SessionNode {
         match op.kind {
             OpKind::Write { key, value } => {
                 if self.id == PRIMARY {
-                    let lsn = self.write_at_primary(key, value);
+                    let lsn = self.write_at_primary(op.id, key, value);
                     cx.complete_with_session(
                         op.id,
                         OpOutcome::Ok { value: None },
