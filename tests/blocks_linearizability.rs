@@ -283,6 +283,16 @@ proptest! {
         prop_assert_eq!(v.status == Status::Pass, want, "history: {:#?}\nverdict: {:?}", ops, v);
     }
 
+    /// A stale read proves the history is not linearizable: the stale-read
+    /// checker never fires on a linearizable history.
+    #[test]
+    fn a_stale_read_verdict_implies_not_linearizable(ops in small_history(2)) {
+        let v = statedist::check::stale_reads(&History::from_ops(ops.clone()));
+        if v.status == Status::Fail {
+            prop_assert!(!brute_force_linearizable(&ops), "{:?}\n{:#?}", v, ops);
+        }
+    }
+
     /// Every op of a failing key's witness is an op of that key, and the
     /// witness alone is not linearizable (it is a proof on its own).
     #[test]
