@@ -426,8 +426,11 @@ impl Inspect for CapNode {
                     )
                 })
                 .collect();
-            // Anti-entropy needs about a gossip period after the last heal.
-            let quiet = !world.network().is_partitioned() && world.next_event_time().is_some();
+            // Anti-entropy needs about a gossip period after the last heal,
+            // and a network that delivers what it is given.
+            let quiet = !world.network().is_partitioned()
+                && world.network().config.loss <= 0.0
+                && world.next_event_time().is_some();
             v.push(check::convergence(
                 &states,
                 quiet && converge_window_passed(world),

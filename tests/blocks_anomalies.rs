@@ -395,3 +395,15 @@ fn quorum_coordinator_restart_does_not_count_acks_of_its_previous_life() {
         second.describe()
     );
 }
+
+#[test]
+fn convergence_is_not_failed_while_the_network_loses_messages() {
+    // Every message is lost: the replicas cannot converge, and the network
+    // is not quiet — "still disagree although the network has been quiet"
+    // would blame the protocol for the network's loss.
+    for name in ["cap-ap", "multi-leader", "causal"] {
+        let r = run(name, &[], "at 0s loss 100%; at 0.1s write n1 x=1", 1);
+        let v = verdict(r.as_ref(), "convergence");
+        assert_ne!(v.status, Status::Fail, "{name}: {v:#?}");
+    }
+}

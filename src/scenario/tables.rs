@@ -57,13 +57,15 @@ pub(super) fn numbers(max: usize) -> Vec<String> {
     (1..=max).map(|i| i.to_string()).collect()
 }
 
-/// True when the network is whole and no fault, restart or client request
-/// happened in the last `window` ms (and the run is at least that old):
-/// replicas that still disagree then are a finding, not a moment.
+/// True when the network is whole and loses nothing, and no fault, restart
+/// or client request happened in the last `window` ms (and the run is at
+/// least that old): replicas that still disagree then are a finding, not a
+/// moment.
 pub(super) fn quiet_for<N: Node>(world: &World<N>, window: crate::sim::Millis) -> bool {
     use crate::sim::TraceKind;
     let now = world.now();
     !world.network().is_partitioned()
+        && world.network().config.loss <= 0.0
         && now >= window
         && world
             .trace()
