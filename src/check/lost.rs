@@ -20,7 +20,7 @@
 //! This judges the state *now*: a write that is only on a leader that later
 //! crashes is not lost until a copy without it becomes the one that counts.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::{Status, Verdict};
 use crate::sim::{History, OpKind, OpOutcome, OpRecord, Value, fmt_ms};
@@ -31,14 +31,16 @@ pub struct Survivor {
     /// Who holds it, for sentences: "n2 (the leader, epoch 2)".
     pub who: String,
     pub values: BTreeMap<String, Value>,
-    /// Every (key, value) write this copy's log holds, if it keeps a log.
-    pub log: Option<BTreeSet<(String, Value)>>,
+    /// Every (key, value) write this copy's log holds, in log order with
+    /// repeats, if it keeps a log.
+    pub log: Option<Vec<(String, Value)>>,
 }
 
 /// How a surviving copy lacks an acknowledged write.
 enum Lacks {
-    /// Its log does not hold the write.
-    NotInLog,
+    /// Its log does not hold the write: it holds `held` entries of this
+    /// key and value, fewer than the `acked` acknowledged writes of them.
+    NotInLog { held: usize, acked: usize },
     /// It holds nothing, or a value the write should have replaced.
     Older(Option<Value>),
 }
@@ -53,15 +55,34 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
         );
     }
     let ops = history.ops();
+    // The acknowledged writes of each (key, value), earliest acknowledged
+    // first: a log must hold one entry per acknowledged write. If it holds
+    // fewer, the latest ones are counted as gone (which ones exactly cannot
+    // be told apart; that some are gone is certain).
+    let mut acked: BTreeMap<(&str, Value), Vec<&OpRecord>> = BTreeMap::new();
+    for o in ops.iter().filter(|o| o.is_ok()) {
+        if let OpKind::Write { key, value } = &o.kind {
+            acked.entry((key.as_str(), *value)).or_default().push(o);
+        }
+    }
+    for list in acked.values_mut() {
+        list.sort_by_key(|o| (o.completed, o.id));
+    }
     let mut found = Vec::new();
     for w in ops.iter().filter(|o| o.is_ok()) {
         let OpKind::Write { key, value } = &w.kind else {
             continue;
         };
+        let same = &acked[&(key.as_str(), *value)];
+        let rank = same.iter().position(|o| o.id == w.id).unwrap_or(0);
         // `None`: this copy keeps the write (or something that may be newer).
         let lacks = |s: &Survivor| -> Option<Lacks> {
             if let Some(log) = &s.log {
-                return (!log.contains(&(key.clone(), *value))).then_some(Lacks::NotInLog);
+                let held = log.iter().filter(|(k, v)| k == key && v == value).count();
+                return (rank >= held).then_some(Lacks::NotInLog {
+                    held,
+                    acked: same.len(),
+                });
             }
             match s.values.get(key) {
                 None => Some(Lacks::Older(None)),
@@ -81,7 +102,11 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
         };
         let s = &survivors[0];
         let holds = match &all[0] {
-            Lacks::NotInLog => "does not have it in its log (it was never replicated there, and that log is the one that counts now)".to_string(),
+            Lacks::NotInLog { held: 0, .. } => "does not have it in its log (it was never replicated there, and that log is the one that counts now)".to_string(),
+            Lacks::NotInLog { held, acked } => format!(
+                "holds {key}={value} in its log only {}, for {acked} acknowledged writes of it (one was never replicated there, and that log is the one that counts now)",
+                if *held == 1 { "once".to_string() } else { format!("{held} times") }
+            ),
             Lacks::Older(None) => format!("holds no {key} at all"),
             Lacks::Older(Some(f)) => format!("holds {key}={f}, which was written before it"),
         };
@@ -167,7 +192,7 @@ mod tests {
         let s = vec![Survivor {
             who: "n3 (the leader of epoch 2)".into(),
             values: [("x".to_string(), 3)].into(),
-            log: Some([("x".to_string(), 1), ("x".to_string(), 3)].into()),
+            log: Some(vec![("x".to_string(), 1), ("x".to_string(), 3)]),
         }];
         let v = lost_writes(&h, &s);
         assert_eq!(v.status, Status::Fail, "{v:?}");
@@ -177,6 +202,32 @@ mod tests {
             "{}",
             v.summary
         );
+    }
+
+    #[test]
+    fn a_repeated_value_needs_one_log_entry_per_acknowledged_write() {
+        // x=1 is written and acknowledged twice; the log that counts holds
+        // only one x=1 entry, so one acknowledged write is gone.
+        let h = History::from_ops(vec![w(1, 1, 0, 10), w(2, 2, 20, 30), w(3, 1, 40, 50)]);
+        let s = vec![Survivor {
+            who: "n3 (the leader of epoch 2)".into(),
+            values: [("x".to_string(), 2)].into(),
+            log: Some(vec![("x".to_string(), 1), ("x".to_string(), 2)]),
+        }];
+        let v = lost_writes(&h, &s);
+        assert_eq!(v.status, Status::Fail, "{v:?}");
+        assert!(v.summary.contains("0.050s"), "{}", v.summary);
+        assert!(v.summary.contains("only once"), "{}", v.summary);
+        // With both entries there, nothing is lost.
+        let s = vec![Survivor {
+            log: Some(vec![
+                ("x".to_string(), 1),
+                ("x".to_string(), 2),
+                ("x".to_string(), 1),
+            ]),
+            ..s[0].clone()
+        }];
+        assert_eq!(lost_writes(&h, &s).status, Status::Pass);
     }
 
     #[test]
