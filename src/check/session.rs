@@ -6,8 +6,9 @@
 //! form a session is the scenario's choice ([`Sessions`]).
 //!
 //! "Older" is decided from the history alone: value a of key k is older
-//! than value b if every write of a (successful or timed out) completed
-//! before any write of b was invoked, or if a is "unset" and b is not. For
+//! than value b if every write of a was acknowledged before any write of b
+//! was invoked (a write of a that timed out may land at any later time, so
+//! then a is not older), or if a is "unset" and b is not. For
 //! concurrent writes neither is older, so no guarantee is claimed broken.
 //!
 //! - **Read your writes**: a read of k returns nothing older than the
@@ -56,8 +57,11 @@ pub(crate) fn older(ops: &[OpRecord], key: &str, a: Option<Value>, b: Option<Val
             !wa.is_empty()
                 && !wb.is_empty()
                 && wa.iter().all(|x| {
-                    x.completed
-                        .is_some_and(|c| wb.iter().all(|y| c < y.invoked))
+                    // A write that timed out (or is pending) may take effect
+                    // at any later time: it bounds nothing.
+                    x.is_ok()
+                        && x.completed
+                            .is_some_and(|c| wb.iter().all(|y| c < y.invoked))
                 })
         }
     }
@@ -221,6 +225,26 @@ mod tests {
             read_your_writes(&h, Sessions::OneClient).status,
             Status::Fail
         );
+    }
+
+    #[test]
+    fn a_timed_out_write_may_land_after_later_writes() {
+        // x=1 timed out at 1.0s, so it may take effect at any later time,
+        // after x=2 too: reading 1 after writing 2 proves nothing.
+        let mut late = w(1, 2, 1, 0, 1000);
+        late.outcome = OpOutcome::TimedOut {
+            reason: "no answer".into(),
+        };
+        let h = History::from_ops(vec![
+            late,
+            w(2, 1, 2, 1100, 1110),
+            r(3, 1, Some(2), 1200, 1210),
+            r(4, 1, Some(1), 1600, 1610),
+        ]);
+        let v = read_your_writes(&h, Sessions::OneClient);
+        assert_eq!(v.status, Status::Pass, "{v:?}");
+        let v = monotonic_reads(&h, Sessions::OneClient);
+        assert_eq!(v.status, Status::Pass, "{v:?}");
     }
 
     #[test]
