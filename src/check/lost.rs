@@ -6,9 +6,10 @@
 //! (what clients will read from now on), or every running replica's for
 //! leaderless and multi-leader stores. A copy holds something "possibly
 //! newer" unless it holds nothing for k, or a value every write of which
-//! (successful or timed out; failed ones never happened) had completed
-//! before `w` was even invoked — a value `w` should have replaced, and that
-//! nothing newer replaced instead. Overwriting by a later or concurrent write
+//! was acknowledged before `w` was even invoked — a value `w` should have
+//! replaced, and that nothing newer replaced instead. (A timed-out write
+//! may land at any later time, so its value may be newer; failed ones never
+//! happened.) Overwriting by a later or concurrent write
 //! is therefore never a loss; only going back to something older is.
 //!
 //! A copy that keeps a **log** of the writes it applied (a leader's
@@ -92,7 +93,7 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
                     (!sources.is_empty()
                         && sources
                             .iter()
-                            .all(|s| s.completed.is_some_and(|c| c < w.invoked)))
+                            .all(|s| s.is_ok() && s.completed.is_some_and(|c| c < w.invoked)))
                     .then_some(Lacks::Older(Some(*f)))
                 }
             }
@@ -228,6 +229,18 @@ mod tests {
             ..s[0].clone()
         }];
         assert_eq!(lost_writes(&h, &s).status, Status::Pass);
+    }
+
+    #[test]
+    fn a_timed_out_write_may_land_after_an_acknowledged_one() {
+        // x=1 timed out at 1.0s and may have landed after x=2: holding x=1
+        // is not going back in time.
+        let mut late = w(1, 1, 0, 1000);
+        late.outcome = OpOutcome::TimedOut {
+            reason: "no answer".into(),
+        };
+        let h = History::from_ops(vec![late, w(2, 2, 1100, 1110)]);
+        assert_eq!(lost_writes(&h, &holds(Some(1))).status, Status::Pass);
     }
 
     #[test]
