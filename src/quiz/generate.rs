@@ -343,8 +343,8 @@ fn majority_tolerance(rng: &mut ChaCha8Rng) -> Generated {
     let (form, key) = number(f as f64, 0.0, Some("nodes"));
     let even_note = if n % 2 == 0 {
         format!(
-            " Note that {n} members tolerate no more failures than {} would: an even member adds a vote \
-             to the majority as well as a node.",
+            " Note that {n} members tolerate no more failures than {} would: the extra member also \
+             raises the majority by one, so it adds no tolerance.",
             n - 1
         )
     } else {
