@@ -496,3 +496,126 @@ fn params_are_json_values() {
     let v: Value = serde_json::to_value(&q.params).unwrap();
     assert!(v.is_object());
 }
+
+// ---- review fixes: scenarios that must be possible, explanations that must
+// match the drawn parameters ----
+
+#[test]
+fn quorum_min_w_explanation_never_talks_about_w_zero() {
+    let mut w_one = 0;
+    for_each_question(Generator::QuorumMinW, |q| {
+        if number(q) == 1.0 {
+            w_one += 1;
+        }
+        assert!(
+            !q.explanation.contains("W = 0"),
+            "a quorum of 0 is not a write: {}",
+            q.explanation
+        );
+    });
+    assert!(w_one > 0, "R = N (so W = 1) is drawn");
+}
+
+#[test]
+fn vclock_merge_message_never_knows_more_of_b_than_b() {
+    // replica B is entry 1; a message it receives can only carry B events
+    // that happened at B before, so that entry is at most B's own
+    for_each_question(Generator::VclockMerge, |q| {
+        let (local, incoming) = (list(q, "local"), list(q, "incoming"));
+        assert!(incoming[1] <= local[1], "impossible message: {}", q.prompt);
+    });
+}
+
+#[test]
+fn vclock_questions_never_stamp_an_event_with_all_zeros() {
+    for_each_question(Generator::VclockCompare, |q| {
+        for k in ["v1", "v2"] {
+            assert!(list(q, k).iter().any(|&x| x > 0), "{}", q.prompt);
+        }
+    });
+    for_each_question(Generator::VclockConcurrentPairs, |q| {
+        for c in q.params["clocks"].as_array().unwrap() {
+            let c: Vec<u64> = c
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect();
+            assert!(c.iter().any(|&x| x > 0), "{}", q.prompt);
+        }
+    });
+}
+
+#[test]
+fn lww_tie_note_counts_the_tied_writes() {
+    for_each_question(Generator::LwwWinner, |q| {
+        let writes = q.params["writes"].as_array().unwrap();
+        let best = writes
+            .iter()
+            .map(|w| (w["ts"].as_u64().unwrap(), w["node"].as_u64().unwrap()))
+            .max()
+            .unwrap();
+        let tied = writes
+            .iter()
+            .filter(|w| w["ts"].as_u64() == Some(best.0))
+            .count();
+        match tied {
+            1 => assert!(!q.explanation.contains("share t ="), "{}", q.explanation),
+            2 => assert!(
+                q.explanation.contains("Two writes share"),
+                "{}",
+                q.explanation
+            ),
+            _ => assert!(
+                q.explanation.contains("Three writes share"),
+                "{}",
+                q.explanation
+            ),
+        }
+    });
+}
+
+#[test]
+fn orset_explanation_calls_an_add_concurrent_only_when_it_was() {
+    // "concurrent add" must mean an add on the other replica; an add after
+    // the remove on the same replica is a later add, not a concurrent one
+    let mut re_added = 0;
+    for_each_question(Generator::OrSetMerge, |q| {
+        let ops: Vec<Vec<String>> = q.params["ops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                r.as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| v.as_str().unwrap().to_string())
+                    .collect()
+            })
+            .collect();
+        for e in ["milk", "eggs", "bread", "tea", "rice"] {
+            let has = |r: usize, op: &str| ops[r].iter().any(|o| o == &format!("{op}:{e}"));
+            let concurrent =
+                (has(0, "remove") && has(1, "add")) || (has(1, "remove") && has(0, "add"));
+            let says_concurrent = q
+                .explanation
+                .contains(&format!("{e} survives: a remove deletes only"));
+            assert_eq!(
+                says_concurrent,
+                concurrent && q.explanation.contains(&format!("{e} survives")),
+                "{e}: {:?} / {}",
+                ops,
+                q.explanation
+            );
+            if q.explanation
+                .contains(&format!("{e} survives: it was added again"))
+            {
+                re_added += 1;
+            }
+        }
+    });
+    assert!(
+        re_added > 0,
+        "a remove followed by a re-add on one replica occurs"
+    );
+}

@@ -189,13 +189,21 @@ fn quorum_min_w(rng: &mut ChaCha8Rng) -> Generated {
         ),
         form,
         key,
-        explanation: format!(
-            "Read and write quorums always intersect exactly when W + R > N, so W must be at least \
-             N - R + 1 = {n} - {r} + 1 = {w}. With W = {} a write could be acknowledged by {} replicas \
-             while a read asks the other {r}, and the two sets would share nobody.",
-            w - 1,
-            w - 1
-        ),
+        explanation: if w == 1 {
+            format!(
+                "Read and write quorums always intersect exactly when W + R > N, so W must be at least \
+                 N - R + 1 = {n} - {r} + 1 = 1. With R = N every read asks every replica, so even a \
+                 write acknowledged by a single replica is always seen."
+            )
+        } else {
+            format!(
+                "Read and write quorums always intersect exactly when W + R > N, so W must be at least \
+                 N - R + 1 = {n} - {r} + 1 = {w}. With W = {} a write could be acknowledged by {} \
+                 replica(s) while a read asks the other {r}, and the two sets would share nobody.",
+                w - 1,
+                w - 1
+            )
+        },
         params: params(&[("n", json!(n)), ("r", json!(r))]),
     }
 }
@@ -335,8 +343,8 @@ fn majority_tolerance(rng: &mut ChaCha8Rng) -> Generated {
     let (form, key) = number(f as f64, 0.0, Some("nodes"));
     let even_note = if n % 2 == 0 {
         format!(
-            " Note that {n} members tolerate no more failures than {} would: an even member adds a vote \
-             to the majority as well as a node.",
+            " Note that {n} members tolerate no more failures than {} would: the extra member also \
+             raises the majority by one, so it adds no tolerance.",
             n - 1
         )
     } else {
@@ -517,6 +525,10 @@ const NODE_NAMES: [&str; 4] = ["A", "B", "C", "D"];
 fn vclock_compare(rng: &mut ChaCha8Rng) -> Generated {
     let k = 3usize;
     let mut a: Vec<u64> = (0..k).map(|_| below(rng, 0, 4)).collect();
+    // [0, 0, 0] is the clock before any event, not the stamp of an event
+    if a.iter().all(|&x| x == 0) {
+        a[0] = 1;
+    }
     let mut b = a.clone();
     let i = below(rng, 0, k as u64 - 1) as usize;
     let j = (i + 1 + below(rng, 0, k as u64 - 2) as usize) % k;
@@ -596,7 +608,9 @@ fn vclock_concurrent_pairs(rng: &mut ChaCha8Rng) -> Generated {
         let rels = pair_relations(&clocks);
         let conc = rels.iter().filter(|r| r.2 == Order::Concurrent).count();
         let eq = rels.iter().filter(|r| r.2 == Order::Equal).count();
-        if (1..=4).contains(&conc) && eq == 0 {
+        // every event increments its own node's entry, so no clock is all zero
+        let stamps = clocks.iter().all(|c| c.iter().any(|&x| x > 0));
+        if (1..=4).contains(&conc) && eq == 0 && stamps {
             break;
         }
         clocks = vec![vec![1, 0, 0], vec![2, 1, 0], vec![1, 0, 1], vec![2, 1, 2]];
@@ -656,7 +670,10 @@ fn pair_relations(clocks: &[Vec<u64>]) -> Vec<(usize, usize, Order)> {
 fn vclock_merge(rng: &mut ChaCha8Rng) -> Generated {
     let k = below(rng, 3, 4) as usize;
     let local: Vec<u64> = (0..k).map(|_| below(rng, 0, 6)).collect();
-    let incoming: Vec<u64> = (0..k).map(|_| below(rng, 0, 6)).collect();
+    let mut incoming: Vec<u64> = (0..k).map(|_| below(rng, 0, 6)).collect();
+    // A message can only carry B events that B has already had: its B entry
+    // is at most B's own.
+    incoming[1] = incoming[1].min(local[1]);
     let merged: Vec<i64> = local
         .iter()
         .zip(&incoming)
@@ -728,8 +745,13 @@ fn lww_winner(rng: &mut ChaCha8Rng) -> Generated {
         .collect();
     let (form, key) = choice(options, win);
     let (ts, node, v) = &writes[win];
-    let tie_note = if writes.iter().filter(|w| w.0 == *ts).count() > 1 {
-        format!(" Two writes share t = {ts}, so the higher node id ({node}) breaks the tie.")
+    let same_ts = writes.iter().filter(|w| w.0 == *ts).count();
+    let tie_note = if same_ts > 1 {
+        format!(
+            " {} writes share t = {ts}, so the {} node id ({node}) breaks the tie.",
+            if same_ts == 2 { "Two" } else { "Three" },
+            if same_ts == 2 { "higher" } else { "highest" },
+        )
     } else {
         String::new()
     };
@@ -975,12 +997,25 @@ fn orset_merge(rng: &mut ChaCha8Rng) -> Generated {
         .collect();
     let mut notes = Vec::new();
     for e in pool {
-        let removed_somewhere = ops.iter().flatten().any(|(a, x)| !a && *x == e);
-        let added_somewhere = ops.iter().flatten().any(|(a, x)| *a && *x == e);
-        if removed_somewhere && added_somewhere && result.contains(e) {
+        let removed_on = |r: usize| ops[r].iter().any(|(a, x)| !a && *x == e);
+        let added_on = |r: usize| ops[r].iter().any(|(a, x)| *a && *x == e);
+        let removed_somewhere = removed_on(0) || removed_on(1);
+        // an add on the other replica is concurrent with the remove
+        let concurrent_add = (removed_on(0) && added_on(1)) || (removed_on(1) && added_on(0));
+        // an add after the remove on the same replica is simply a later add
+        let re_added = ops.iter().any(|rops| {
+            rops.iter()
+                .position(|(a, x)| !a && *x == e)
+                .is_some_and(|first_rm| rops[first_rm..].iter().any(|(a, x)| *a && *x == e))
+        });
+        if removed_somewhere && result.contains(e) && concurrent_add {
             notes.push(format!(
-                "{e} survives: a remove deletes only the add-tags its replica had observed, and a \
-                 concurrent add made a new tag"
+                "{e} survives: a remove deletes only the add-tags its replica had observed, and the \
+                 other replica's concurrent add made a new tag it never saw"
+            ));
+        } else if removed_somewhere && result.contains(e) && re_added {
+            notes.push(format!(
+                "{e} survives: it was added again after the remove, with a new tag"
             ));
         } else if removed_somewhere && !result.contains(e) {
             notes.push(format!(
