@@ -321,7 +321,7 @@ fn knobs_change_settings_live() {
     let mut r = run("quorum", &[], "", 1);
     let knobs = r.knobs();
     let keys: Vec<char> = knobs.iter().map(|k| k.key).collect();
-    assert_eq!(keys, vec!['n', 'W', 'E']);
+    assert_eq!(keys, vec!['n', 'W', 'E', 's']);
     r.apply(Fault::Tune("w".into(), "1".into()));
     assert_eq!(r.knobs()[1].value, "1");
     r.apply(Fault::Tune("n".into(), "1".into()));

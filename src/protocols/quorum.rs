@@ -26,8 +26,19 @@
 //! linearizable when a write is in progress or failed partway (one read sees
 //! it, a later one does not) — the checkers show that too.
 //!
-//! There is no sloppy quorum, hinted handoff or background anti-entropy:
-//! a replica that missed a write catches up only through read repair.
+//! **Sloppy quorums with hinted handoff** (setting `sloppy`, off by
+//! default): when a write's coordinator has not heard from enough *home*
+//! replicas after a short wait, it sends the write to *stand-ins* — the next
+//! nodes on the ring after the home replicas — one per silent home replica,
+//! and counts their acks toward W. A stand-in does not serve the value: it
+//! keeps it as a *hint* for the home replica it stands in for and, every
+//! [`HANDOFF_EVERY`] ms, tries to hand it off; once the home replica confirms,
+//! the hint is dropped. Reads still ask the home replicas only, so with a
+//! sloppy quorum a read quorum need not overlap the write quorum: R + W > N
+//! no longer rules out a stale read.
+//!
+//! There is no background anti-entropy: a replica that missed a write
+//! catches up only through read repair (or a hint handed off to it).
 
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
@@ -46,6 +57,12 @@ pub struct QuorumConfig {
     pub r: usize,
     /// How long a coordinator waits for its quorum.
     pub op_timeout: Millis,
+    /// Sloppy quorum: a write may count acks of stand-ins outside the key's
+    /// home replicas, which keep the value as a hint and hand it off later.
+    pub sloppy: bool,
+    /// How long a write waits for its home replicas before it asks
+    /// stand-ins (and again between waves of stand-ins).
+    pub sloppy_after: Millis,
 }
 
 impl QuorumConfig {
@@ -58,6 +75,8 @@ impl QuorumConfig {
             w: majority,
             r: majority,
             op_timeout: 500,
+            sloppy: false,
+            sloppy_after: 150,
         }
     }
     pub fn strict(&self) -> bool {
@@ -65,7 +84,9 @@ impl QuorumConfig {
     }
     /// "N=3 W=2 R=2 (R+W > N: reads overlap writes)".
     pub fn describe(&self) -> String {
-        let rule = if self.strict() {
+        let rule = if self.strict() && self.sloppy {
+            "R+W > N, but sloppy: a write may count stand-ins outside the home replicas, which reads do not ask, so a read can miss it"
+        } else if self.strict() {
             "R+W > N: every read quorum overlaps every write quorum"
         } else {
             "R+W ≤ N: a read quorum can miss a write quorum, so reads can be stale"
@@ -128,6 +149,8 @@ pub enum Msg {
         req: u64,
         key: String,
         val: Versioned,
+        /// Set when the receiver is a stand-in: the home replica it keeps the value for.
+        hint_for: Option<NodeId>,
     },
     PutAck {
         req: u64,
@@ -145,29 +168,62 @@ pub enum Msg {
         key: String,
         val: Versioned,
     },
+    /// Hinted handoff: a stand-in delivers a value it kept for the receiver.
+    Handoff {
+        key: String,
+        val: Versioned,
+    },
+    /// "I have stored what you handed off": the stand-in drops its hint.
+    HandoffAck {
+        key: String,
+        version: Version,
+    },
 }
 
 impl fmt::Display for Msg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Msg::Put { req, key, val } => write!(f, "Put#{req}({key}={val})"),
+            Msg::Put {
+                req,
+                key,
+                val,
+                hint_for: None,
+            } => write!(f, "Put#{req}({key}={val})"),
+            Msg::Put {
+                req,
+                key,
+                val,
+                hint_for: Some(home),
+            } => write!(f, "Put#{req}({key}={val}, hint for {home})"),
             Msg::PutAck { req } => write!(f, "PutAck#{req}"),
             Msg::Get { req, key } => write!(f, "Get#{req}({key})"),
             Msg::GetReply { req, got } => write!(f, "GetReply#{req}({})", show(*got)),
             Msg::Repair { key, val } => write!(f, "Repair({key}={val})"),
+            Msg::Handoff { key, val } => write!(f, "Handoff({key}={val})"),
+            Msg::HandoffAck { key, version } => write!(f, "HandoffAck({key} {version})"),
         }
     }
 }
 
 #[derive(Clone, Debug)]
 pub enum Timer {
-    Deadline { req: u64 },
+    Deadline {
+        req: u64,
+    },
+    /// A write still short of W: ask stand-ins for the silent home replicas.
+    Sloppy {
+        req: u64,
+    },
+    /// Try to hand off the hints this node keeps.
+    Handoff,
 }
 
 impl fmt::Display for Timer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Timer::Deadline { req } => write!(f, "deadline of request #{req}"),
+            Timer::Sloppy { req } => write!(f, "request #{req} asks stand-ins"),
+            Timer::Handoff => write!(f, "hinted handoff"),
         }
     }
 }
@@ -182,6 +238,8 @@ pub struct Disk {
     /// never reuses a request number (a late reply to a request from before
     /// the crash must not count toward a new one).
     pub requests_started: u64,
+    /// Hints this node keeps as a stand-in: (home replica, key) → value.
+    pub hints: BTreeMap<(NodeId, String), Versioned>,
 }
 
 /// How a quorum round ended, for the votes pane.
@@ -208,6 +266,8 @@ pub struct Vote {
     pub tally: Tally,
     /// Replicas sent a read repair.
     pub repaired: Vec<NodeId>,
+    /// Stand-ins asked (sloppy quorum), each with the home replica it stands in for.
+    pub stand_ins: Vec<(NodeId, NodeId)>,
 }
 
 #[derive(Debug)]
@@ -220,6 +280,8 @@ struct Req {
     answer: Option<Option<Versioned>>,
     /// Replicas sent a read repair, with the version sent.
     repaired: BTreeMap<NodeId, Versioned>,
+    /// Stand-ins not yet asked, in ring order.
+    spare: VecDeque<NodeId>,
 }
 
 /// How many finished requests a coordinator remembers for the pane.
@@ -231,16 +293,26 @@ pub struct QuorumNode {
     disk: Disk,
     requests: BTreeMap<u64, Req>,
     votes: VecDeque<Vote>,
+    /// Whether a handoff timer is pending.
+    handoff_armed: bool,
 }
 
-/// The replicas of `key`: N consecutive nodes on the ring from the key's hash.
-pub fn replicas(key: &str, n: usize, cluster: usize) -> Vec<NodeId> {
+/// How often a stand-in tries to hand its hints off, in ms.
+pub const HANDOFF_EVERY: Millis = 250;
+
+/// Where `key` starts on the ring of `cluster` nodes.
+fn ring_start(key: &str, cluster: usize) -> usize {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
     for b in key.bytes() {
         h ^= b as u64;
         h = h.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    let start = (h % cluster as u64) as usize;
+    (h % cluster as u64) as usize
+}
+
+/// The replicas of `key`: N consecutive nodes on the ring from the key's hash.
+pub fn replicas(key: &str, n: usize, cluster: usize) -> Vec<NodeId> {
+    let start = ring_start(key, cluster);
     let mut v: Vec<NodeId> = (0..n.min(cluster))
         .map(|i| NodeId::from_index((start + i) % cluster))
         .collect();
@@ -248,7 +320,16 @@ pub fn replicas(key: &str, n: usize, cluster: usize) -> Vec<NodeId> {
     v
 }
 
-fn list(nodes: impl IntoIterator<Item = NodeId>) -> String {
+/// The stand-ins of `key` for a sloppy quorum: the nodes after its N home
+/// replicas on the ring, in ring order (none when N = cluster size).
+pub fn stand_ins(key: &str, n: usize, cluster: usize) -> Vec<NodeId> {
+    let start = ring_start(key, cluster);
+    (n.min(cluster)..cluster)
+        .map(|i| NodeId::from_index((start + i) % cluster))
+        .collect()
+}
+
+fn list<T: fmt::Display>(nodes: impl IntoIterator<Item = T>) -> String {
     let v: Vec<String> = nodes.into_iter().map(|n| n.to_string()).collect();
     if v.is_empty() {
         "none".into()
@@ -260,6 +341,10 @@ fn list(nodes: impl IntoIterator<Item = NodeId>) -> String {
 impl QuorumNode {
     pub fn data(&self) -> &BTreeMap<String, Versioned> {
         &self.disk.data
+    }
+    /// Hints this node keeps as a stand-in: (home replica, key) → value.
+    pub fn hints(&self) -> &BTreeMap<(NodeId, String), Versioned> {
+        &self.disk.hints
     }
     /// Requests this node coordinated recently, oldest first.
     pub fn votes(&self) -> impl Iterator<Item = &Vote> {
@@ -294,6 +379,13 @@ impl QuorumNode {
         self.disk.requests_started += 1;
         let req = self.disk.requests_started;
         cx.set_timer(cfg.op_timeout, Timer::Deadline { req });
+        let spare: VecDeque<NodeId> = match op.kind {
+            OpKind::Write { .. } if cfg.sloppy => stand_ins(&key, cfg.n, cx.cluster_size()).into(),
+            _ => VecDeque::new(),
+        };
+        if !spare.is_empty() && cfg.sloppy_after < cfg.op_timeout {
+            cx.set_timer(cfg.sloppy_after, Timer::Sloppy { req });
+        }
         let (write, need) = match op.kind {
             OpKind::Write { value, .. } => (
                 Some(Versioned {
@@ -329,12 +421,14 @@ impl QuorumNode {
                     need,
                     tally: Tally::Waiting,
                     repaired: Vec::new(),
+                    stand_ins: Vec::new(),
                 },
                 key: key.clone(),
                 write,
                 replies: BTreeMap::new(),
                 answer: None,
                 repaired: BTreeMap::new(),
+                spare,
             },
         );
         for &to in &asked {
@@ -348,6 +442,7 @@ impl QuorumNode {
                         req,
                         key: key.clone(),
                         val,
+                        hint_for: None,
                     },
                 ),
                 None => cx.send(
@@ -383,17 +478,38 @@ impl QuorumNode {
         if r.replies.insert(from, None).is_some() {
             return; // a duplicate
         }
-        r.vote.answers.push((from, "stored".into()));
+        let subs = r.vote.stand_ins.clone();
+        let home_of = |n: NodeId| subs.iter().find(|(s, _)| *s == n).map(|p| p.1);
+        let said = match home_of(from) {
+            Some(home) => format!("stand-in for {home}"),
+            None => "stored".into(),
+        };
+        r.vote.answers.push((from, said));
         if r.vote.tally == Tally::Waiting {
             r.vote.counted = r.vote.answers.len();
             if r.replies.len() >= r.vote.need {
                 r.vote.tally = Tally::Met { at: now };
-                let acked = list(r.replies.keys().copied());
-                let note = format!(
+                let acked = list(r.replies.keys().map(|&n| match home_of(n) {
+                    Some(home) => format!("{n} (stand-in for {home})"),
+                    None => n.to_string(),
+                }));
+                let mut note = format!(
                     "acked by {acked} of replicas {}; W={} met",
                     list(r.vote.asked.iter().copied()),
                     r.vote.need
                 );
+                let sloppy: Vec<String> = r
+                    .replies
+                    .keys()
+                    .filter_map(|&n| home_of(n).map(|h| format!("{n} keeps a hint for {h}")))
+                    .collect();
+                if !sloppy.is_empty() {
+                    note.push_str(&format!(
+                        " through a sloppy quorum ({}); reads ask only {}",
+                        sloppy.join(", "),
+                        list(r.vote.asked.iter().copied())
+                    ));
+                }
                 cx.complete(r.vote.op, OpOutcome::Ok { value: None }, note);
             }
         }
@@ -475,6 +591,122 @@ impl QuorumNode {
         }
     }
 
+    /// Sloppy quorum: a write still short of W sends it to the next unasked
+    /// stand-in for each home replica that has not acked (and whose
+    /// stand-in, if any, has not acked either), then waits again.
+    fn ask_stand_ins(&mut self, req: u64, cx: &mut Cx<'_, Self>) {
+        let me = self.id;
+        let after = cx.config().sloppy_after;
+        let Some(r) = self.requests.get_mut(&req) else {
+            return;
+        };
+        let Some(val) = r.write else {
+            return;
+        };
+        if r.vote.tally != Tally::Waiting {
+            return;
+        }
+        let covered = |home: NodeId| {
+            r.replies.contains_key(&home)
+                || r.vote
+                    .stand_ins
+                    .iter()
+                    .any(|(s, h)| *h == home && r.replies.contains_key(s))
+        };
+        let silent: Vec<NodeId> = r
+            .vote
+            .asked
+            .iter()
+            .copied()
+            .filter(|&h| !covered(h))
+            .collect();
+        let mut wave = Vec::new();
+        for home in silent {
+            let Some(sub) = r.spare.pop_front() else {
+                break;
+            };
+            r.vote.stand_ins.push((sub, home));
+            wave.push((sub, home));
+        }
+        if wave.is_empty() {
+            return;
+        }
+        let key = r.key.clone();
+        let more = !r.spare.is_empty();
+        let subs: Vec<String> = wave.iter().map(|(s, h)| format!("{s} for {h}")).collect();
+        cx.note(format!(
+            "sloppy quorum: {} of W={} acks after {}, so asking stand-ins outside the home replicas: {}",
+            r.replies.len(),
+            r.vote.need,
+            fmt_ms(after),
+            subs.join(", ")
+        ));
+        if more {
+            cx.set_timer(after, Timer::Sloppy { req });
+        }
+        for (sub, home) in wave {
+            if sub == me {
+                self.keep_hint(home, &key, val, cx);
+                self.on_ack(req, me, cx);
+            } else {
+                cx.send(
+                    sub,
+                    Msg::Put {
+                        req,
+                        key: key.clone(),
+                        val,
+                        hint_for: Some(home),
+                    },
+                );
+            }
+        }
+    }
+
+    /// As a stand-in: keeps `val` for `home` (if newer than the hint held)
+    /// and makes sure a handoff attempt is coming.
+    fn keep_hint(&mut self, home: NodeId, key: &str, val: Versioned, cx: &mut Cx<'_, Self>) {
+        let slot = (home, key.to_string());
+        if self
+            .disk
+            .hints
+            .get(&slot)
+            .is_none_or(|h| h.version < val.version)
+        {
+            self.disk.hints.insert(slot, val);
+            cx.note(format!(
+                "stand-in for {home}: keeping {key}={val} as a hint, to hand off when {home} answers (reads do not ask me)"
+            ));
+        }
+        self.arm_handoff(cx);
+    }
+
+    fn arm_handoff(&mut self, cx: &mut Cx<'_, Self>) {
+        if !self.handoff_armed && !self.disk.hints.is_empty() {
+            self.handoff_armed = true;
+            cx.set_timer(HANDOFF_EVERY, Timer::Handoff);
+        }
+    }
+
+    /// Sends every hint to its home replica; they are dropped once confirmed.
+    fn hand_off(&mut self, cx: &mut Cx<'_, Self>) {
+        self.handoff_armed = false;
+        let hints: Vec<((NodeId, String), Versioned)> = self
+            .disk
+            .hints
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect();
+        for ((home, key), val) in hints {
+            if home == self.id {
+                self.store(&key, val);
+                self.disk.hints.remove(&(home, key));
+            } else {
+                cx.send(home, Msg::Handoff { key, val });
+            }
+        }
+        self.arm_handoff(cx);
+    }
+
     fn deadline(&mut self, req: u64, cx: &mut Cx<'_, Self>) {
         let Some(mut r) = self.requests.remove(&req) else {
             return;
@@ -519,6 +751,7 @@ impl Node for QuorumNode {
             disk: Disk::default(),
             requests: BTreeMap::new(),
             votes: VecDeque::new(),
+            handoff_armed: false,
         }
     }
 
@@ -532,9 +765,28 @@ impl Node for QuorumNode {
         node
     }
 
+    fn on_start(&mut self, cx: &mut Cx<'_, Self>) {
+        // A restarted stand-in still has its hints on disk.
+        self.arm_handoff(cx);
+    }
+
     fn on_message(&mut self, from: NodeId, msg: Msg, cx: &mut Cx<'_, Self>) {
         match msg {
-            Msg::Put { req, key, val } => {
+            Msg::Put {
+                req,
+                key,
+                val,
+                hint_for: Some(home),
+            } => {
+                self.keep_hint(home, &key, val, cx);
+                cx.send(from, Msg::PutAck { req });
+            }
+            Msg::Put {
+                req,
+                key,
+                val,
+                hint_for: None,
+            } => {
                 if let Some(old) = self.store(&key, val) {
                     cx.note(format!("stored {key}={val} (had {})", show(old)));
                 }
@@ -554,12 +806,41 @@ impl Node for QuorumNode {
                     ));
                 }
             }
+            Msg::Handoff { key, val } => {
+                if let Some(old) = self.store(&key, val) {
+                    cx.note(format!(
+                        "hinted handoff from {from}: {key}={val} replaces {}",
+                        show(old)
+                    ));
+                }
+                cx.send(
+                    from,
+                    Msg::HandoffAck {
+                        key,
+                        version: val.version,
+                    },
+                );
+            }
+            Msg::HandoffAck { key, version } => {
+                let slot = (from, key);
+                if let Some(h) = self.disk.hints.get(&slot).copied()
+                    && h.version <= version
+                {
+                    cx.note(format!(
+                        "{from} now has {}={h}: hint handed off and dropped",
+                        slot.1
+                    ));
+                    self.disk.hints.remove(&slot);
+                }
+            }
         }
     }
 
     fn on_timer(&mut self, timer: Timer, cx: &mut Cx<'_, Self>) {
         match timer {
             Timer::Deadline { req } => self.deadline(req, cx),
+            Timer::Sloppy { req } => self.ask_stand_ins(req, cx),
+            Timer::Handoff => self.hand_off(cx),
         }
     }
 
@@ -580,9 +861,22 @@ impl Node for QuorumNode {
     }
 
     fn tune(config: &mut QuorumConfig, knob: &str, value: &str) -> Result<String, String> {
+        if knob == "sloppy" {
+            config.sloppy = match value {
+                "on" => true,
+                "off" => false,
+                _ => return Err(format!("sloppy is on or off (not '{value}')")),
+            };
+            let how = if config.sloppy {
+                "on: a write short of home replicas counts stand-ins, which hand the value off later"
+            } else {
+                "off: a write counts home replicas only"
+            };
+            return Ok(format!("sloppy quorum {how}: {}", config.describe()));
+        }
         if !matches!(knob, "n" | "w" | "r") {
             return Err(format!(
-                "this scenario's settings are n, w and r (not '{knob}')"
+                "this scenario's settings are n, w, r and sloppy (not '{knob}')"
             ));
         }
         let v: usize = value

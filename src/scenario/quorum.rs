@@ -58,6 +58,13 @@ impl Inspect for QuorumNode {
                 "R: replies a read needs; the newest wins (1 to N; E because r reads and R resets)",
                 &upto,
             ),
+            knob(
+                "sloppy",
+                's',
+                if config.sloppy { "on" } else { "off" }.to_string(),
+                "sloppy quorum: a write short of home replicas counts stand-ins (next nodes on the ring), which keep a hint and hand it off later; needs N < cluster size",
+                &["off", "on"],
+            ),
         ]
     }
 }
@@ -78,7 +85,9 @@ fn votes_pane(world: &World<QuorumNode>) -> Pane {
                 .enumerate()
                 .map(|(i, (n, said))| {
                     let late = if i >= v.counted { " (late)" } else { "" };
-                    if v.is_write {
+                    if v.is_write && said != "stored" {
+                        format!("{n} ({said}){late}")
+                    } else if v.is_write {
                         format!("{n}{late}")
                     } else {
                         format!("{n}: {said}{late}")
@@ -109,13 +118,23 @@ fn votes_pane(world: &World<QuorumNode>) -> Pane {
             vec![
                 Cell::plain(format!("op {}", v.op.0)),
                 Cell::plain(format!("{} via {}", v.what, v.coordinator)),
-                Cell::plain(
-                    v.asked
+                Cell::plain({
+                    let mut asked = v
+                        .asked
                         .iter()
                         .map(|n| n.to_string())
                         .collect::<Vec<_>>()
-                        .join(", "),
-                ),
+                        .join(", ");
+                    if !v.stand_ins.is_empty() {
+                        let subs: Vec<String> = v
+                            .stand_ins
+                            .iter()
+                            .map(|(s, h)| format!("{s} for {h}"))
+                            .collect();
+                        asked.push_str(&format!(" + stand-ins {}", subs.join(", ")));
+                    }
+                    asked
+                }),
                 Cell::plain(if answered.is_empty() {
                     "none".to_string()
                 } else {
@@ -137,7 +156,7 @@ fn replicas_pane(world: &World<QuorumNode>) -> Pane {
     let cfg = world.node_config();
     let keys = keys(world);
     let n = world.cluster_size();
-    let rows = node_ids(world)
+    let rows: Vec<Vec<Cell>> = node_ids(world)
         .map(|id| {
             let mut row = vec![node_cell(world, id, None)];
             for key in &keys {
@@ -166,6 +185,25 @@ fn replicas_pane(world: &World<QuorumNode>) -> Pane {
         .collect();
     let mut header = vec!["node".to_string()];
     header.extend(keys.iter().cloned());
+    // Hints appear only with a sloppy quorum (or left over from one).
+    let hinted = node_ids(world).any(|id| !world.node(id).hints().is_empty());
+    let mut rows = rows;
+    if cfg.sloppy || hinted {
+        header.push("hints (stand-in)".into());
+        for (row, id) in rows.iter_mut().zip(node_ids(world)) {
+            let hints: Vec<String> = world
+                .node(id)
+                .hints()
+                .iter()
+                .map(|((home, key), v)| format!("hint for {home}: {key}={}", v.value))
+                .collect();
+            row.push(if hints.is_empty() {
+                Cell::new("—", Tone::Dim)
+            } else {
+                Cell::new(hints.join("; "), Tone::Warn)
+            });
+        }
+    }
     Pane::Table {
         title: format!("Replica state · {}", cfg.describe()),
         header,
