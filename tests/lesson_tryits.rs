@@ -234,6 +234,38 @@ fn lesson_1_headless_lww_command() {
 // ------------------------------------------------------------ lesson 2
 
 #[test]
+fn lesson_2_headless_sloppy_quorum_command() {
+    let lesson = include_str!("../lessons/02-replication.md");
+    let cmd = "at 1s write n1 x=1; at 2s partition 1,2,5 | 3,4; at 2.5s write n1 x=2; at 3s read n3 x; at 4s heal; at 5s read n3 x";
+    assert!(lesson.contains(cmd), "the lesson's command changed");
+    let sim = |sloppy: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_statedist"))
+            .args([
+                "sim", "quorum", "--nodes", "5", "--n", "3", "--w", "2", "--r", "2",
+            ])
+            .args(["--set", &format!("sloppy={sloppy}"), "--do", cmd])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let on = sim("on");
+    assert!(on.contains("n1 (stand-in for n4)"), "{on}");
+    assert!(on.contains("read x via n3 at 3.000s → ok x=1"), "{on}");
+    assert!(
+        on.contains("FAIL linearizability: not linearizable"),
+        "{on}"
+    );
+    assert!(on.contains("read x via n3 at 5.000s → ok x=2"), "{on}");
+    let off = sim("off");
+    assert!(
+        off.contains("write x=2 via n1 at 2.500s → TIMED OUT"),
+        "{off}"
+    );
+    assert!(off.contains("ok   linearizability"), "{off}");
+}
+
+#[test]
 fn lesson_2_leader_follower() {
     let mut a = open(2);
     assert_eq!(live(&a).info.name, "leader-follower");
