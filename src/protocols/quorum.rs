@@ -84,14 +84,20 @@ impl QuorumConfig {
     }
     /// "N=3 W=2 R=2 (R+W > N: reads overlap writes)".
     pub fn describe(&self) -> String {
-        let rule = if self.strict() && self.sloppy {
+        let spare = self.n < self.cluster;
+        let rule = if self.strict() && self.sloppy && spare {
             "R+W > N, but sloppy: a write may count stand-ins outside the home replicas, which reads do not ask, so a read can miss it"
         } else if self.strict() {
             "R+W > N: every read quorum overlaps every write quorum"
         } else {
             "R+W ≤ N: a read quorum can miss a write quorum, so reads can be stale"
         };
-        format!("N={} W={} R={} ({rule})", self.n, self.w, self.r)
+        let idle = if self.sloppy && !spare {
+            "; sloppy is on but has no stand-ins while N = cluster size"
+        } else {
+            ""
+        };
+        format!("N={} W={} R={} ({rule}{idle})", self.n, self.w, self.r)
     }
 }
 
@@ -713,7 +719,13 @@ impl QuorumNode {
         };
         if r.vote.tally == Tally::Waiting {
             r.vote.tally = Tally::Missed { at: cx.now() };
-            let got = list(r.replies.keys().copied());
+            let got =
+                list(r.replies.keys().map(
+                    |&n| match r.vote.stand_ins.iter().find(|(s, _)| *s == n) {
+                        Some((_, home)) => format!("{n} as stand-in for {home}"),
+                        None => n.to_string(),
+                    },
+                ));
             let n = r.replies.len();
             let need = r.vote.need;
             let t = fmt_ms(cx.config().op_timeout);
