@@ -3,15 +3,17 @@
 //! *Happens-before* over the history is the smallest transitive relation
 //! with: (1) session order — a before b when one client's a completed
 //! before its b was invoked (see [`Sessions`]); (2) reads-from — the write
-//! of k=v before every read of k that returned v (only when exactly one
-//! write wrote k=v, so the source is certain); (3) any edges the protocol
+//! of k=v before every read of k that returned v (only when the source is
+//! certain: exactly one successful write wrote k=v, and no write of k=v that
+//! timed out or has no answer, invoked before the read ended, may have been
+//! applied and be what the read saw); (3) any edges the protocol
 //! adds that the history cannot show ([`causality_with`]: "this write was
 //! accepted by a node that had applied that one"). Only successful
 //! operations take part.
 //!
 //! A read r of key k **violates causality** if some write w of k
 //! happens-before r, yet r returned something w causally overwrote: "unset",
-//! or a value whose write happens-before w. (Returning a concurrent write's
+//! or a value whose (certain, as above) write happens-before w. (Returning a concurrent write's
 //! value is allowed: causal consistency orders only what is causally
 //! related.) Example: a post, a reply written by someone who read the post,
 //! and a reader who sees the reply, then finds no post.
@@ -20,7 +22,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::Verdict;
 use super::session::{Sessions, summarize};
-use crate::sim::{History, OpId, OpKind, OpRecord, Value, fmt_ms};
+use crate::sim::{History, Millis, OpId, OpKind, OpOutcome, OpRecord, Value, fmt_ms};
 
 pub fn causality(history: &History, sessions: Sessions) -> Verdict {
     causality_with(history, sessions, &[])
@@ -44,9 +46,29 @@ pub fn causality_with(history: &History, sessions: Sessions, extra: &[(OpId, OpI
                 .or_insert(Some(i));
         }
     }
+    // When each write of (key, value) that timed out (or has no answer yet)
+    // was invoked: it may have taken effect, at any later time.
+    let mut maybe: BTreeMap<(&str, Value), Vec<Millis>> = BTreeMap::new();
+    for o in ops {
+        if let (OpKind::Write { key, value }, OpOutcome::TimedOut { .. } | OpOutcome::Pending) =
+            (&o.kind, &o.outcome)
+        {
+            maybe
+                .entry((key.as_str(), *value))
+                .or_default()
+                .push(o.invoked);
+        }
+    }
+    // The write a read certainly got its value from: none when a write that
+    // may have been applied, invoked before the read ended, wrote it too.
     let src_of = |i: usize| -> Option<usize> {
         match (&ops[i].kind, ops[i].read_value()) {
             (OpKind::Read { key }, Some(Some(v))) => {
+                let end = ops[i].completed.unwrap_or(Millis::MAX);
+                let rivals = maybe.get(&(key.as_str(), v));
+                if rivals.is_some_and(|ts| ts.iter().any(|&t| t <= end)) {
+                    return None;
+                }
                 source.get(&(key.as_str(), v)).copied().flatten()
             }
             _ => None,
@@ -291,6 +313,57 @@ mod tests {
             r(5, 3, "reply", None, 410),
         ]);
         assert_eq!(causality(&h, Sessions::PerNode).status, Status::Pass);
+    }
+
+    fn timed_out(mut o: OpRecord) -> OpRecord {
+        o.outcome = OpOutcome::TimedOut {
+            reason: "no answer".into(),
+        };
+        o
+    }
+
+    #[test]
+    fn a_value_a_timed_out_write_also_wrote_is_not_attributed() {
+        // As in the overwrite case, but n4 also wrote x=1 and timed out:
+        // it may have landed after x=2, so n3 reading 1 after 2 may have
+        // seen n4's write, which nothing orders before x=2.
+        let h = History::from_ops(vec![
+            w(1, 1, "x", 1, 0),
+            r(2, 2, "x", Some(1), 100),
+            w(3, 2, "x", 2, 200),
+            timed_out(w(4, 4, "x", 1, 250)),
+            r(5, 3, "x", Some(2), 300),
+            r(6, 3, "x", Some(1), 400),
+        ]);
+        let v = causality(&h, Sessions::PerNode);
+        assert_eq!(v.status, Status::Pass, "{v:?}");
+        // Nor is a reads-from edge drawn from n1's post=1: n2 may have read
+        // n4's, which nothing orders after post=0, so n3 seeing the reply
+        // and then post=0 may be no violation.
+        let h = History::from_ops(vec![
+            w(1, 1, "post", 0, 0),
+            w(2, 1, "post", 1, 20),
+            timed_out(w(3, 4, "post", 1, 30)),
+            r(4, 2, "post", Some(1), 100),
+            w(5, 2, "reply", 1, 200),
+            r(6, 3, "reply", Some(1), 300),
+            r(7, 3, "post", Some(0), 400),
+        ]);
+        let v = causality(&h, Sessions::PerNode);
+        assert_eq!(v.status, Status::Pass, "{v:?}");
+    }
+
+    #[test]
+    fn a_timed_out_write_invoked_after_the_read_cannot_be_its_source() {
+        let h = History::from_ops(vec![
+            w(1, 1, "x", 1, 0),
+            r(2, 2, "x", Some(1), 100),
+            w(3, 2, "x", 2, 200),
+            r(4, 3, "x", Some(2), 300),
+            r(5, 3, "x", Some(1), 400),
+            timed_out(w(6, 4, "x", 1, 500)),
+        ]);
+        assert_eq!(causality(&h, Sessions::PerNode).status, Status::Fail);
     }
 
     #[test]

@@ -1,7 +1,11 @@
-//! The learner's progress: lessons visited and completed, every gauntlet
+//! The learner's progress: lessons visited and completed (and where the
+//! learner left off reading each), every gauntlet
 //! attempt, best scores, and each item's review schedule.
 //!
 //! Stored as TOML (`progress.toml`, `schema = 1`) in the data directory.
+//! Fields added since schema 1 first shipped are optional with a default, so
+//! older files still load under the same schema number: a lesson's reading
+//! `position` (`[lessons.<id>.position]`, `offset` and `at`).
 //! Read with [`load`]; change only through [`update`], which locks, re-reads,
 //! applies the change and saves atomically (see [`store`]).
 
@@ -60,6 +64,21 @@ pub struct LessonState {
     pub last_visit: Option<Timestamp>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub completed: Option<Timestamp>,
+    /// Where the learner left off reading. Added within schema 1: optional,
+    /// so files without it load; an older statedist ignores it (and drops
+    /// it when it saves, which loses only the reading position).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<Position>,
+}
+
+/// A reading position in a lesson, independent of the terminal's width.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Position {
+    /// Byte offset in the lesson's Markdown source of the block (paragraph,
+    /// heading, list item...) at the top of the reader; 0 is the top.
+    pub offset: u64,
+    /// When it was saved: of two copies of the program, the newer wins.
+    pub at: Timestamp,
 }
 
 /// A personal best.
@@ -143,6 +162,30 @@ impl Progress {
         self.visit_lesson(lesson, now);
         let l = self.lessons.entry(lesson.to_string()).or_default();
         l.completed.get_or_insert(now);
+    }
+
+    /// Record where the learner left off reading `lesson`. An older position
+    /// than the one recorded (from another copy of the program, saved with a
+    /// later clock) is ignored; a position at the top of a lesson that has
+    /// none is not recorded.
+    pub fn set_position(&mut self, lesson: &str, offset: u64, now: Timestamp) {
+        let existing = self.lessons.get(lesson).and_then(|l| l.position);
+        match existing {
+            Some(p) if p.at > now => {}
+            None if offset == 0 => {}
+            _ => {
+                self.lessons.entry(lesson.to_string()).or_default().position =
+                    Some(Position { offset, at: now });
+            }
+        }
+    }
+
+    /// Where the learner left off reading `lesson` (a source offset).
+    pub fn position(&self, lesson: &str) -> Option<u64> {
+        self.lessons
+            .get(lesson)
+            .and_then(|l| l.position)
+            .map(|p| p.offset)
     }
 
     /// The seed for the next attempt at `bank`: attempt k always asks the

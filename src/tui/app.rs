@@ -1,6 +1,6 @@
 //! The app's state and `App::update`, the only place it changes.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 
 use ratatui::crossterm::event::{Event, KeyEventKind, MouseButton, MouseEventKind};
@@ -224,8 +224,6 @@ pub struct App {
     pub entries: Vec<Entry>,
     pub home_sel: usize,
     pub reader: Option<Reader>,
-    /// Reading position per lesson id, as a source offset (survives resizes).
-    positions: BTreeMap<String, usize>,
     pub live: Option<Live>,
     pub focus: Focus,
     /// A one-line message for the learner, until the next key.
@@ -256,7 +254,6 @@ impl App {
             entries,
             home_sel: 0,
             reader: None,
-            positions: BTreeMap::new(),
             live: None,
             focus: Focus::Reader,
             flash: None,
@@ -699,6 +696,8 @@ impl App {
         };
         let id = lesson.id.clone();
         let scen = lesson.live_scenarios().first().copied();
+        // Switching lessons leaves the one open.
+        self.save_position();
         self.live = None;
         if let Some(s) = scen {
             match Live::start(s, None, self.seed) {
@@ -716,11 +715,13 @@ impl App {
         self.screen = Screen::Lesson;
         self.focus = Focus::Reader;
         self.relayout();
-        if let (Some(r), Some(&pos)) = (&mut self.reader, self.positions.get(&id)) {
-            r.top = r.doc.line_at_src(pos);
+        // Visiting re-reads the progress file, so the position is the newest
+        // any copy of the program saved.
+        self.marks.visit(&id);
+        if let (Some(r), Some(pos)) = (&mut self.reader, self.marks.position(&id)) {
+            r.top = if pos == 0 { 0 } else { r.doc.line_at_src(pos) };
         }
         self.scroll(0);
-        self.marks.visit(&id);
         if let Some(n) = self.marks.take_notice() {
             self.flash = Some(n);
         }
@@ -756,14 +757,21 @@ impl App {
         self.scroll(0);
     }
 
+    /// Saves where the learner is in the open lesson (as the source offset
+    /// of the block at the top, so it survives another width), when they
+    /// leave it: back to the map, another lesson, quitting.
     fn save_position(&mut self) {
         let Some(r) = &self.reader else {
             return;
         };
         if let Some(l) = self.lessons.get(r.lesson) {
             let pos = r.doc.src.get(r.top).copied().unwrap_or(0);
-            self.positions
-                .insert(l.id.clone(), if r.top == 0 { 0 } else { pos });
+            let id = l.id.clone();
+            self.marks
+                .save_position(&id, if r.top == 0 { 0 } else { pos });
+            if let Some(n) = self.marks.take_notice() {
+                self.flash = Some(n);
+            }
         }
     }
 
@@ -1010,12 +1018,15 @@ impl App {
         }
     }
 
-    /// The program is ending however it was asked to (a signal, a closed
-    /// terminal): a gauntlet still running, with something answered, is
-    /// recorded as abandoned, so the answers and their review schedules are
-    /// kept. Review answers
-    /// are saved as they are given and need nothing here.
+    /// The program is ending however it was asked to (q, a signal, a closed
+    /// terminal): the open lesson's reading position is saved, and a
+    /// gauntlet still running, with something answered, is recorded as
+    /// abandoned, so the answers and their review schedules are kept. Review
+    /// answers are saved as they are given and need nothing here.
     pub fn shutdown(&mut self) {
+        if matches!(self.screen, Screen::Lesson) {
+            self.save_position();
+        }
         if let Screen::Quiz(q) = &mut self.screen {
             // As in line mode: with nothing answered there is nothing to keep.
             if q.running() && q.run.progress().0 > 0 {

@@ -1,7 +1,7 @@
 //! The one place the app reads and writes the learner's progress: lesson
-//! marks (visited / completed), gauntlet seeds, bests and attempts. Backed
-//! by the progress file (`crate::progress`), or by memory only for tests
-//! and when no data directory can be found.
+//! marks (visited / completed), reading positions, gauntlet seeds, bests
+//! and attempts. Backed by the progress file (`crate::progress`), or by memory
+//! only for tests and when no data directory can be found.
 
 use std::path::{Path, PathBuf};
 
@@ -139,6 +139,23 @@ impl Marks {
     pub fn complete(&mut self, lesson_id: &str) {
         let now = self.now();
         self.change(|p| p.complete_lesson(lesson_id, now));
+    }
+
+    /// Where the learner left off reading the lesson (a source offset, see
+    /// [`progress::Position`]), as of the last change read from the file.
+    pub fn position(&self, lesson_id: &str) -> Option<usize> {
+        self.progress
+            .position(lesson_id)
+            .map(|o| usize::try_from(o).unwrap_or(usize::MAX))
+    }
+
+    /// The learner left the lesson at source offset `offset`: saved at once,
+    /// under the file's lock (the newer of two copies' positions is kept).
+    pub fn save_position(&mut self, lesson_id: &str, offset: usize) {
+        let now = self.now();
+        // TOML integers are signed 64-bit
+        let offset = u64::try_from(offset).map_or(i64::MAX as u64, |o| o.min(i64::MAX as u64));
+        self.change(|p| p.set_position(lesson_id, offset, now));
     }
 
     /// The seed of the learner's next attempt at a bank.
