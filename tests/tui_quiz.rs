@@ -131,3 +131,28 @@ fn leaving_is_recorded_as_abandoned_and_ctrl_c_asks_first() {
     typed(&mut a, "q");
     assert!(a.quit);
 }
+
+/// A long option wraps with a hanging indent under its own text, not under
+/// the "b)" marker (the real gauntlet 2 has one at 100 columns).
+#[test]
+fn long_options_hang_under_their_text() {
+    let a = App::new(
+        Options {
+            size: (100, 30),
+            ..Options::default()
+        },
+        Start::Gauntlet("gauntlet2".into()),
+    );
+    let screen = text(&a);
+    let lines: Vec<&str> = screen.lines().collect();
+    let b = lines
+        .iter()
+        .position(|l| l.contains("b) No: W + R = 5"))
+        .expect("option b on screen");
+    let text_col = lines[b][..lines[b].find("No:").unwrap()].chars().count();
+    let next_col = lines[b + 1]
+        .chars()
+        .position(|c| !" │\"".contains(c))
+        .unwrap();
+    assert_eq!(next_col, text_col, "continuation line: {:?}", lines[b + 1]);
+}

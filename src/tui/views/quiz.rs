@@ -153,7 +153,9 @@ pub fn render_quiz(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
             t.dim(),
         ));
     }
-    for l in question.render().lines() {
+    // Pre-wrap so a long option hangs under its text, not under "a)".
+    let width = usize::from(body.width.saturating_sub(2));
+    for l in crate::quiz::text::wrap(&question.render(), width, 0).lines() {
         lines.push(Line::raw(l.to_string()));
     }
     let title = format!("Question {}", (at + 1).min(total.max(1)));

@@ -67,12 +67,10 @@ fn question(r: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
         t.dim(),
     )];
     lines.push(Line::raw(""));
-    lines.extend(
-        item.question
-            .render()
-            .lines()
-            .map(|l| Line::raw(l.to_string())),
-    );
+    // Pre-wrap so a long option hangs under its text, not under "a)".
+    let width = usize::from(area.width.saturating_sub(2));
+    let prompt = crate::quiz::text::wrap(&item.question.render(), width, 0);
+    lines.extend(prompt.lines().map(|l| Line::raw(l.to_string())));
     let title = if item.from.is_empty() {
         format!("Question {} of {}", r.pos + 1, r.total())
     } else {
