@@ -1,4 +1,4 @@
-//! Every "Try it" of lessons 1-3, followed as the lesson text says, in the
+//! Every "Try it" of lessons 1-4, followed as the lesson text says, in the
 //! app with the embedded lessons: the same keys, with pauses where a
 //! learner would wait, and the outcome the lesson promises. When a lesson
 //! or a scenario changes, this is where a step that no longer works shows.
@@ -494,4 +494,39 @@ fn lesson_3_causal() {
         keys(&mut a, "Rm");
         assert_eq!(knob(&a, "mode"), "causal");
     }
+}
+
+// ------------------------------------------------------------ lesson 4
+
+#[test]
+fn lesson_4_cap_ap_clock_skew_loses_the_later_write() {
+    let mut a = open(4);
+    try_it(&mut a, "cap-ap");
+    // 1: pause; node 1's clock 1 s fast.
+    keys(&mut a, " 1o");
+    assert!(live(&a).paused);
+    assert_eq!(live(&a).view.nodes[0].skew, 1000);
+    // 2: a write through node 1, then one through node 2.
+    keys(&mut a, "w2w");
+    assert!(ok(&last_op(&a)));
+    // 3: resume, wait; every box shows x=1; node 2's read is stale.
+    keys(&mut a, " ");
+    wait(&mut a, 3000);
+    for n in 1..=3 {
+        assert!(shown(&a, n, "x").unwrap().starts_with("1 "), "n{n}");
+    }
+    keys(&mut a, "r");
+    assert_eq!(last_op(&a).node.0, 2);
+    assert_eq!(status(&a, "stale reads"), Status::Fail);
+    assert_eq!(headline(&a), "stale reads");
+    // 4: R puts the clock back; the same keys without o: x=2 wins.
+    keys(&mut a, "R");
+    assert_eq!(live(&a).view.nodes[0].skew, 0);
+    keys(&mut a, " 1w2w ");
+    wait(&mut a, 3000);
+    keys(&mut a, "r");
+    for n in 1..=3 {
+        assert!(shown(&a, n, "x").unwrap().starts_with("2 "), "n{n}");
+    }
+    assert_eq!(status(&a, "stale reads"), Status::Pass);
 }

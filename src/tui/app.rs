@@ -1219,6 +1219,25 @@ impl App {
                     format!("Restarted {sel} from what it stored.")
                 })
             }
+            Action::CycleSkew => {
+                let skew = l.selected_view().map_or(0, |n| n.skew);
+                let next = match skew {
+                    0 => 1000,
+                    1000 => -1000,
+                    _ => 0,
+                };
+                l.apply(Fault::Skew(sel, next));
+                // Short enough for one 80-column status line.
+                Some(match next {
+                    0 => format!("{sel}'s clock is back on true time. o skews it again."),
+                    ms if ms > 0 => format!(
+                        "{sel}'s clock now runs 1s fast: its timestamps look later. o again: 1s slow."
+                    ),
+                    _ => format!(
+                        "{sel}'s clock now runs 1s slow: its timestamps look earlier. o again: true time."
+                    ),
+                })
+            }
             Action::NextSide => {
                 let side = l.selected_view().map(|n| n.side.next()).unwrap_or_default();
                 l.apply(Fault::SetSide(sel, side));

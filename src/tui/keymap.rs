@@ -41,6 +41,8 @@ pub enum Action {
     /// Select the previous (-1) or next (+1) node.
     CycleNode(i32),
     CrashRestart,
+    /// Cycle the selected node's clock offset: 0 → +1 s → −1 s → 0.
+    CycleSkew,
     NextSide,
     Heal,
     Write,
@@ -257,6 +259,7 @@ fn reserved(c: char) -> bool {
             | 'a'
             | 't'
             | 'f'
+            | 'o'
     ) || c.is_ascii_digit()
 }
 
@@ -822,6 +825,13 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
         ));
         b.push(bind(
             Cluster,
+            &[ch('o')],
+            "o",
+            "skew the selected node's clock: 0 → +1s → −1s → 0 (its writes are stamped by it)",
+            Action::CycleSkew,
+        ));
+        b.push(bind(
+            Cluster,
             &[ch('p')],
             "p",
             "move the selected node to the next partition side (A→B→C→A)",
@@ -962,6 +972,7 @@ mod tests {
             assert_eq!(k('9'), Some(Action::SelectNode(9)));
             assert_eq!(k('c'), Some(Action::CrashRestart));
             assert_eq!(k('p'), Some(Action::NextSide));
+            assert_eq!(k('o'), Some(Action::CycleSkew));
             assert_eq!(k('w'), Some(Action::Write));
             assert_eq!(k('r'), Some(Action::Read));
             assert_eq!(k('K'), Some(Action::NextKey));

@@ -376,10 +376,15 @@ impl Live {
     pub fn describe_selected(&self) -> String {
         match self.selected_view() {
             Some(n) => format!(
-                "{} is {} on side {}",
+                "{} is {} on side {}{}",
                 n.id,
                 if n.up { "up" } else { "DOWN" },
-                n.side
+                n.side,
+                if n.skew == 0 {
+                    String::new()
+                } else {
+                    format!(", its clock {}", fmt_skew(n.skew))
+                }
             ),
             None => String::new(),
         }
@@ -387,5 +392,16 @@ impl Live {
 
     pub fn clock(&self) -> String {
         fmt_ms(self.view.now)
+    }
+}
+
+/// A clock offset as the canvas shows it: "+1s", "-1s", "+300ms".
+pub fn fmt_skew(ms: i64) -> String {
+    let sign = if ms < 0 { '-' } else { '+' };
+    let abs = ms.unsigned_abs();
+    if abs % 1000 == 0 {
+        format!("{sign}{}s", abs / 1000)
+    } else {
+        format!("{sign}{abs}ms")
     }
 }

@@ -1,6 +1,7 @@
 //! The live cluster drawn by hand: node boxes on an ellipse (id, side letter
-//! and colour, role, up or DOWN, stored state), links between them (cut
-//! links broken with `╳`), and messages in flight gliding along the links.
+//! and colour, role, up or DOWN, stored state, a skewed clock), links
+//! between them (cut links broken with `╳`), and messages in flight gliding
+//! along the links.
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -10,7 +11,7 @@ use ratatui::widgets::{Block, BorderType, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
 use crate::scenario::ClusterView;
-use crate::tui::live::Live;
+use crate::tui::live::{Live, fmt_skew};
 use crate::tui::theme::Theme;
 
 /// The canvas's drawing area inside its border.
@@ -296,6 +297,16 @@ impl Widget for Canvas<'_> {
                     ),
                     Span::styled(format!("side {} ", node.side), side),
                 ]));
+            // A skewed clock on the bottom border: it takes no line from
+            // the state and fits the narrowest box (" clock +1s ").
+            let block = if node.skew == 0 {
+                block
+            } else {
+                block.title_bottom(Span::styled(
+                    format!(" clock {} ", fmt_skew(node.skew)),
+                    t.warn(),
+                ))
+            };
             let ib = block.inner(r);
             ratatui::widgets::Clear.render(r, buf);
             block.render(r, buf);
@@ -377,6 +388,14 @@ impl Canvas<'_> {
                 } else {
                     Span::styled("✗ DOWN ", t.bad())
                 },
+                Span::styled(
+                    if node.skew == 0 {
+                        String::new()
+                    } else {
+                        format!("clock {} ", fmt_skew(node.skew))
+                    },
+                    t.warn(),
+                ),
                 Span::styled(state.join(" "), t.text()),
             ]);
             buf.set_line(r.x, r.y, &line, area.width);
