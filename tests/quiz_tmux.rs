@@ -2,36 +2,22 @@
 //! `../shared/tools/tui-drive`, answer the questions as a person would,
 //! finish, then check `statedist progress --json` shows the attempt.
 //!
-//! Needs tmux and the tui-drive script next to the repository; when either
-//! is missing the test says so and passes without running.
+//! Needs tmux and the tui-drive script next to the repository; without tmux
+//! (outside CI) the test says so and passes without running.
 
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::ffi::OsStr;
+use std::process::Command;
+
+mod common;
 
 use statedist::content::{self, exercises::answer_input};
 use statedist::quiz::Run;
 
-fn tui_drive() -> Option<PathBuf> {
-    let script = std::env::var_os("STATEDIST_TUI_DRIVE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tui-drive")
-        });
-    let tmux = Command::new("tmux")
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    (script.is_file() && tmux).then_some(script)
-}
-
 #[test]
 fn gauntlet_2_in_tmux_then_progress_json() {
-    let Some(script) = tui_drive() else {
-        eprintln!("skipping: tmux or ../shared/tools/tui-drive not available");
+    if !common::tmux_or_skip() {
         return;
-    };
+    }
     let data = tempfile::tempdir().unwrap();
     let bank = content::load_banks(None).get("gauntlet2").unwrap().clone();
     let run = Run::new(&bank, 1);
@@ -58,34 +44,22 @@ fn gauntlet_2_in_tmux_then_progress_json() {
     play.push_str("wait-for \\[exited 0\\] 10\n");
     play.push_str("expect 12 right of 12\n");
 
-    let mut child = Command::new("bash")
-        .arg(&script)
-        .args(["--size", "100x50", "--"])
-        .arg(env!("CARGO_BIN_EXE_statedist"))
-        .arg("--data-dir")
-        .arg(data.path())
+    let bin = env!("CARGO_BIN_EXE_statedist");
+    let opts: Vec<&OsStr> = vec![
+        OsStr::new("--size"),
+        OsStr::new("100x50"),
+        OsStr::new("--"),
+        OsStr::new(bin),
+        OsStr::new("--data-dir"),
+        data.path().as_os_str(),
         // In a terminal `gauntlet` opens the app; --plain keeps the line
         // mode this test is about (tests/quiz_app_tmux.rs drives the app).
-        .args(["gauntlet", "2", "--plain"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    use std::io::Write;
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(play.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    assert!(
-        out.status.success(),
-        "tui-drive failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
+        OsStr::new("gauntlet"),
+        OsStr::new("2"),
+        OsStr::new("--plain"),
+    ];
+    let (ok, out) = common::drive(&opts, &play);
+    assert!(ok, "tui-drive failed:\n{out}");
 
     let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
         .arg("--data-dir")

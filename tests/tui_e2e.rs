@@ -2,20 +2,10 @@
 //! `../shared/tools/tui-drive`: open block 1, select node 1, partition it
 //! away, heal, quit, and the terminal is back in its normal mode.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+use std::ffi::OsStr;
+use std::process::Command;
 
-fn tui_drive() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tui-drive")
-}
-
-fn have_tmux() -> bool {
-    Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
+mod common;
 
 /// Runs `play` against `statedist ARGS`; afterwards the shell prints the
 /// terminal's line discipline, which must be back to canonical with echo.
@@ -30,48 +20,28 @@ fn drive(size: &str, args: &[&str], env: &[&str], play: &str) -> (bool, String, 
     let script = format!(
         "{cmd_line}; rc=$?; echo \"tty: $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' ')\"; exit $rc"
     );
-    let mut c = Command::new(tui_drive());
-    c.args(["--size", size]);
+    let mut opts: Vec<&OsStr> = vec![OsStr::new("--size"), OsStr::new(size)];
     for e in env {
-        c.args(["--env", e]);
+        opts.push(OsStr::new("--env"));
+        opts.push(OsStr::new(e));
     }
-    let mut child = c
-        .args(["--", "bash", "-c", &script])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run tui-drive");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(play.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
+    opts.extend([
+        OsStr::new("--"),
+        OsStr::new("bash"),
+        OsStr::new("-c"),
+        OsStr::new(&script),
+    ]);
+    let (ok, text) = common::drive(&opts, play);
     let progress = std::fs::read_to_string(data.join("progress.toml")).unwrap_or_default();
     let _ = std::fs::remove_dir_all(&data);
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text, progress)
+    (ok, text, progress)
 }
 
 #[test]
 fn learner_partitions_and_heals_block_one() {
-    if !have_tmux() {
-        println!(
-            "SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it"
-        );
+    if !common::tmux_or_skip() {
         return;
     }
-    assert!(
-        tui_drive().exists(),
-        "tui-drive not found at {}",
-        tui_drive().display()
-    );
     let play = r#"
 wait-for Course map 10
 expect CAP theorem
@@ -115,10 +85,7 @@ expect tty: icanon echo
 
 #[test]
 fn playground_resizes_and_quits_with_ctrl_c_in_monochrome() {
-    if !have_tmux() {
-        println!(
-            "SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it"
-        );
+    if !common::tmux_or_skip() {
         return;
     }
     let play = r#"
@@ -172,10 +139,7 @@ fn playground_unknown_scenario_lists_the_valid_ones() {
 
 #[test]
 fn a_gauntlet_is_taken_and_saved() {
-    if !have_tmux() {
-        println!(
-            "SKIPPED: tmux is not installed (apt-get install tmux); the end-to-end test needs it"
-        );
+    if !common::tmux_or_skip() {
         return;
     }
     let play = r#"
