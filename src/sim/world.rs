@@ -608,31 +608,23 @@ impl<N: Node> World<N> {
             return;
         }
         let routine = N::routine(&msg);
-        if let Some(why) = self.net.cut_reason(from, to) {
-            let text = format!("{msg} from {from} to {to} was dropped: {why}");
-            self.trace.push_msg(
-                self.now,
-                TraceKind::Drop,
-                Some(to),
-                Some(from),
-                text,
-                routine,
-            );
+        // A cut link drops the message before the network's dice are rolled.
+        let dropped = match self.net.cut_reason(from, to) {
+            Some(why) => Some(format!("dropped: {why}")),
+            None => {
+                let loss = self.net.config.loss;
+                (loss > 0.0 && self.rng.random_bool(loss))
+                    .then(|| "lost by the network".to_string())
+            }
+        };
+        if let Some(why) = dropped {
+            let text = format!("{msg} from {from} to {to} was {why}");
+            let kind = TraceKind::Drop;
+            self.trace
+                .push_msg(self.now, kind, Some(to), Some(from), text, routine);
             return;
         }
         let cfg = &self.net.config;
-        if cfg.loss > 0.0 && self.rng.random_bool(cfg.loss) {
-            let text = format!("{msg} from {from} to {to} was lost by the network");
-            self.trace.push_msg(
-                self.now,
-                TraceKind::Drop,
-                Some(to),
-                Some(from),
-                text,
-                routine,
-            );
-            return;
-        }
         let (lo, hi) = cfg.latency;
         let copies = if cfg.duplicate > 0.0 && self.rng.random_bool(cfg.duplicate) {
             2
