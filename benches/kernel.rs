@@ -1,4 +1,5 @@
-//! Raw kernel throughput: events per second on the CAP register under load.
+//! Raw kernel throughput: events per second on the CAP register under load,
+//! at 5 nodes and at 1000.
 //!
 //! `cargo bench --bench kernel` — divan prints time per run and items
 //! (queue events) per second.
@@ -17,7 +18,7 @@ fn main() {
 fn loaded(mode: Mode) -> World<CapNode> {
     let mut w = World::new(WorldConfig::new(42, 5), CapConfig::new(mode));
     for i in 0..2000u64 {
-        let node = NodeId((i % 5) as u8 + 1);
+        let node = NodeId((i % 5) as u32 + 1);
         let key = format!("k{}", i % 8);
         let f = if i % 2 == 0 {
             Fault::Write(node, key, i as i64)
@@ -51,6 +52,37 @@ fn cap_register_under_load(bencher: divan::Bencher, mode: &str) {
         .with_inputs(|| loaded(mode))
         .bench_local_values(|mut w| {
             w.run_until(3000);
+            w
+        });
+}
+
+/// 1000 nodes: a majority read or write every 20 ms for 1 s (each one
+/// a round trip to all 999 peers, twice for a write).
+fn thousand() -> World<CapNode> {
+    let n = 1000u32;
+    let mut w = World::new(WorldConfig::new(42, n as usize), CapConfig::new(Mode::Cp));
+    for i in 0..50u64 {
+        let node = NodeId((i as u32 * 37) % n + 1);
+        let key = format!("k{}", i % 8);
+        let f = if i % 2 == 0 {
+            Fault::Write(node, key, i as i64)
+        } else {
+            Fault::Read(node, key)
+        };
+        w.schedule(i * 20, f);
+    }
+    w
+}
+
+#[divan::bench(sample_count = 10)]
+fn cap_cp_1000_nodes(bencher: divan::Bencher) {
+    let mut probe = thousand();
+    probe.run_until(2000);
+    bencher
+        .counter(ItemsCount::new(probe.events_processed()))
+        .with_inputs(thousand)
+        .bench_local_values(|mut w| {
+            w.run_until(2000);
             w
         });
 }

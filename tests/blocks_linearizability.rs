@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use statedist::check::Status;
 use statedist::check::linearizability::{DEFAULT_BUDGET, KeyResult, check_keys, linearizability};
 use statedist::check::sample::{Shape, register_history};
-use statedist::sim::{History, NodeId, OpId, OpKind, OpOutcome, OpRecord};
+use statedist::sim::{History, NodeId, OpId, OpKind, OpOutcome, OpRecord, positions_from_times};
 
 /// Makes one read stale: it returns the value of a write w1 that an
 /// acknowledged write w2 had overwritten before the read began (w1 < w2 < r
@@ -12,7 +12,7 @@ use statedist::sim::{History, NodeId, OpId, OpKind, OpOutcome, OpRecord};
 /// appended on a fresh key. Returns the history and the stale read's key.
 fn inject_stale_read(h: &History, pick: prop::sample::Index) -> (History, String) {
     let mut ops = h.ops().to_vec();
-    let before = |a: &OpRecord, b: &OpRecord| a.completed.is_some_and(|c| c < b.invoked);
+    let before = |a: &OpRecord, b: &OpRecord| a.precedes(b);
     let ok_write = |o: &OpRecord, key: &str| {
         o.is_ok() && matches!(&o.kind, OpKind::Write { key: k, .. } if k == key)
     };
@@ -24,7 +24,7 @@ fn inject_stale_read(h: &History, pick: prop::sample::Index) -> (History, String
         let w2 = ops
             .iter()
             .filter(|w| ok_write(w, key) && before(w, r))
-            .max_by_key(|w| w.completed);
+            .max_by_key(|w| w.ret);
         let Some(w2) = w2 else { continue };
         let w1 = ops.iter().find(|w| ok_write(w, key) && before(w, w2));
         if let Some(OpRecord {
@@ -43,6 +43,8 @@ fn inject_stale_read(h: &History, pick: prop::sample::Index) -> (History, String
             kind,
             invoked: a,
             completed: Some(a + 1),
+            call: positions_from_times(a, Some(a + 1)).0,
+            ret: positions_from_times(a, Some(a + 1)).1,
             outcome,
             note: String::new(),
         };
@@ -142,7 +144,7 @@ fn brute_force_linearizable(ops: &[OpRecord]) -> bool {
         if open(o) {
             u64::MAX
         } else {
-            o.completed.unwrap_or(u64::MAX)
+            o.ret.unwrap_or(u64::MAX)
         }
     };
     fn permute(
@@ -173,7 +175,7 @@ fn brute_force_linearizable(ops: &[OpRecord]) -> bool {
                 continue;
             }
             // Every op that must precede i (finished before i began) is placed.
-            let ok = (0..set.len()).all(|j| j == i || used[j] || ret(set[j]) >= set[i].invoked);
+            let ok = (0..set.len()).all(|j| j == i || used[j] || ret(set[j]) >= set[i].call);
             if !ok {
                 continue;
             }
@@ -253,6 +255,8 @@ fn small_history(keys: usize) -> impl Strategy<Value = Vec<OpRecord>> {
                     kind,
                     invoked: a,
                     completed,
+                    call: positions_from_times(a, completed).0,
+                    ret: positions_from_times(a, completed).1,
                     outcome,
                     note: String::new(),
                 }

@@ -170,7 +170,7 @@ fn world_in(seed: u64, mode: Mode) -> World<CapNode> {
 }
 
 fn arb_fault() -> impl Strategy<Value = Fault> {
-    let node = (1u8..=5).prop_map(NodeId);
+    let node = (1u32..=5).prop_map(NodeId);
     prop_oneof![
         (node.clone(), 0u8..3).prop_map(|(n, s)| Fault::SetSide(n, Side(s))),
         Just(Fault::Heal),
@@ -214,7 +214,7 @@ proptest! {
     /// A crash loses volatile state only: the durable store after restart is
     /// exactly the store at the moment of the crash.
     #[test]
-    fn durable_state_survives_restart(seed in any::<u64>(), cp in any::<bool>(), writes in prop::collection::vec((1u8..=5, 0i64..100), 1..20), victim in 1u8..=5) {
+    fn durable_state_survives_restart(seed in any::<u64>(), cp in any::<bool>(), writes in prop::collection::vec((1u32..=5, 0i64..100), 1..20), victim in 1u32..=5) {
         let mut w = world_in(seed, if cp { Mode::Cp } else { Mode::Ap });
         for (i, (n, v)) in writes.iter().enumerate() {
             w.run_until(i as u64 * 50);

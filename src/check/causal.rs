@@ -22,7 +22,7 @@ use std::collections::{BTreeMap, VecDeque};
 
 use super::Verdict;
 use super::session::{Sessions, summarize};
-use crate::sim::{History, Millis, OpId, OpKind, OpOutcome, OpRecord, Value, fmt_ms};
+use crate::sim::{History, OpId, OpKind, OpOutcome, OpRecord, Value, fmt_ms};
 
 pub fn causality(history: &History, sessions: Sessions) -> Verdict {
     causality_with(history, sessions, &[])
@@ -48,7 +48,7 @@ pub fn causality_with(history: &History, sessions: Sessions, extra: &[(OpId, OpI
     }
     // When each write of (key, value) that timed out (or has no answer yet)
     // was invoked: it may have taken effect, at any later time.
-    let mut maybe: BTreeMap<(&str, Value), Vec<Millis>> = BTreeMap::new();
+    let mut maybe: BTreeMap<(&str, Value), Vec<u64>> = BTreeMap::new();
     for o in ops {
         if let (OpKind::Write { key, value }, OpOutcome::TimedOut { .. } | OpOutcome::Pending) =
             (&o.kind, &o.outcome)
@@ -56,7 +56,7 @@ pub fn causality_with(history: &History, sessions: Sessions, extra: &[(OpId, OpI
             maybe
                 .entry((key.as_str(), *value))
                 .or_default()
-                .push(o.invoked);
+                .push(o.call);
         }
     }
     // The write a read certainly got its value from: none when a write that
@@ -64,7 +64,7 @@ pub fn causality_with(history: &History, sessions: Sessions, extra: &[(OpId, OpI
     let src_of = |i: usize| -> Option<usize> {
         match (&ops[i].kind, ops[i].read_value()) {
             (OpKind::Read { key }, Some(Some(v))) => {
-                let end = ops[i].completed.unwrap_or(Millis::MAX);
+                let end = ops[i].ret.unwrap_or(u64::MAX);
                 let rivals = maybe.get(&(key.as_str(), v));
                 if rivals.is_some_and(|ts| ts.iter().any(|&t| t <= end)) {
                     return None;
@@ -89,7 +89,7 @@ pub fn causality_with(history: &History, sessions: Sessions, extra: &[(OpId, OpI
                     ok[a]
                         && a != b
                         && sessions.of(&ops[a]) == sessions.of(&ops[b])
-                        && ops[a].completed.is_some_and(|c| c < ops[b].invoked)
+                        && ops[a].precedes(&ops[b])
                 })
                 .collect();
             if let Some(s) = src_of(b).filter(|&s| s != b) {
@@ -254,20 +254,23 @@ fn step(op: &OpRecord) -> String {
 mod tests {
     use super::*;
     use crate::check::Status;
+    use crate::sim::positions_from_times;
     use crate::sim::{NodeId, OpId, OpOutcome};
 
-    fn op(id: u64, node: u8, kind: OpKind, a: u64, value: Option<i64>) -> OpRecord {
+    fn op(id: u64, node: u32, kind: OpKind, a: u64, value: Option<i64>) -> OpRecord {
         OpRecord {
             id: OpId(id),
             node: NodeId(node),
             kind,
             invoked: a,
             completed: Some(a + 5),
+            call: positions_from_times(a, Some(a + 5)).0,
+            ret: positions_from_times(a, Some(a + 5)).1,
             outcome: OpOutcome::Ok { value },
             note: String::new(),
         }
     }
-    fn w(id: u64, node: u8, k: &str, v: i64, a: u64) -> OpRecord {
+    fn w(id: u64, node: u32, k: &str, v: i64, a: u64) -> OpRecord {
         op(
             id,
             node,
@@ -279,7 +282,7 @@ mod tests {
             None,
         )
     }
-    fn r(id: u64, node: u8, k: &str, v: Option<i64>, a: u64) -> OpRecord {
+    fn r(id: u64, node: u32, k: &str, v: Option<i64>, a: u64) -> OpRecord {
         op(id, node, OpKind::Read { key: k.into() }, a, v)
     }
 

@@ -144,13 +144,13 @@ fn prepare(history: &History, idxs: &[usize]) -> Vec<LOp> {
                 Kind::Write(*value)
             }
         };
-        let ret = match (open, op.completed) {
+        let ret = match (open, op.ret) {
             (false, Some(t)) => t,
             _ => OPEN,
         };
         ops.push(LOp {
             src: i,
-            call: op.invoked,
+            call: op.call,
             ret,
             kind,
         });
@@ -496,6 +496,8 @@ struct W<'a> {
     node: NodeId,
     invoked: Millis,
     completed: Option<Millis>,
+    call: u64,
+    ret: Option<u64>,
     ok: bool,
     kind: &'a OpKind,
     read: Option<Option<Value>>,
@@ -516,6 +518,8 @@ pub(crate) fn explain(history: &History, key: &str, witness: &[usize]) -> String
                 node: o.node,
                 invoked: o.invoked,
                 completed: o.completed,
+                call: o.call,
+                ret: o.ret,
                 ok: o.is_ok(),
                 kind: &o.kind,
                 read: o.read_value(),
@@ -531,7 +535,7 @@ pub(crate) fn explain(history: &History, key: &str, witness: &[usize]) -> String
         OpKind::Write { value, .. } => *value,
         OpKind::Read { .. } => 0,
     };
-    let before = |a: &W, b: &W| a.ok && a.completed.is_some_and(|c| c < b.invoked);
+    let before = |a: &W, b: &W| a.ok && a.ret.is_some_and(|c| c < b.call);
     let end = |w: &W| w.completed.map_or("—".to_string(), fmt_ms);
 
     match (reads.as_slice(), writes.len()) {
@@ -574,7 +578,7 @@ pub(crate) fn explain(history: &History, key: &str, witness: &[usize]) -> String
                 } else {
                     let s = early
                         .iter()
-                        .max_by_key(|s| s.completed)
+                        .max_by_key(|s| s.ret)
                         .expect("an early source exists");
                     format!(
                         " and after {key}={} had been written (completed at {})",
@@ -614,7 +618,7 @@ pub(crate) fn explain(history: &History, key: &str, witness: &[usize]) -> String
 
 /// Did `w` begin only after `r` had ended?
 fn before_call(r: &W, w: &W) -> bool {
-    r.completed.is_some_and(|c| c < w.invoked)
+    r.ret.is_some_and(|c| c < w.call)
 }
 
 fn generic(n: usize) -> String {
@@ -626,6 +630,7 @@ fn generic(n: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::positions_from_times;
     use crate::sim::{OpId, OpRecord};
 
     fn op(id: u64, kind: OpKind, a: u64, b: Option<u64>, outcome: OpOutcome) -> OpRecord {
@@ -635,6 +640,8 @@ mod tests {
             kind,
             invoked: a,
             completed: b,
+            call: positions_from_times(a, b).0,
+            ret: positions_from_times(a, b).1,
             outcome,
             note: String::new(),
         }

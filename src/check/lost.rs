@@ -67,7 +67,7 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
         }
     }
     for list in acked.values_mut() {
-        list.sort_by_key(|o| (o.completed, o.id));
+        list.sort_by_key(|o| (o.ret, o.id));
     }
     let mut found = Vec::new();
     for w in ops.iter().filter(|o| o.is_ok()) {
@@ -90,11 +90,8 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
                 Some(f) if f == value => None,
                 Some(f) => {
                     let sources: Vec<&OpRecord> = writes_of(ops, key, *f).collect();
-                    (!sources.is_empty()
-                        && sources
-                            .iter()
-                            .all(|s| s.is_ok() && s.completed.is_some_and(|c| c < w.invoked)))
-                    .then_some(Lacks::Older(Some(*f)))
+                    (!sources.is_empty() && sources.iter().all(|s| s.is_ok() && s.precedes(w)))
+                        .then_some(Lacks::Older(Some(*f)))
                 }
             }
         };
@@ -163,6 +160,7 @@ fn writes_of<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::positions_from_times;
     use crate::sim::{NodeId, OpId};
 
     fn w(id: u64, v: i64, a: u64, b: u64) -> OpRecord {
@@ -175,6 +173,8 @@ mod tests {
             },
             invoked: a,
             completed: Some(b),
+            call: positions_from_times(a, Some(b)).0,
+            ret: positions_from_times(a, Some(b)).1,
             outcome: OpOutcome::Ok { value: None },
             note: String::new(),
         }

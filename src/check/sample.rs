@@ -12,7 +12,9 @@
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::sim::{History, Millis, NodeId, OpId, OpKind, OpOutcome, OpRecord, Value};
+use crate::sim::{
+    History, Millis, NodeId, OpId, OpKind, OpOutcome, OpRecord, Value, positions_from_times,
+};
 
 /// Shape of a generated history.
 #[derive(Clone, Copy, Debug)]
@@ -115,16 +117,20 @@ pub fn register_history(seed: u64, shape: Shape) -> History {
                     value: if p.write.is_some() { None } else { seen },
                 }
             };
+            let completed = Some(if p.timed_out {
+                p.invoked + 1000
+            } else {
+                p.completed
+            });
+            let (call, ret) = positions_from_times(p.invoked, completed);
             OpRecord {
                 id: OpId(0),
                 node: NodeId::from_index(p.client % 9),
                 kind,
                 invoked: p.invoked,
-                completed: Some(if p.timed_out {
-                    p.invoked + 1000
-                } else {
-                    p.completed
-                }),
+                completed,
+                call,
+                ret,
                 outcome,
                 note: String::new(),
             }

@@ -59,9 +59,7 @@ pub(crate) fn older(ops: &[OpRecord], key: &str, a: Option<Value>, b: Option<Val
                 && wa.iter().all(|x| {
                     // A write that timed out (or is pending) may take effect
                     // at any later time: it bounds nothing.
-                    x.is_ok()
-                        && x.completed
-                            .is_some_and(|c| wb.iter().all(|y| c < y.invoked))
+                    x.is_ok() && wb.iter().all(|y| x.precedes(y))
                 })
         }
     }
@@ -83,7 +81,7 @@ fn shown(key: &str, v: Option<Value>) -> String {
 }
 
 fn before(a: &OpRecord, b: &OpRecord) -> bool {
-    a.completed.is_some_and(|c| c < b.invoked)
+    a.precedes(b)
 }
 
 pub fn read_your_writes(history: &History, sessions: Sessions) -> Verdict {
@@ -101,7 +99,7 @@ pub fn read_your_writes(history: &History, sessions: Sessions) -> Verdict {
                 OpKind::Write { key: k, value } if k == key => Some((w, *value)),
                 _ => None,
             })
-            .max_by_key(|(w, _)| w.completed);
+            .max_by_key(|(w, _)| w.ret);
         let Some((w, mine)) = own else { continue };
         if older(ops, key, got, Some(mine)) {
             found.push(format!(
@@ -179,19 +177,22 @@ pub(crate) fn summarize(check: &str, found: Vec<String>, pass: &str, what: &str)
 mod tests {
     use super::*;
     use crate::sim::OpId;
+    use crate::sim::positions_from_times;
 
-    fn op(id: u64, node: u8, kind: OpKind, a: u64, b: u64, value: Option<i64>) -> OpRecord {
+    fn op(id: u64, node: u32, kind: OpKind, a: u64, b: u64, value: Option<i64>) -> OpRecord {
         OpRecord {
             id: OpId(id),
             node: NodeId(node),
             kind,
             invoked: a,
             completed: Some(b),
+            call: positions_from_times(a, Some(b)).0,
+            ret: positions_from_times(a, Some(b)).1,
             outcome: OpOutcome::Ok { value },
             note: String::new(),
         }
     }
-    fn w(id: u64, node: u8, v: i64, a: u64, b: u64) -> OpRecord {
+    fn w(id: u64, node: u32, v: i64, a: u64, b: u64) -> OpRecord {
         op(
             id,
             node,
@@ -204,7 +205,7 @@ mod tests {
             None,
         )
     }
-    fn r(id: u64, node: u8, v: Option<i64>, a: u64, b: u64) -> OpRecord {
+    fn r(id: u64, node: u32, v: Option<i64>, a: u64, b: u64) -> OpRecord {
         op(id, node, OpKind::Read { key: "x".into() }, a, b, v)
     }
 

@@ -31,11 +31,11 @@ pub fn stale_reads(history: &History) -> Verdict {
         }
     }
     for k in by_key.values_mut() {
-        k.acked.sort_by_key(|w| (w.completed, w.id));
+        k.acked.sort_by_key(|w| (w.ret, w.id));
     }
     let mut found = Vec::new();
     for r in ops {
-        let (OpKind::Read { key }, Some(got), Some(r_end)) = (&r.kind, r.read_value(), r.completed)
+        let (OpKind::Read { key }, Some(got), Some(r_end)) = (&r.kind, r.read_value(), r.ret)
         else {
             continue;
         };
@@ -43,7 +43,7 @@ pub fn stale_reads(history: &History) -> Verdict {
             continue;
         };
         // Writes acknowledged before the read began.
-        let before = &k.acked[..k.acked.partition_point(|w| w.completed < Some(r.invoked))];
+        let before = &k.acked[..k.acked.partition_point(|w| w.ret < Some(r.call))];
         let witness = match got {
             None => before.last().map(|w2| (None, *w2)),
             Some(v) => {
@@ -52,9 +52,7 @@ pub fn stale_reads(history: &History) -> Verdict {
                     .get(&v)
                     .into_iter()
                     .flatten()
-                    .filter(|w| {
-                        w.invoked <= r_end && !matches!(w.outcome, OpOutcome::Failed { .. })
-                    })
+                    .filter(|w| w.call < r_end && !matches!(w.outcome, OpOutcome::Failed { .. }))
                     .copied()
                     .collect();
                 // The latest time any source of v may have taken effect:
@@ -62,14 +60,14 @@ pub fn stale_reads(history: &History) -> Verdict {
                 // pending write may land at any later moment).
                 let latest_source = sources
                     .iter()
-                    .map(|s| if s.is_ok() { s.completed } else { None })
+                    .map(|s| if s.is_ok() { s.ret } else { None })
                     .collect::<Option<Vec<_>>>()
                     .and_then(|ends| ends.into_iter().max());
                 match (sources.is_empty(), latest_source) {
                     (false, Some(src_end)) => before
                         .iter()
                         .rev()
-                        .find(|w2| write_value(w2) != Some(v) && w2.invoked > src_end)
+                        .find(|w2| write_value(w2) != Some(v) && w2.call > src_end)
                         .map(|w2| (Some(v), *w2)),
                     _ => None,
                 }
@@ -120,6 +118,7 @@ fn write_value(op: &OpRecord) -> Option<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::positions_from_times;
     use crate::sim::{NodeId, OpId};
 
     fn op(id: u64, kind: OpKind, invoked: u64, completed: u64, outcome: OpOutcome) -> OpRecord {
@@ -129,6 +128,8 @@ mod tests {
             kind,
             invoked,
             completed: Some(completed),
+            call: positions_from_times(invoked, Some(completed)).0,
+            ret: positions_from_times(invoked, Some(completed)).1,
             outcome,
             note: String::new(),
         }

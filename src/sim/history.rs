@@ -52,12 +52,31 @@ pub struct OpRecord {
     pub kind: OpKind,
     pub invoked: Millis,
     pub completed: Option<Millis>,
+    /// Where the invocation stands in the run's total order of events (the
+    /// trace sequence number). Checkers order operations by these, never by
+    /// milliseconds: two operations in the same millisecond are still one
+    /// before the other if the first returned before the second was invoked.
+    pub call: u64,
+    /// The completion's place in that order; `None` while pending.
+    pub ret: Option<u64>,
     pub outcome: OpOutcome,
     /// How it was served, in plain words (which replicas acked, and so on).
     pub note: String,
 }
 
+/// Event positions for a history built by hand from times alone: an
+/// invocation at `t` comes after every completion before `t` and before any
+/// completion at `t`, so operations touching the same millisecond overlap.
+pub fn positions_from_times(invoked: Millis, completed: Option<Millis>) -> (u64, Option<u64>) {
+    (2 * invoked + 1, completed.map(|c| 2 * c + 2))
+}
+
 impl OpRecord {
+    /// Whether this operation returned before `other` was invoked (the
+    /// real-time order linearizability respects).
+    pub fn precedes(&self, other: &OpRecord) -> bool {
+        self.ret.is_some_and(|r| r < other.call)
+    }
     pub fn is_ok(&self) -> bool {
         matches!(self.outcome, OpOutcome::Ok { .. })
     }
@@ -102,7 +121,8 @@ impl History {
     pub fn ops(&self) -> &[OpRecord] {
         &self.ops
     }
-    pub(crate) fn invoke(&mut self, node: NodeId, kind: OpKind, at: Millis) -> OpId {
+    /// Records an invocation at time `at`, event `seq` of the run.
+    pub(crate) fn invoke(&mut self, node: NodeId, kind: OpKind, at: Millis, seq: u64) -> OpId {
         let id = OpId(self.ops.len() as u64 + 1);
         self.ops.push(OpRecord {
             id,
@@ -110,6 +130,8 @@ impl History {
             kind,
             invoked: at,
             completed: None,
+            call: seq,
+            ret: None,
             outcome: OpOutcome::Pending,
             note: String::new(),
         });
@@ -126,6 +148,7 @@ impl History {
         outcome: OpOutcome,
         note: String,
         at: Millis,
+        seq: u64,
     ) -> bool {
         let Some(op) = (id.0 as usize)
             .checked_sub(1)
@@ -138,6 +161,7 @@ impl History {
         }
         op.outcome = outcome;
         op.completed = Some(at);
+        op.ret = Some(seq);
         op.note = note;
         true
     }

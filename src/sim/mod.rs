@@ -1,8 +1,10 @@
 //! The simulator kernel: a deterministic discrete-event cluster.
 //!
 //! Virtual time in milliseconds, one event queue ordered by (time, sequence),
-//! one seeded ChaCha8 generator, a fault-injecting network, a trace of every
-//! event with a plain-English explanation, and a history of client operations.
+//! seeded ChaCha8 streams (one per node and one per node's outgoing traffic,
+//! all from the run's seed), a fault-injecting network, a trace of every
+//! event with a plain-English explanation, and a history of client
+//! operations ordered by the trace's event sequence. Any cluster size.
 //! Nothing here knows about terminals or async runtimes.
 
 mod history;
@@ -14,7 +16,7 @@ mod time;
 mod trace;
 mod world;
 
-pub use history::{History, OpKind, OpOutcome, OpRecord, Value};
+pub use history::{History, OpKind, OpOutcome, OpRecord, Value, positions_from_times};
 pub use network::{NetConfig, Network, Side};
 pub use node::{ClientOp, Cx, Node, NodeId, OpId, SessionToken, TimerId};
 pub use time::{Millis, fmt_ms};

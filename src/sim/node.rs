@@ -16,7 +16,7 @@ use super::history::{OpKind, OpOutcome};
 /// A node's id as learners see it: `n1`, `n2`, … (1-based).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
 #[serde(transparent)]
-pub struct NodeId(pub u8);
+pub struct NodeId(pub u32);
 
 impl NodeId {
     /// Position in the kernel's node table.
@@ -24,7 +24,7 @@ impl NodeId {
         self.0 as usize - 1
     }
     pub fn from_index(i: usize) -> Self {
-        NodeId(i as u8 + 1)
+        NodeId(i as u32 + 1)
     }
 }
 
@@ -211,13 +211,16 @@ impl<N: Node> Cx<'_, N> {
     pub fn config(&self) -> &N::Config {
         self.config
     }
-    /// A uniform draw from the run's seeded generator.
+    /// A uniform draw from this node's own seeded stream (see [`Cx::rng`]).
     pub fn random_range(&mut self, lo: u64, hi_inclusive: u64) -> u64 {
         if lo >= hi_inclusive {
             return lo;
         }
         self.rng.random_range(lo..=hi_inclusive)
     }
+    /// This node's random stream: derived from the run's seed and the node's
+    /// id alone, so a draw here never shifts another node's draws or the
+    /// network's latencies.
     pub fn rng(&mut self) -> &mut impl Rng {
         self.rng
     }

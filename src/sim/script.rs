@@ -166,8 +166,8 @@ impl<'a> P<'a> {
     }
     fn node(&mut self, tok: Tok<'_>, col: usize) -> Result<NodeId, ScriptError> {
         let digits = tok.text.strip_prefix('n').unwrap_or(tok.text);
-        match digits.parse::<u8>() {
-            Ok(k) if (1..=9).contains(&k) => {
+        match digits.parse::<u32>() {
+            Ok(k) if k >= 1 => {
                 let id = NodeId(k);
                 self.nodes.push((id, self.line, col));
                 Ok(id)
@@ -175,7 +175,7 @@ impl<'a> P<'a> {
             _ => Err(self.err_at(
                 col,
                 format!(
-                    "'{}' is not a node: expected a node number such as 3 or n3 (1-9)",
+                    "'{}' is not a node: expected a node number such as 3 or n3",
                     tok.text
                 ),
             )),
@@ -479,7 +479,7 @@ mod tests {
         );
         assert_eq!(
             err("at 1s crash x"),
-            "script:1:13: 'x' is not a node: expected a node number such as 3 or n3 (1-9)"
+            "script:1:13: 'x' is not a node: expected a node number such as 3 or n3"
         );
         assert_eq!(
             err("at 1s heal; at 2s write n1 x=five"),

@@ -99,10 +99,9 @@ impl Trace {
     ) {
         self.total += 1;
         let mut h = fnv(self.hash, &time.to_le_bytes());
-        h = fnv(
-            h,
-            &[kind as u8, node.map_or(0, |n| n.0), peer.map_or(0, |n| n.0)],
-        );
+        h = fnv(h, &[kind as u8]);
+        h = fnv(h, &node.map_or(0, |n| n.0).to_le_bytes());
+        h = fnv(h, &peer.map_or(0, |n| n.0).to_le_bytes());
         self.hash = fnv(h, text.as_bytes());
         if self.events.len() == self.keep {
             self.events.pop_front();

@@ -907,7 +907,7 @@ impl App {
                             if let Some(i) =
                                 boxes.iter().position(|b| layout::contains(*b, col, row))
                             {
-                                self.live_action(Action::SelectNode(i as u8 + 1));
+                                self.live_action(Action::SelectNode(i as u32 + 1));
                             }
                         }
                         return;

@@ -37,7 +37,7 @@ pub enum Action {
     StepOne,
     Faster,
     Slower,
-    SelectNode(u8),
+    SelectNode(u32),
     /// Select the previous (-1) or next (+1) node.
     CycleNode(i32),
     CrashRestart,
@@ -791,10 +791,10 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             "slower",
             Action::Slower,
         ));
-        for n in 1..=9u8 {
+        for n in 1..=9u32 {
             let mut x = bind(
                 Cluster,
-                &[ch((b'0' + n) as char)],
+                &[ch(char::from_digit(n, 10).expect("a digit"))],
                 "1-9",
                 "select node N (or click it)",
                 Action::SelectNode(n),

@@ -216,25 +216,6 @@ impl Live {
     }
 
     pub fn apply(&mut self, fault: Fault) {
-        if matches!(fault, Fault::Write(..) | Fault::Read(..)) {
-            // A request made in the same virtual millisecond as the last
-            // one began or ended would count as concurrent with it (the
-            // checkers cannot order events inside a millisecond), so
-            // "read reply, then read post" typed quickly would not count
-            // as one after the other. A keypress takes a millisecond.
-            let now = self.run.now();
-            let touching = self
-                .run
-                .history()
-                .ops()
-                .iter()
-                .rev()
-                .take(16)
-                .any(|o| o.invoked == now || o.completed == Some(now));
-            if touching {
-                self.run.run_until(now + 1);
-            }
-        }
         self.run.apply(fault);
         self.refresh();
     }
