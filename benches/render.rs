@@ -44,6 +44,7 @@ fn busiest() -> App {
             scenario: scenario::find("cap-ap").unwrap(),
             nodes: Some(5),
             seed: 1,
+            script: Default::default(),
         },
     );
     keys(&mut app, "++++++");

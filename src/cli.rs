@@ -87,6 +87,13 @@ pub struct PlaygroundArgs {
     /// List the scenarios and exit.
     #[arg(long)]
     pub list: bool,
+    /// Fault-script steps that play out live as the run goes, separated by
+    /// ';' (the language of `statedist sim`), e.g. "at 2s cut 1->2".
+    #[arg(long = "do", value_name = "STEPS")]
+    pub do_steps: Option<String>,
+    /// Read the live fault-script steps from FILE instead.
+    #[arg(long, value_name = "FILE", conflicts_with = "do_steps")]
+    pub script: Option<std::path::PathBuf>,
     /// Draw the first frame and exit (for measuring start-up time).
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,

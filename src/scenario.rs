@@ -38,6 +38,18 @@ pub struct ClusterView {
     pub nodes: Vec<NodeView>,
     pub in_flight: Vec<InFlight>,
     pub partitioned: bool,
+    /// The directed links that drop messages now, (from, to), sorted. Only
+    /// for clusters small enough to draw link by link
+    /// ([`ClusterView::DRAWN_LINKS`] nodes or fewer); empty above that.
+    pub blocked: Vec<(NodeId, NodeId)>,
+}
+
+impl ClusterView {
+    pub const DRAWN_LINKS: usize = 64;
+    /// Whether a message from `from` to `to` would be dropped by the network.
+    pub fn is_blocked(&self, from: NodeId, to: NodeId) -> bool {
+        self.blocked.binary_search(&(from, to)).is_ok()
+    }
 }
 
 /// How a table cell should stand out (views map this to colour *and* a mark).
@@ -226,6 +238,7 @@ impl<N: Inspect> Run for SimRun<N> {
             nodes,
             in_flight: w.in_flight(),
             partitioned: w.network().is_partitioned(),
+            blocked: blocked_links(w.network(), w.cluster_size()),
         }
     }
     fn panes(&self) -> Vec<Pane> {
@@ -243,6 +256,17 @@ impl<N: Inspect> Run for SimRun<N> {
     fn history(&self) -> &History {
         self.world.history()
     }
+}
+
+fn blocked_links(net: &crate::sim::Network, n: usize) -> Vec<(NodeId, NodeId)> {
+    if n > ClusterView::DRAWN_LINKS || !net.is_partitioned() {
+        return Vec::new();
+    }
+    let ids = || (0..n).map(NodeId::from_index);
+    ids()
+        .flat_map(|a| ids().map(move |b| (a, b)))
+        .filter(|&(a, b)| !net.connected(a, b))
+        .collect()
 }
 
 /// What a caller may choose when starting a scenario.
@@ -429,7 +453,7 @@ impl Inspect for CapNode {
             // Anti-entropy needs about a gossip period after the last heal,
             // and a network that delivers what it is given.
             let quiet = !world.network().is_partitioned()
-                && world.network().config.loss <= 0.0
+                && !world.network().is_lossy()
                 && world.next_event_time().is_some();
             v.push(check::convergence(
                 &states,

@@ -70,7 +70,12 @@ pub enum Format {
 const SCRIPT_HELP: &str = "\
 Fault scripts: one step per line (or per ';' with --do), '#' starts a comment.
   at 1.5s partition 1,2 | 3,4,5   split the network into sides A, B (and C); unnamed nodes join A
-  at 3s heal                      reconnect every node
+  at 1s cut 1->2                  n2 stops hearing n1 (one way); cut 1<->2 cuts both ways
+  at 1s isolate 2                 n2 reaches nobody and nobody reaches it
+  at 1s bridge 3 | 1,2 | 4,5      n3 reaches both halves; 1,2 and 4,5 do not reach each other
+  at 1s link 1->2 loss 50%        that link loses half its messages (link 1<->2: both ways)
+  at 1s link 2->3 delay 200-400ms that link's own latency
+  at 3s heal                      reconnect every node (link loss and delay stay)
   at 2s crash 3 / at 4s restart 3 stop a node (volatile state lost) / bring it back from disk
   at 1s write n1 x=5              a client writes x=5 through node 1
   at 2s read n3 x                 a client reads x through node 3

@@ -167,3 +167,38 @@ fn percentages_read_as_typed() {
         "{out}"
     );
 }
+
+#[test]
+fn the_issue_acceptance_one_way_cuts_through_the_cli() {
+    let o = statedist(&[
+        "sim",
+        "cap-cp",
+        "--do",
+        "at 1s cut 1->2; at 1s cut 1->3; at 1.5s write n1 x=1; at 2s write n2 x=2",
+    ]);
+    assert!(o.status.success());
+    let out = stdout(&o);
+    assert!(
+        out.contains("Query#1(x) from n1 to n2 was dropped: the link n1→n2 is cut one way"),
+        "{out}"
+    );
+    assert!(out.contains("n1 got Query#1(x) from n2"), "{out}");
+    assert!(out.contains("write x=1 via n1 at 1.500s → FAILED"), "{out}");
+    assert!(out.contains("unavailable"));
+    assert!(out.contains("write x=2 via n2 at 2.000s → ok"), "{out}");
+}
+
+#[test]
+fn playground_refuses_a_bad_live_script_before_taking_the_terminal() {
+    let o = statedist(&["playground", "--do", "at 1s cut 1-2"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(
+        err.starts_with("statedist playground: script:1:11: '1-2' is not a link"),
+        "{err}"
+    );
+    let o = statedist(&["playground", "--do", "at 1s isolate 4"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8(o.stderr).unwrap();
+    assert!(err.contains("there is no node 4"), "{err}");
+}

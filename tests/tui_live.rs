@@ -28,6 +28,7 @@ fn playground(name: &str, nodes: Option<usize>, w: u16, h: u16) -> App {
             scenario: scenario::find(name).expect("scenario"),
             nodes,
             seed: 1,
+            script: Default::default(),
         },
     )
 }
@@ -555,4 +556,45 @@ fn a_skewed_clock_shows_in_the_one_line_layout() {
     let s = text(&a);
     let line = s.lines().find(|l| l.contains("[n3 A]")).expect("n3's line");
     assert!(line.contains("clock +1s"), "{s}");
+}
+
+/// A one-way cut is drawn as `╳` with an arrowhead pointing the way that is
+/// cut (readable without colour); a two-way cut as `╳` alone. At sizes too
+/// small for boxes, the one-way cuts are named instead.
+#[test]
+fn one_way_cuts_are_drawn_with_their_direction() {
+    let start = |w: u16, h: u16| {
+        let mut a = App::new(
+            Options {
+                color: false,
+                content_dir: Some(
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content"),
+                ),
+                size: (w, h),
+                ..Options::default()
+            },
+            Start::Playground {
+                scenario: scenario::find("cap-cp").expect("scenario"),
+                nodes: None,
+                seed: 1,
+                script: statedist::sim::script::Script::parse("at 0s cut 1->2; at 0s cut 3<->1")
+                    .unwrap(),
+            },
+        );
+        a.update(Action::Tick(Duration::from_millis(100)));
+        a
+    };
+    let big = text(&start(120, 40));
+    assert!(big.contains("╳↘"), "{big}");
+    assert!(big.contains("╳→ cut that way only"), "{big}");
+    assert_snapshot!("one_way_cut_120x40", big);
+    let small = start(80, 24);
+    let t = text(&small);
+    assert_snapshot!("one_way_cut_80x24", t);
+    let live = small.live.as_ref().unwrap();
+    assert!(live.view.is_blocked(NodeId(1), NodeId(2)));
+    assert!(!live.view.is_blocked(NodeId(2), NodeId(1)));
+    assert!(
+        live.view.is_blocked(NodeId(3), NodeId(1)) && live.view.is_blocked(NodeId(1), NodeId(3))
+    );
 }

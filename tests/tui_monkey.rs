@@ -162,6 +162,7 @@ fn monkey_in_the_playground() {
                 scenario: scenario::find(name).unwrap(),
                 nodes: Some(nodes),
                 seed,
+                script: Default::default(),
             },
         );
         let seen = monkey(app, seed, 10_000);

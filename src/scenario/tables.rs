@@ -65,7 +65,7 @@ pub(super) fn quiet_for<N: Node>(world: &World<N>, window: crate::sim::Millis) -
     use crate::sim::TraceKind;
     let now = world.now();
     !world.network().is_partitioned()
-        && world.network().config.loss <= 0.0
+        && !world.network().is_lossy()
         && now >= window
         && world
             .trace()

@@ -17,7 +17,7 @@ mod trace;
 mod world;
 
 pub use history::{History, OpKind, OpOutcome, OpRecord, Value, positions_from_times};
-pub use network::{NetConfig, Network, Side};
+pub use network::{CutRule, LinkQuality, NetConfig, Network, Side};
 pub use node::{ClientOp, Cx, Node, NodeId, OpId, SessionToken, TimerId};
 pub use time::{Millis, fmt_ms};
 pub use trace::{Trace, TraceEvent, TraceKind};

@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use super::{Fault, Millis, NodeId};
+use super::{Fault, LinkQuality, Millis, NodeId};
 
 /// A parsed step with where it came from, for later validation messages.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,8 +43,9 @@ pub struct Script {
 }
 
 /// What the language accepts, for error messages and `--help`.
-pub const COMMANDS: &str = "partition 1,2 | 3,4,5 · heal · crash N · restart N · write nN key=VALUE · \
-read nN key · skew nN +300ms · loss 10% · dup 5% · delay 20-80ms · set NAME=VALUE";
+pub const COMMANDS: &str = "partition 1,2 | 3,4,5 · heal · cut 1->2 · cut 1<->2 · isolate N · \
+bridge 3 | 1,2 | 4,5 · link 1->2 loss 50% · link 1->2 delay 200-400ms · crash N · restart N · \
+write nN key=VALUE · read nN key · skew nN +300ms · loss 10% · dup 5% · delay 20-80ms · set NAME=VALUE";
 
 impl Script {
     /// Parses a script. Steps are separated by newlines or `;`; `#` starts a comment.
@@ -183,6 +184,131 @@ impl<'a> P<'a> {
     }
 }
 
+impl P<'_> {
+    /// `10%` → 0.1.
+    fn percent(&mut self) -> Result<f64, ScriptError> {
+        let tok = self.next("a percentage such as 10%")?;
+        tok.text
+            .strip_suffix('%')
+            .and_then(|s| s.parse::<f64>().ok())
+            .filter(|v| (0.0..=100.0).contains(v))
+            .map(|v| v / 100.0)
+            .ok_or_else(|| {
+                self.err_at(
+                    tok.col,
+                    format!(
+                        "'{}' is not a percentage: expected 0% to 100%, e.g. 10%",
+                        tok.text
+                    ),
+                )
+            })
+    }
+
+    /// `20-80ms` or `50ms` → an inclusive range in milliseconds.
+    fn latency(&mut self) -> Result<(Millis, Millis), ScriptError> {
+        let tok = self.next("a latency range such as 20-80ms")?;
+        let bad = || {
+            format!(
+                "'{}' is not a latency: expected a range such as 20-80ms or one value such as 50ms",
+                tok.text
+            )
+        };
+        let (lo, hi) = match tok.text.split_once('-') {
+            Some((a, b)) => {
+                let hi = parse_duration(b).ok_or_else(|| self.err_at(tok.col, bad()))?;
+                // "20-80ms": the unit on the upper bound applies to both.
+                let unit = b.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
+                let lo = parse_duration(a).or_else(|| parse_duration(&format!("{a}{unit}")));
+                (lo.ok_or_else(|| self.err_at(tok.col, bad()))?, hi)
+            }
+            None => {
+                let v = parse_duration(tok.text).ok_or_else(|| self.err_at(tok.col, bad()))?;
+                (v, v)
+            }
+        };
+        if lo > hi {
+            return Err(self.err_at(
+                tok.col,
+                format!("the range {lo}-{hi}ms goes backwards: write the smaller bound first"),
+            ));
+        }
+        Ok((lo, hi))
+    }
+
+    /// `1->2` (one way) or `1<->2` (both ways).
+    fn link(&mut self) -> Result<(NodeId, NodeId, bool), ScriptError> {
+        let tok = self.next("a link such as 1->2 (one way) or 1<->2 (both ways)")?;
+        let (a, b, both, gap) = if let Some((a, b)) = tok.text.split_once("<->") {
+            (a, b, true, 3)
+        } else if let Some((a, b)) = tok.text.split_once("->") {
+            (a, b, false, 2)
+        } else {
+            return Err(self.err_at(
+                tok.col,
+                format!(
+                    "'{}' is not a link: expected e.g. 1->2 (one way) or 1<->2 (both ways), without spaces",
+                    tok.text
+                ),
+            ));
+        };
+        let from = self.node(
+            Tok {
+                text: a,
+                col: tok.col,
+            },
+            tok.col,
+        )?;
+        let bcol = tok.col + a.len() + gap;
+        let to = self.node(Tok { text: b, col: bcol }, bcol)?;
+        if from == to {
+            return Err(self.err_at(
+                tok.col,
+                format!("a link joins two different nodes, not {from} to itself"),
+            ));
+        }
+        Ok((from, to, both))
+    }
+
+    /// Groups of nodes separated by `|`: `1,2 | 3,4,5`. Each node once.
+    fn groups(&mut self) -> Result<Vec<Vec<NodeId>>, ScriptError> {
+        let mut groups: Vec<Vec<NodeId>> = vec![Vec::new()];
+        while let Some(&tok) = self.toks.get(self.pos) {
+            self.pos += 1;
+            if tok.text == "|" {
+                if groups.last().is_some_and(|g| g.is_empty()) {
+                    return Err(self.err_at(
+                        tok.col,
+                        "empty group before '|': expected node numbers such as 1,2".into(),
+                    ));
+                }
+                groups.push(Vec::new());
+                continue;
+            }
+            let mut col = tok.col;
+            for part in tok.text.split(',') {
+                if !part.is_empty() {
+                    let id = self.node(Tok { text: part, col }, col)?;
+                    if groups.iter().flatten().any(|&g| g == id) {
+                        return Err(self.err_at(
+                            col,
+                            format!("node {} is named twice: each node is in one group", id.0),
+                        ));
+                    }
+                    groups.last_mut().expect("non-empty").push(id);
+                }
+                col += part.len() + 1;
+            }
+        }
+        if groups.last().is_some_and(|g| g.is_empty()) {
+            return Err(self.err_at(
+                self.here(),
+                "expected node numbers such as '1,2 | 3,4,5'".into(),
+            ));
+        }
+        Ok(groups)
+    }
+}
+
 fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, ScriptError> {
     let mut p = P {
         toks,
@@ -224,41 +350,7 @@ fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, Scr
             }
         }
         "partition" => {
-            let mut groups: Vec<Vec<NodeId>> = vec![Vec::new()];
-            while p.pos < toks.len() {
-                let tok = toks[p.pos];
-                p.pos += 1;
-                if tok.text == "|" {
-                    if groups.last().is_some_and(|g| g.is_empty()) {
-                        return Err(p.err_at(
-                            tok.col,
-                            "empty side before '|': expected node numbers such as 1,2".into(),
-                        ));
-                    }
-                    groups.push(Vec::new());
-                    continue;
-                }
-                let mut col = tok.col;
-                for part in tok.text.split(',') {
-                    if !part.is_empty() {
-                        let id = p.node(Tok { text: part, col }, col)?;
-                        if groups.iter().flatten().any(|&g| g == id) {
-                            return Err(p.err_at(
-                                col,
-                                format!("node {} is named twice: each node is on one side", id.0),
-                            ));
-                        }
-                        groups.last_mut().expect("non-empty").push(id);
-                    }
-                    col += part.len() + 1;
-                }
-            }
-            if groups.last().is_some_and(|g| g.is_empty()) {
-                return Err(p.err_at(
-                    p.here(),
-                    "expected node numbers such as '1,2 | 3,4,5' after 'partition'".into(),
-                ));
-            }
+            let groups = p.groups()?;
             if groups.len() < 2 {
                 return Err(p.err_at(cmd.col, "a partition needs at least two sides separated by '|', e.g. 'partition 1 | 2,3'".into()));
             }
@@ -314,55 +406,68 @@ fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, Scr
             Fault::Skew(id, sign * ms as i64)
         }
         "loss" | "dup" => {
-            let tok = p.next("a percentage such as 10%")?;
-            let pct = tok
-                .text
-                .strip_suffix('%')
-                .and_then(|s| s.parse::<f64>().ok())
-                .filter(|v| (0.0..=100.0).contains(v));
-            let Some(pct) = pct else {
-                return Err(p.err_at(
-                    tok.col,
-                    format!(
-                        "'{}' is not a percentage: expected 0% to 100%, e.g. 10%",
-                        tok.text
-                    ),
-                ));
-            };
+            let pct = p.percent()?;
             if cmd.text == "loss" {
-                Fault::Loss(pct / 100.0)
+                Fault::Loss(pct)
             } else {
-                Fault::Duplicate(pct / 100.0)
+                Fault::Duplicate(pct)
             }
         }
         "delay" => {
-            let tok = p.next("a latency range such as 20-80ms")?;
-            let bad = || {
-                format!(
-                    "'{}' is not a latency: expected a range such as 20-80ms or one value such as 50ms",
-                    tok.text
-                )
-            };
-            let (lo, hi) = match tok.text.split_once('-') {
-                Some((a, b)) => {
-                    let hi = parse_duration(b).ok_or_else(|| p.err_at(tok.col, bad()))?;
-                    // "20-80ms": the unit on the upper bound applies to both.
-                    let unit = b.trim_start_matches(|c: char| c.is_ascii_digit() || c == '.');
-                    let lo = parse_duration(a).or_else(|| parse_duration(&format!("{a}{unit}")));
-                    (lo.ok_or_else(|| p.err_at(tok.col, bad()))?, hi)
+            let (lo, hi) = p.latency()?;
+            Fault::Delay(lo, hi)
+        }
+        "cut" => {
+            let (from, to, both) = p.link()?;
+            Fault::Cut { from, to, both }
+        }
+        "isolate" => {
+            let tok = p.next("a node number")?;
+            Fault::Isolate(p.node(tok, tok.col)?)
+        }
+        "link" => {
+            let (from, to, both) = p.link()?;
+            let mut quality = LinkQuality::default();
+            while p.pos < toks.len() {
+                let what = p.next("'loss' or 'delay'")?;
+                match what.text {
+                    "loss" => quality.loss = Some(p.percent()?),
+                    "delay" => quality.latency = Some(p.latency()?),
+                    other => {
+                        return Err(p.err_at(
+                            what.col,
+                            format!("unexpected '{other}': expected 'loss 10%' or 'delay 20-80ms' after the link"),
+                        ));
+                    }
                 }
-                None => {
-                    let v = parse_duration(tok.text).ok_or_else(|| p.err_at(tok.col, bad()))?;
-                    (v, v)
-                }
-            };
-            if lo > hi {
+            }
+            if quality == LinkQuality::default() {
                 return Err(p.err_at(
-                    tok.col,
-                    format!("the range {lo}-{hi}ms goes backwards: write the smaller bound first"),
+                    p.here(),
+                    "the step ends early: expected 'loss 10%' or 'delay 20-80ms' after the link"
+                        .into(),
                 ));
             }
-            Fault::Delay(lo, hi)
+            Fault::Link {
+                from,
+                to,
+                both,
+                quality,
+            }
+        }
+        "bridge" => {
+            let groups = p.groups()?;
+            let [bridge, left, right]: [Vec<NodeId>; 3] = groups.try_into().map_err(|_| {
+                p.err_at(
+                    cmd.col,
+                    "a bridge needs three groups: 'bridge 3 | 1,2 | 4,5' (the bridge, then the two halves it joins)".into(),
+                )
+            })?;
+            Fault::Bridge {
+                bridge,
+                left,
+                right,
+            }
         }
         "set" => {
             let kv = p.next("NAME=VALUE, e.g. mode=sync")?;
@@ -491,7 +596,7 @@ mod tests {
         );
         assert_eq!(
             err("at 1s partition 1 | 1"),
-            "script:1:21: node 1 is named twice: each node is on one side"
+            "script:1:21: node 1 is named twice: each node is in one group"
         );
         assert_eq!(
             err("heal"),

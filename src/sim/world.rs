@@ -7,7 +7,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 use super::history::{OpKind, OpOutcome, Value};
-use super::network::{NetConfig, Network, Side};
+use super::network::{CutRule, LinkQuality, NetConfig, Network, Side};
 use super::node::{ClientOp, Cx, Effect, Node, NodeId, OpId, SessionToken, TimerId};
 use super::queue::EventQueue;
 use super::trace::{Trace, TraceKind};
@@ -46,6 +46,28 @@ pub enum Fault {
     Partition(Vec<Vec<NodeId>>),
     /// Move one node to a side.
     SetSide(NodeId, Side),
+    /// Cut the link `from → to`, and `to → from` too when `both`.
+    Cut {
+        from: NodeId,
+        to: NodeId,
+        both: bool,
+    },
+    /// Cut a node off from every other node, both ways.
+    Isolate(NodeId),
+    /// Set one link's loss and/or latency (`both`: the reverse link too).
+    Link {
+        from: NodeId,
+        to: NodeId,
+        both: bool,
+        quality: LinkQuality,
+    },
+    /// A bridge partition: the first group reaches both halves, the two
+    /// halves do not reach each other.
+    Bridge {
+        bridge: Vec<NodeId>,
+        left: Vec<NodeId>,
+        right: Vec<NodeId>,
+    },
     Heal,
     Crash(NodeId),
     Restart(NodeId),
@@ -67,18 +89,40 @@ impl Display for Fault {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Fault::Partition(groups) => {
-                let g: Vec<String> = groups
-                    .iter()
-                    .map(|g| {
-                        g.iter()
-                            .map(|n| n.0.to_string())
-                            .collect::<Vec<_>>()
-                            .join(",")
-                    })
-                    .collect();
+                let g: Vec<String> = groups.iter().map(|g| numbers(g)).collect();
                 write!(f, "partition {}", g.join(" | "))
             }
             Fault::SetSide(n, s) => write!(f, "move {n} to side {s}"),
+            Fault::Cut { from, to, both } => {
+                write!(f, "cut {}{}{}", from.0, arrow(*both), to.0)
+            }
+            Fault::Isolate(n) => write!(f, "isolate {}", n.0),
+            Fault::Link {
+                from,
+                to,
+                both,
+                quality,
+            } => {
+                write!(f, "link {}{}{}", from.0, arrow(*both), to.0)?;
+                if let Some(p) = quality.loss {
+                    write!(f, " loss {}%", percent(p))?;
+                }
+                if let Some((a, b)) = quality.latency {
+                    write!(f, " delay {a}-{b}ms")?;
+                }
+                Ok(())
+            }
+            Fault::Bridge {
+                bridge,
+                left,
+                right,
+            } => write!(
+                f,
+                "bridge {} | {} | {}",
+                numbers(bridge),
+                numbers(left),
+                numbers(right)
+            ),
             Fault::Heal => write!(f, "heal"),
             Fault::Crash(n) => write!(f, "crash {}", n.0),
             Fault::Restart(n) => write!(f, "restart {}", n.0),
@@ -91,6 +135,16 @@ impl Display for Fault {
             Fault::Tune(k, v) => write!(f, "set {k}={v}"),
         }
     }
+}
+
+/// `1,2,3`, as scripts write a group of nodes.
+fn numbers(group: &[NodeId]) -> String {
+    let n: Vec<String> = group.iter().map(|n| n.0.to_string()).collect();
+    n.join(",")
+}
+
+fn arrow(both: bool) -> &'static str {
+    if both { "<->" } else { "->" }
 }
 
 /// A probability as a percentage for people: 0.07 → `7`, not `7.000000000000001`.
@@ -393,7 +447,7 @@ impl<N: Node> World<N> {
         let n = self.slots.len();
         match fault {
             Fault::Partition(groups) => {
-                self.net.heal();
+                self.net.clear_sides();
                 for (side, group) in groups.iter().enumerate().take(Side::MAX as usize) {
                     for &id in group.iter().filter(|id| id.index() < n) {
                         self.net.set_side(id, Side(side as u8));
@@ -409,6 +463,96 @@ impl<N: Node> World<N> {
                 self.net.set_side(id, side);
                 let text = format!("{id} moved to side {side}: {}", self.sides_text());
                 self.fault_note(Some(id), text);
+            }
+            Fault::Cut { from, to, both } => {
+                if from.index() >= n || to.index() >= n || from == to {
+                    return;
+                }
+                self.net.cut(from, to, CutRule::Cut);
+                let text = if both {
+                    self.net.cut(to, from, CutRule::Cut);
+                    format!("the link between {from} and {to} is cut both ways")
+                } else {
+                    format!(
+                        "the link {from}→{to} is cut one way: {to} no longer hears {from}, \
+                         {from} still hears {to}"
+                    )
+                };
+                self.fault_note(Some(from), text);
+            }
+            Fault::Isolate(id) => {
+                if id.index() >= n {
+                    return;
+                }
+                self.net.isolate(id);
+                self.fault_note(
+                    Some(id),
+                    format!("{id} is isolated: it can reach no other node, and none can reach it"),
+                );
+            }
+            Fault::Link {
+                from,
+                to,
+                both,
+                quality,
+            } => {
+                if from.index() >= n || to.index() >= n || from == to {
+                    return;
+                }
+                let quality = LinkQuality {
+                    loss: quality.loss.map(|p| p.clamp(0.0, 1.0)),
+                    latency: quality.latency.map(|(a, b)| (a.min(b), a.max(b))),
+                };
+                self.net.set_quality(from, to, quality);
+                if both {
+                    self.net.set_quality(to, from, quality);
+                }
+                let mut parts = Vec::new();
+                if let Some(p) = quality.loss {
+                    parts.push(format!("loses {}% of messages", percent(p)));
+                }
+                if let Some((a, b)) = quality.latency {
+                    parts.push(format!("takes {a}-{b} ms"));
+                }
+                let which = if both {
+                    format!("the link between {from} and {to} (both ways)")
+                } else {
+                    format!("the link {from}→{to}")
+                };
+                self.fault_note(Some(from), format!("{which} now {}", parts.join(" and ")));
+            }
+            Fault::Bridge {
+                bridge,
+                left,
+                right,
+            } => {
+                let inside = |g: &[NodeId]| {
+                    g.iter()
+                        .copied()
+                        .filter(|id| id.index() < n)
+                        .collect::<Vec<_>>()
+                };
+                let (bridge, left, right) = (inside(&bridge), inside(&left), inside(&right));
+                self.net.heal();
+                for &a in &left {
+                    for &b in &right {
+                        self.net.cut(a, b, CutRule::Bridge);
+                        self.net.cut(b, a, CutRule::Bridge);
+                    }
+                }
+                let names = |g: &[NodeId]| {
+                    g.iter()
+                        .map(|n| n.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let text = format!(
+                    "bridge partition: {{{}}} and {{{}}} cannot reach each other; {{{}}} reaches both",
+                    names(&left),
+                    names(&right),
+                    names(&bridge)
+                );
+                self.fault_note(None, text);
             }
             Fault::Heal => {
                 self.net.heal();
@@ -641,7 +785,7 @@ impl<N: Node> World<N> {
         let dropped = match self.net.cut_reason(from, to) {
             Some(why) => Some(format!("dropped: {why}")),
             None => {
-                let loss = self.net.config.loss;
+                let loss = self.net.loss(from, to);
                 (loss > 0.0 && self.slots[from.index()].net_rng.random_bool(loss))
                     .then(|| "lost by the network".to_string())
             }
@@ -653,10 +797,10 @@ impl<N: Node> World<N> {
                 .push_msg(self.now, kind, Some(to), Some(from), text, routine);
             return;
         }
-        let cfg = &self.net.config;
-        let (lo, hi) = cfg.latency;
+        let (lo, hi) = self.net.latency(from, to);
+        let dup = self.net.config.duplicate;
         let dice = &mut self.slots[from.index()].net_rng;
-        let copies = if cfg.duplicate > 0.0 && dice.random_bool(cfg.duplicate) {
+        let copies = if dup > 0.0 && dice.random_bool(dup) {
             2
         } else {
             1

@@ -29,6 +29,8 @@ pub enum Start {
         scenario: &'static ScenarioInfo,
         nodes: Option<usize>,
         seed: u64,
+        /// Fault-script steps that play out live.
+        script: crate::sim::script::Script,
     },
     /// The list of gauntlets (`statedist gauntlet`): Esc there leaves.
     Gauntlets,
@@ -275,7 +277,8 @@ impl App {
                 scenario,
                 nodes,
                 seed,
-            } => match Live::start(scenario, nodes, seed) {
+                script,
+            } => match Live::start_with(scenario, nodes, seed, script) {
                 Ok(l) => {
                     app.live = Some(l);
                     app.screen = Screen::Playground;

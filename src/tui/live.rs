@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::check::{Status, Verdict};
 use crate::scenario::{ClusterView, Knob, Pane, Params, Run, ScenarioInfo};
+use crate::sim::script::Script;
 use crate::sim::{Fault, Millis, NodeId, fmt_ms};
 
 /// Speeds in thousandths of real time: 0.02x ... 4x.
@@ -61,9 +62,21 @@ impl Live {
         nodes: Option<usize>,
         seed: u64,
     ) -> Result<Live, String> {
+        Self::start_with(info, nodes, seed, Script::default())
+    }
+
+    /// Starts a scenario whose fault script plays out as the run goes (and
+    /// again after a reset).
+    pub fn start_with(
+        info: &'static ScenarioInfo,
+        nodes: Option<usize>,
+        seed: u64,
+        script: Script,
+    ) -> Result<Live, String> {
         let params = Params {
             seed,
             nodes,
+            script,
             ..Params::default()
         };
         let run = info.start(&params)?;

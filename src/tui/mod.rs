@@ -136,8 +136,29 @@ pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     };
-    // Check the node count before taking over the terminal.
-    if let Err(e) = live::Live::start(info, args.nodes, args.seed) {
+    let text = match (&args.script, &args.do_steps) {
+        (Some(path), _) => match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) => {
+                eprintln!(
+                    "statedist playground: cannot read script {}: {e}",
+                    path.display()
+                );
+                return ExitCode::from(2);
+            }
+        },
+        (None, Some(steps)) => steps.clone(),
+        (None, None) => String::new(),
+    };
+    let script = match crate::sim::script::Script::parse(&text) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("statedist playground: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    // Check the node count and the script before taking over the terminal.
+    if let Err(e) = live::Live::start_with(info, args.nodes, args.seed, script.clone()) {
         eprintln!("statedist playground: {e}");
         return ExitCode::from(2);
     }
@@ -147,6 +168,7 @@ pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
             scenario: info,
             nodes: args.nodes,
             seed: args.seed,
+            script,
         },
     );
     run(app, args.exit_after_first_frame, "playground")

@@ -194,6 +194,32 @@ fn step_char(path: &[(i32, i32)], k: usize) -> char {
     }
 }
 
+/// An arrow pointing from `a` to `b` (cells are about twice as tall as wide).
+fn arrow_char(a: (i32, i32), b: (i32, i32)) -> char {
+    let (dx, dy) = (b.0 - a.0, 2 * (b.1 - a.1));
+    if dy.abs() * 2 < dx.abs() {
+        if dx > 0 { '→' } else { '←' }
+    } else if dx.abs() * 2 < dy.abs() {
+        if dy > 0 { '↓' } else { '↑' }
+    } else {
+        match (dx > 0, dy > 0) {
+            (true, true) => '↘',
+            (true, false) => '↗',
+            (false, true) => '↙',
+            (false, false) => '↖',
+        }
+    }
+}
+
+/// The links cut in one direction only, as `n1→n2` (the way that is cut).
+fn one_way_cuts(view: &crate::scenario::ClusterView) -> Vec<String> {
+    view.blocked
+        .iter()
+        .filter(|&&(a, b)| !view.is_blocked(b, a))
+        .map(|(a, b)| format!("{a}→{b}"))
+        .collect()
+}
+
 fn put(buf: &mut Buffer, area: Rect, (x, y): (i32, i32), s: &str, style: Style) {
     if x < area.x as i32 || y < area.y as i32 || y >= (area.y + area.height) as i32 {
         return;
@@ -222,7 +248,7 @@ impl Widget for Canvas<'_> {
                 t.dim(),
             ),
         ]);
-        let legend = Line::from(vec![
+        let mut legend = Line::from(vec![
             Span::styled(" sides ", t.dim()),
             Span::styled("A", t.side(crate::sim::Side(0))),
             Span::styled(" ", t.dim()),
@@ -231,6 +257,13 @@ impl Widget for Canvas<'_> {
             Span::styled("C", t.side(crate::sim::Side(2))),
             Span::styled(" · ● message · ╳ cut link ", t.dim()),
         ]);
+        if !one_way_cuts(view).is_empty() {
+            legend.push_span(Span::styled("· ╳→ cut that way only ", t.dim()));
+            // Too wide for the border: the short form keeps every mark.
+            if legend.width() + 2 > area.width as usize {
+                legend = Line::from(Span::styled(" ● msg · ╳ cut · ╳→ cut one way ", t.dim()));
+            }
+        }
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
             .border_style(t.border())
@@ -252,7 +285,8 @@ impl Widget for Canvas<'_> {
             for j in i + 1..n {
                 let (a, b) = (&view.nodes[i], &view.nodes[j]);
                 let path = link_path(&boxes, i, j);
-                let cut = a.side != b.side;
+                let (cut_ab, cut_ba) = (view.is_blocked(a.id, b.id), view.is_blocked(b.id, a.id));
+                let cut = cut_ab && cut_ba;
                 let down = !a.up || !b.up;
                 for (k, &cell) in path.iter().enumerate() {
                     if cut {
@@ -265,6 +299,19 @@ impl Widget for Canvas<'_> {
                         let style = if down { t.dim() } else { t.border() };
                         put(buf, inner, cell, &step_char(&path, k).to_string(), style);
                     }
+                }
+                // Cut one way: `╳` mid-link and an arrowhead beside it
+                // pointing the way messages no longer go.
+                if cut_ab != cut_ba && path.len() >= 3 {
+                    let mid = path.len() / 2;
+                    let (head, from, to) = if cut_ab {
+                        (mid + 1, i, j)
+                    } else {
+                        (mid - 1, j, i)
+                    };
+                    put(buf, inner, path[mid], "╳", t.bad());
+                    let arrow = arrow_char(center(boxes[from]), center(boxes[to]));
+                    put(buf, inner, path[head], &arrow.to_string(), t.bad());
                 }
             }
         }
@@ -351,8 +398,8 @@ impl Widget for Canvas<'_> {
             let span = m.arrives.saturating_sub(m.sent).max(1) as f64;
             let f = (now.saturating_sub(m.sent) as f64 / span).clamp(0.0, 1.0);
             let cell = path[((path.len() - 1) as f64 * f).round() as usize];
-            // A message towards a node now on another side will be dropped.
-            let doomed = view.nodes[i].side != view.nodes[j].side || !view.nodes[j].up;
+            // A message on a link that is cut now, or to a node that is down, will be dropped.
+            let doomed = view.is_blocked(m.from, m.to) || !view.nodes[j].up;
             let style = if doomed { t.bad() } else { t.warn() };
             put(buf, inner, cell, "●", style);
             if label {
@@ -423,6 +470,16 @@ impl Canvas<'_> {
                     ),
                     t.dim(),
                 ),
+            ]);
+            buf.set_line(area.x, y, &line, area.width);
+        }
+        // No links drawn either: name the links cut one way.
+        let one_way = one_way_cuts(&self.live.view);
+        let y = area.y + rows.len() as u16 + 2;
+        if !one_way.is_empty() && y < area.y + area.height {
+            let line = Line::from(vec![
+                Span::styled("╳ ", t.bad()),
+                Span::styled(format!("cut one way: {}", one_way.join(", ")), t.dim()),
             ]);
             buf.set_line(area.x, y, &line, area.width);
         }
