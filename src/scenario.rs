@@ -6,10 +6,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::check::{self, Verdict};
+use crate::check::{self, Verdict, ids};
 use crate::protocols::cap::{CapConfig, CapNode, Mode};
 use crate::sim::script::Script;
-use crate::sim::{Fault, History, InFlight, Millis, Node, NodeId, Side, Trace, World, WorldConfig};
+use crate::sim::{
+    Fault, History, InFlight, Invariant, Millis, Node, NodeId, Side, Trace, Violation, World,
+    WorldConfig, fmt_ms,
+};
 
 mod causal;
 mod leader_follower;
@@ -131,6 +134,8 @@ pub trait Run {
     fn knobs(&self) -> Vec<Knob>;
     fn trace(&self) -> &Trace;
     fn history(&self) -> &History;
+    /// The first safety-invariant violation, checked after every event.
+    fn violation(&self) -> Option<&Violation>;
 }
 
 /// What a protocol contributes to a scenario beyond its [`Node`] impl.
@@ -140,6 +145,10 @@ pub trait Inspect: Node {
         Vec::new()
     }
     fn knobs(_config: &Self::Config) -> Vec<Knob> {
+        Vec::new()
+    }
+    /// Safety properties checked after every event while the run goes.
+    fn invariants() -> Vec<Box<dyn Invariant<Self>>> {
         Vec::new()
     }
 }
@@ -154,7 +163,7 @@ pub struct SimRun<N: Node> {
     world: World<N>,
 }
 
-impl<N: Node> SimRun<N> {
+impl<N: Inspect> SimRun<N> {
     pub fn new(
         name: &'static str,
         world_config: WorldConfig,
@@ -173,6 +182,10 @@ impl<N: Node> SimRun<N> {
     }
     fn build(wc: &WorldConfig, nc: &N::Config, script: &Script) -> World<N> {
         let mut w = World::new(wc.clone(), nc.clone());
+        for inv in N::invariants() {
+            w.add_invariant(inv);
+        }
+        w.check_start();
         for step in &script.steps {
             w.schedule(step.at, step.fault.clone());
         }
@@ -245,7 +258,9 @@ impl<N: Inspect> Run for SimRun<N> {
         N::panes(&self.world)
     }
     fn verdicts(&self) -> Vec<Verdict> {
-        N::verdicts(&self.world)
+        let mut v = N::verdicts(&self.world);
+        v.extend(invariant_verdicts(&self.world));
+        v
     }
     fn knobs(&self) -> Vec<Knob> {
         N::knobs(self.world.node_config())
@@ -256,6 +271,35 @@ impl<N: Inspect> Run for SimRun<N> {
     fn history(&self) -> &History {
         self.world.history()
     }
+    fn violation(&self) -> Option<&Violation> {
+        self.world.violation()
+    }
+}
+
+/// One verdict per registered invariant: held after every event so far, or
+/// the first violation with the event it followed.
+fn invariant_verdicts<N: Node>(world: &World<N>) -> Vec<Verdict> {
+    world
+        .invariants()
+        .map(|(name, promise)| match world.violation() {
+            Some(v) if v.invariant == name => Verdict::new(
+                name,
+                check::Status::Fail,
+                format!("{} (event #{} at {})", v.text, v.seq, fmt_ms(v.time)),
+            )
+            .with_details(vec![format!(
+                "checked after every event; the first to break it was event #{} at {}",
+                v.seq,
+                fmt_ms(v.time)
+            )])
+            .with_events(vec![v.seq]),
+            _ => Verdict::new(
+                name,
+                check::Status::Pass,
+                format!("{promise} (checked after every event so far)"),
+            ),
+        })
+        .collect()
 }
 
 fn blocked_links(net: &crate::sim::Network, n: usize) -> Vec<(NodeId, NodeId)> {
@@ -400,7 +444,11 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             keys: &["x", "y"],
-            headline: &["read your writes", "monotonic reads", "availability"],
+            headline: &[
+                ids::READ_YOUR_WRITES,
+                ids::MONOTONIC_READS,
+                ids::AVAILABILITY,
+            ],
             build: session::build,
         },
         ScenarioInfo {
@@ -410,7 +458,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             default_nodes: 3,
             allowed_nodes: &[3, 5],
             keys: &["post", "reply"],
-            headline: &["causality"],
+            headline: &[ids::CAUSALITY],
             build: causal::build,
         },
     ];

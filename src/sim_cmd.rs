@@ -142,6 +142,11 @@ pub fn run(args: &SimArgs) -> ExitCode {
         }
     };
     run.run_until(args.duration);
+    // A run stops at its first invariant violation; headless, go on to the
+    // end so the trace shows what followed (the verdicts name the event).
+    if run.now() < args.duration {
+        run.run_until(args.duration);
+    }
     let mut out = io::stdout().lock();
     let written = match args.format {
         Format::Text => write_text(&mut out, run.as_ref(), args),
@@ -211,8 +216,18 @@ pub fn write_text(out: &mut impl Write, run: &dyn Run, args: &SimArgs) -> io::Re
                 trace.total() - kept
             )?;
         }
+        let broke = run
+            .violation()
+            .map(|v| (v.seq, v.invariant, v.text.as_str()));
         for e in trace.events() {
             writeln!(out, "{:>9}  {}", fmt_ms(e.time), e.text)?;
+            if let Some((_, name, text)) = broke.filter(|b| b.0 == e.seq) {
+                writeln!(
+                    out,
+                    "{:>9}  ✗ INVARIANT BROKEN here ({name}, event #{}): {text}",
+                    "", e.seq
+                )?;
+            }
         }
     }
     writeln!(out, "\n== operations ==")?;
@@ -288,6 +303,11 @@ pub fn write_jsonl(out: &mut impl Write, run: &dyn Run, args: &SimArgs) -> io::R
             out,
             json!({"type": "node", "id": n.id, "up": n.up, "side": n.side.to_string(), "role": n.role, "state": state}),
         )?;
+    }
+    if let Some(v) = run.violation() {
+        let mut j = serde_json::to_value(v).map_err(io::Error::other)?;
+        j["type"] = json!("violation");
+        line(out, j)?;
     }
     for v in run.verdicts() {
         let mut j = serde_json::to_value(&v).map_err(io::Error::other)?;

@@ -598,3 +598,54 @@ fn one_way_cuts_are_drawn_with_their_direction() {
         live.view.is_blocked(NodeId(3), NodeId(1)) && live.view.is_blocked(NodeId(1), NodeId(3))
     );
 }
+
+/// A broken safety invariant pauses the live cluster on the very event and
+/// says so in the checkers pane and the status line.
+#[test]
+fn the_live_cluster_pauses_on_a_broken_invariant() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut a = App::new(
+            Options {
+                color: false,
+                content_dir: Some(
+                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content"),
+                ),
+                size: (w, h),
+                ..Options::default()
+            },
+            Start::Playground {
+                scenario: scenario::find("leader-follower").expect("scenario"),
+                nodes: None,
+                seed: 1,
+                script: statedist::sim::script::Script::parse(
+                    "at 0s set failover=unsafe; at 1s partition 1 | 2 | 3",
+                )
+                .unwrap(),
+            },
+        );
+        keys(&mut a, "++++++"); // fast, so the failover comes within the test's ticks
+        run_for(&mut a, 30.0);
+        let live = a.live.as_ref().unwrap();
+        assert!(live.paused, "the run did not pause");
+        let v = live.run().violation().expect("a violation").clone();
+        assert_eq!(v.invariant, "one leader per epoch");
+        // Paused right at the violating event: the clock stands at its time.
+        assert_eq!(live.now(), v.time);
+        let last = live.run().trace().events().last().unwrap().seq;
+        assert!(
+            last - v.seq <= 3,
+            "ran on past the violation: {last} vs {}",
+            v.seq
+        );
+        assert_eq!(status(&a, "one leader per epoch"), Status::Fail);
+        let screen = text(&a);
+        assert!(screen.contains("one leader per epoch"), "{screen}");
+        assert!(screen.contains("paused"), "{screen}");
+        assert_snapshot!(format!("invariant_pause_{w}x{h}"), screen);
+        // Resuming goes on past it; it does not pause again.
+        keys(&mut a, " ");
+        run_for(&mut a, 2.0);
+        assert!(!a.live.as_ref().unwrap().paused);
+        assert!(a.live.as_ref().unwrap().now() > v.time);
+    }
+}

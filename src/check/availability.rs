@@ -1,3 +1,4 @@
+use super::ids;
 use super::{Status, Verdict};
 use crate::sim::{History, OpOutcome};
 
@@ -39,5 +40,5 @@ pub fn availability(history: &History) -> Verdict {
         })
         .map(|op| format!("op {}: {}", op.id.0, op.describe()))
         .collect();
-    Verdict::new("availability", Status::Info, summary).with_details(details)
+    Verdict::new(ids::AVAILABILITY, Status::Info, summary).with_details(details)
 }

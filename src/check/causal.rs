@@ -18,6 +18,7 @@
 //! related.) Example: a post, a reply written by someone who read the post,
 //! and a reader who sees the reply, then finds no post.
 
+use super::ids;
 use std::collections::{BTreeMap, VecDeque};
 
 use super::Verdict;
@@ -32,7 +33,7 @@ pub fn causality(history: &History, sessions: Sessions) -> Verdict {
 /// knows, as (cause, effect) operation ids: "write b was accepted by a node
 /// that had already applied write a".
 pub fn causality_with(history: &History, sessions: Sessions, extra: &[(OpId, OpId)]) -> Verdict {
-    const CHECK: &str = "causality";
+    const CHECK: &str = ids::CAUSALITY;
     let ops = history.ops();
     let n = ops.len();
     let ok: Vec<bool> = ops.iter().map(|o| o.is_ok()).collect();

@@ -1,3 +1,4 @@
+use super::ids;
 use super::{Status, Verdict};
 use crate::sim::NodeId;
 
@@ -7,7 +8,7 @@ use crate::sim::NodeId;
 pub fn convergence(states: &[(NodeId, Vec<(String, String)>)], quiet: bool) -> Verdict {
     let Some((first_id, first)) = states.first() else {
         return Verdict::new(
-            "convergence",
+            ids::CONVERGENCE,
             Status::Info,
             "no running replicas to compare",
         );
@@ -16,7 +17,7 @@ pub fn convergence(states: &[(NodeId, Vec<(String, String)>)], quiet: bool) -> V
         states.iter().filter(|(_, s)| s != first).collect();
     if differing.is_empty() {
         return Verdict::new(
-            "convergence",
+            ids::CONVERGENCE,
             Status::Pass,
             format!("all {} running replicas hold the same values", states.len()),
         );
@@ -48,5 +49,5 @@ pub fn convergence(states: &[(NodeId, Vec<(String, String)>)], quiet: bool) -> V
             "replicas disagree right now (they may still converge)".to_string(),
         )
     };
-    Verdict::new("convergence", status, summary).with_details(details)
+    Verdict::new(ids::CONVERGENCE, status, summary).with_details(details)
 }

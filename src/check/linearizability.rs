@@ -32,6 +32,7 @@
 //! next is invoked at t) count as concurrent, which can only hide a
 //! violation, never invent one.
 
+use super::ids;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
 use super::{Status, Verdict};
@@ -437,7 +438,7 @@ fn verdict(history: &History, results: &BTreeMap<String, KeyResult>) -> Verdict 
             KeyResult::Linearizable => {}
         }
     }
-    const CHECK: &str = "linearizability";
+    const CHECK: &str = ids::LINEARIZABILITY;
     if let Some((key, witness)) = failing.first() {
         let headline = explain(history, key, witness);
         let mut details = Vec::new();

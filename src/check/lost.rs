@@ -21,6 +21,7 @@
 //! This judges the state *now*: a write that is only on a leader that later
 //! crashes is not lost until a copy without it becomes the one that counts.
 
+use super::ids;
 use std::collections::BTreeMap;
 
 use super::{Status, Verdict};
@@ -47,7 +48,7 @@ enum Lacks {
 }
 
 pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
-    const CHECK: &str = "acknowledged writes";
+    const CHECK: &str = ids::LOST_WRITES;
     if survivors.is_empty() {
         return Verdict::new(
             CHECK,

@@ -4,6 +4,7 @@
 mod availability;
 mod causal;
 mod convergence;
+pub mod ids;
 pub mod linearizability;
 mod lost;
 pub mod sample;
@@ -44,6 +45,9 @@ pub struct Verdict {
     /// Witnesses, one plain sentence each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub details: Vec<String>,
+    /// Trace events the finding points at (their sequence numbers).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<u64>,
 }
 
 impl Verdict {
@@ -53,7 +57,12 @@ impl Verdict {
             status,
             summary: summary.into(),
             details: Vec::new(),
+            events: Vec::new(),
         }
+    }
+    pub fn with_events(mut self, events: Vec<u64>) -> Self {
+        self.events = events;
+        self
     }
     pub fn with_details(mut self, details: Vec<String>) -> Self {
         self.details = details;

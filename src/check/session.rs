@@ -17,6 +17,7 @@
 //! - **Monotonic reads**: a read of k returns nothing older than what an
 //!   earlier read of k in the session returned ("time went backwards").
 
+use super::ids;
 use super::{Status, Verdict};
 use crate::sim::{History, NodeId, OpKind, OpOutcome, OpRecord, Value, fmt_ms};
 
@@ -85,7 +86,7 @@ fn before(a: &OpRecord, b: &OpRecord) -> bool {
 }
 
 pub fn read_your_writes(history: &History, sessions: Sessions) -> Verdict {
-    const CHECK: &str = "read your writes";
+    const CHECK: &str = ids::READ_YOUR_WRITES;
     let ops = history.ops();
     let mut found = Vec::new();
     for r in ops {
@@ -122,7 +123,7 @@ pub fn read_your_writes(history: &History, sessions: Sessions) -> Verdict {
 }
 
 pub fn monotonic_reads(history: &History, sessions: Sessions) -> Verdict {
-    const CHECK: &str = "monotonic reads";
+    const CHECK: &str = ids::MONOTONIC_READS;
     let ops = history.ops();
     let mut found = Vec::new();
     for r2 in ops {

@@ -11,6 +11,7 @@
 //! invocation (so a read of their value is never proven stale), but never as
 //! the overwriting `w2` (they may not have been applied at all).
 
+use super::ids;
 use std::collections::BTreeMap;
 
 use super::{Status, Verdict};
@@ -87,7 +88,7 @@ pub fn stale_reads(history: &History) -> Verdict {
     }
     match found.len() {
         0 => Verdict::new(
-            "stale reads",
+            ids::STALE_READS,
             Status::Pass,
             "no stale reads: every read saw the latest acknowledged write or a newer one",
         ),
@@ -97,7 +98,7 @@ pub fn stale_reads(history: &History) -> Verdict {
             } else {
                 format!("{n} stale reads; first: {}", found[0])
             };
-            Verdict::new("stale reads", Status::Fail, summary).with_details(found)
+            Verdict::new(ids::STALE_READS, Status::Fail, summary).with_details(found)
         }
     }
 }

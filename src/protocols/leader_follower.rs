@@ -71,9 +71,29 @@ impl Replication {
     }
 }
 
+/// How a follower that lost its leader takes over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Failover {
+    /// Ask for a majority's votes in a new epoch (the safe way).
+    Vote,
+    /// Promote itself at once, asking nobody: the anti-pattern that splits
+    /// the brain when two followers lose the leader at the same time.
+    Unsafe,
+}
+
+impl Failover {
+    pub fn name(self) -> &'static str {
+        match self {
+            Failover::Vote => "vote",
+            Failover::Unsafe => "unsafe",
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct LfConfig {
     pub mode: Replication,
+    pub failover: Failover,
     /// Shipment and heartbeat period.
     pub ship_every: Millis,
     /// Silence after which a follower asks to be promoted (plus 0–300 ms).
@@ -84,6 +104,7 @@ impl LfConfig {
     pub fn new(mode: Replication) -> Self {
         Self {
             mode,
+            failover: Failover::Vote,
             ship_every: 250,
             failover_after: 1000,
         }
@@ -397,6 +418,14 @@ impl LfNode {
         let epoch = self.disk.epoch.max(self.seen_epoch) + 1;
         let mut votes = BTreeSet::new();
         votes.insert(self.id);
+        if cx.config().failover == Failover::Unsafe {
+            cx.note(format!(
+                "has not heard from a leader for over {}: promotes itself for epoch {epoch} without asking anyone (failover=unsafe)",
+                fmt_ms(cx.config().failover_after)
+            ));
+            self.become_leader(epoch, &votes, cx);
+            return;
+        }
         self.role = Role::Candidate {
             epoch,
             votes: votes.clone(),
@@ -844,7 +873,20 @@ impl Node for LfNode {
                     }
                 ))
             }
-            _ => Err(format!("this scenario's setting is mode (not '{knob}')")),
+            "failover" => {
+                config.failover = match value {
+                    "vote" => Failover::Vote,
+                    "unsafe" => Failover::Unsafe,
+                    _ => return Err(format!("'{value}' is not a failover: use vote or unsafe")),
+                };
+                Ok(match config.failover {
+                    Failover::Vote => "failover is now vote: a follower must win a majority's votes in a new epoch before it leads".into(),
+                    Failover::Unsafe => "failover is now unsafe: a follower that stops hearing the leader promotes itself at once, asking nobody".into(),
+                })
+            }
+            _ => Err(format!(
+                "this scenario's settings are mode and failover (not '{knob}')"
+            )),
         }
     }
 }

@@ -4,7 +4,9 @@ use super::tables::{keys, knob, node_cell, node_ids, table};
 use super::{Cell, Inspect, Knob, Pane, Params, Run, SimRun, Tone, tuned};
 use crate::check::{self, Survivor, Verdict};
 use crate::protocols::leader_follower::{LfConfig, LfNode, Replication, Role};
-use crate::sim::{Node, NodeId, World, WorldConfig, fmt_ms};
+use std::collections::BTreeMap;
+
+use crate::sim::{Invariant, Node, NodeId, TraceEvent, TraceKind, World, WorldConfig, fmt_ms};
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
     let config = tuned::<LfNode>(LfConfig::new(Replication::Async), p)?;
@@ -76,13 +78,63 @@ impl Inspect for LfNode {
     }
 
     fn knobs(config: &LfConfig) -> Vec<Knob> {
-        vec![knob(
-            "mode",
-            'm',
-            config.mode.name().into(),
-            "replication mode: async (ack at once), semi-sync (ack after one follower), sync (ack after all)",
-            &["async", "semi-sync", "sync"],
-        )]
+        vec![
+            knob(
+                "mode",
+                'm',
+                config.mode.name().into(),
+                "replication mode: async (ack at once), semi-sync (ack after one follower), sync (ack after all)",
+                &["async", "semi-sync", "sync"],
+            ),
+            knob(
+                "failover",
+                'v',
+                config.failover.name().into(),
+                "failover: vote (a majority elects the new leader) or unsafe (a follower promotes itself)",
+                &["vote", "unsafe"],
+            ),
+        ]
+    }
+
+    fn invariants() -> Vec<Box<dyn Invariant<Self>>> {
+        vec![Box::new(OneLeaderPerEpoch::default())]
+    }
+}
+
+/// At most one node ever leads a given epoch. Epochs exist to tell leaders
+/// apart; two leaders in one epoch means followers cannot tell which log is
+/// the truth (split brain). Cheap: it looks only at the node that noted a
+/// change, and remembers one leader per epoch.
+#[derive(Default)]
+pub struct OneLeaderPerEpoch {
+    leaders: BTreeMap<u64, NodeId>,
+}
+
+impl Invariant<LfNode> for OneLeaderPerEpoch {
+    fn name(&self) -> &'static str {
+        crate::check::ids::ONE_LEADER_PER_EPOCH
+    }
+    fn promise(&self) -> &'static str {
+        "no two nodes have led the same epoch"
+    }
+    fn check(&mut self, world: &World<LfNode>, event: &TraceEvent) -> Option<String> {
+        // A node's promotion is always noted in the trace, so its notes are
+        // where a second leader first shows.
+        if event.kind != TraceKind::State {
+            return None;
+        }
+        let n = event.node?;
+        let node = world.node(n);
+        if !world.is_up(n) || !node.is_leader() {
+            return None;
+        }
+        let epoch = node.epoch();
+        match *self.leaders.entry(epoch).or_insert(n) {
+            other if other != n => Some(format!(
+                "{n} became leader of epoch {epoch} while {other} already led epoch {epoch}: two leaders in one epoch (split brain)"
+            )),
+            _ => None,
+        }
     }
 }
 

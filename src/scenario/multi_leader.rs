@@ -30,7 +30,7 @@ fn conflicts(world: &World<MlNode>) -> Vec<&Conflict> {
 }
 
 fn conflict_verdict(world: &World<MlNode>) -> Verdict {
-    const CHECK: &str = "write conflicts";
+    const CHECK: &str = crate::check::ids::WRITE_CONFLICTS;
     let found: Vec<String> = conflicts(world).iter().map(|c| c.describe()).collect();
     match found.len() {
         0 => Verdict::new(

@@ -8,6 +8,7 @@
 //! Nothing here knows about terminals or async runtimes.
 
 mod history;
+mod invariant;
 mod network;
 mod node;
 mod queue;
@@ -17,6 +18,7 @@ mod trace;
 mod world;
 
 pub use history::{History, OpKind, OpOutcome, OpRecord, Value, positions_from_times};
+pub use invariant::{Invariant, Violation};
 pub use network::{CutRule, LinkQuality, NetConfig, Network, Side};
 pub use node::{ClientOp, Cx, Node, NodeId, OpId, SessionToken, TimerId};
 pub use time::{Millis, fmt_ms};

@@ -11,7 +11,7 @@ use super::network::{CutRule, LinkQuality, NetConfig, Network, Side};
 use super::node::{ClientOp, Cx, Effect, Node, NodeId, OpId, SessionToken, TimerId};
 use super::queue::EventQueue;
 use super::trace::{Trace, TraceKind};
-use super::{History, Millis, fmt_ms};
+use super::{History, Invariant, Millis, Violation, fmt_ms};
 
 /// Settings of a run that are not the protocol's.
 #[derive(Clone, Debug)]
@@ -217,6 +217,8 @@ pub struct World<N: Node> {
     effects: Vec<Effect<N>>,
     processed: u64,
     session: SessionToken,
+    invariants: Vec<Box<dyn Invariant<N>>>,
+    violation: Option<Violation>,
 }
 
 impl<N: Node> World<N> {
@@ -247,11 +249,19 @@ impl<N: Node> World<N> {
             effects: Vec::new(),
             processed: 0,
             session: SessionToken::default(),
+            invariants: Vec::new(),
+            violation: None,
         };
         for i in 0..n {
             w.with_node(NodeId::from_index(i), |node, cx| node.on_start(cx));
         }
         w
+    }
+
+    /// Checks the invariants against what the nodes did at time 0 (call
+    /// once after registering them; later events are checked as they happen).
+    pub fn check_start(&mut self) {
+        self.check_invariants(0);
     }
 
     pub fn now(&self) -> Millis {
@@ -323,6 +333,47 @@ impl<N: Node> World<N> {
             .collect()
     }
 
+    /// Registers an invariant, checked after every event from now on
+    /// (register before the run starts to cover all of it).
+    pub fn add_invariant(&mut self, invariant: Box<dyn Invariant<N>>) {
+        self.invariants.push(invariant);
+    }
+    /// The registered invariants' names and promises, in order.
+    pub fn invariants(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        self.invariants.iter().map(|i| (i.name(), i.promise()))
+    }
+    /// The first invariant violation of the run, if any.
+    pub fn violation(&self) -> Option<&Violation> {
+        self.violation.as_ref()
+    }
+
+    /// Runs the invariants over every trace event recorded since the trace
+    /// held `before` events. Only the first violation is kept; after it the
+    /// invariants rest (the run is already known to be broken).
+    fn check_invariants(&mut self, before: u64) {
+        if self.invariants.is_empty() || self.violation.is_some() {
+            return;
+        }
+        let mut invariants = std::mem::take(&mut self.invariants);
+        let new = (self.trace.total() - before) as usize;
+        let mut found = None;
+        'events: for e in self.trace.events().rev().take(new).rev() {
+            for inv in invariants.iter_mut() {
+                if let Some(text) = inv.check(self, e) {
+                    found = Some(Violation {
+                        invariant: inv.name(),
+                        seq: e.seq,
+                        time: e.time,
+                        text,
+                    });
+                    break 'events;
+                }
+            }
+        }
+        self.invariants = invariants;
+        self.violation = found;
+    }
+
     /// Schedules an outside action at virtual time `at` (not before now).
     pub fn schedule(&mut self, at: Millis, fault: Fault) {
         self.queue.push(at.max(self.now), Event::Fault(fault));
@@ -330,7 +381,9 @@ impl<N: Node> World<N> {
 
     /// Applies an outside action right now.
     pub fn apply(&mut self, fault: Fault) {
+        let before = self.trace.total();
         self.apply_fault(fault);
+        self.check_invariants(before);
     }
 
     /// Handles the next event that does something visible. Returns false
@@ -342,14 +395,20 @@ impl<N: Node> World<N> {
             self.processed += 1;
             self.handle(s.event);
             if self.trace.total() != before {
+                self.check_invariants(before);
                 return true;
             }
         }
         false
     }
 
-    /// Handles every event up to and including time `t`, then sets the clock to `t`.
+    /// Handles every event up to and including time `t`, then sets the clock
+    /// to `t` — unless an invariant fails first: then it stops right after
+    /// the violating event, with the clock at that event's time, so the
+    /// state at the moment of failure can be inspected. Calling it again
+    /// goes on from there.
     pub fn run_until(&mut self, t: Millis) {
+        let clean = self.violation.is_none();
         while let Some(at) = self.queue.peek_time() {
             if at > t {
                 break;
@@ -357,7 +416,14 @@ impl<N: Node> World<N> {
             let s = self.queue.pop().expect("peeked");
             self.now = s.time;
             self.processed += 1;
+            let before = self.trace.total();
             self.handle(s.event);
+            if !self.invariants.is_empty() {
+                self.check_invariants(before);
+                if clean && self.violation.is_some() {
+                    return;
+                }
+            }
         }
         self.now = self.now.max(t);
     }

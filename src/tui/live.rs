@@ -54,6 +54,9 @@ pub struct Live {
     pub checker_runs: u64,
     /// The trace length the views were last refreshed at (`None`: never).
     seen: Option<u64>,
+    /// Whether the run has already paused on its invariant violation (it
+    /// pauses once; resuming goes on past it).
+    stopped_at_violation: bool,
 }
 
 impl Live {
@@ -103,6 +106,7 @@ impl Live {
             hide_routine: false,
             checker_runs: 0,
             seen: None,
+            stopped_at_violation: false,
         };
         live.refresh();
         Ok(live)
@@ -140,6 +144,13 @@ impl Live {
             return;
         }
         self.seen = Some(total);
+        if self.run.violation().is_some() && !self.stopped_at_violation {
+            // A safety invariant just broke: stop on the very event, so the
+            // learner sees the state it broke in.
+            self.stopped_at_violation = true;
+            self.paused = true;
+            self.carry = 0;
+        }
         self.view = self.run.view();
         let verdicts = self.run.verdicts();
         self.checker_runs += 1;
@@ -242,6 +253,7 @@ impl Live {
         self.latest = None;
         self.fail_news.clear();
         self.seen = None;
+        self.stopped_at_violation = false;
         self.verdicts.clear();
         self.refresh();
     }
