@@ -364,10 +364,17 @@ impl ScenarioInfo {
 
 /// Applies `--set`-style settings through the protocol's own tuning, so a
 /// flag and a live key change a setting the same way.
+/// The script's own `set` steps are tried on a copy too, so one the
+/// scenario refuses stops the run before it starts.
 fn tuned<N: Node>(mut config: N::Config, params: &Params) -> Result<N::Config, String> {
     for (k, v) in &params.settings {
         N::tune(&mut config, k, v).map_err(|e| format!("setting {k}={v}: {e}"))?;
     }
+    let mut scratch = config.clone();
+    params
+        .script
+        .check_settings(|k, v| N::tune(&mut scratch, k, v))
+        .map_err(|e| e.to_string())?;
     Ok(config)
 }
 

@@ -31,6 +31,10 @@ pub struct SimArgs {
     /// How much virtual time to simulate, e.g. 10s or 2500ms.
     #[arg(long = "for", default_value = "10s", value_parser = parse_for)]
     pub duration: u64,
+    /// Allow --for beyond one hour of virtual time (long runs take real
+    /// time and memory: the trace keeps every event's text).
+    #[arg(long)]
+    pub allow_long: bool,
     /// Read fault-script steps from FILE (see below for the language).
     #[arg(long, value_name = "FILE", conflicts_with = "do_steps")]
     pub script: Option<PathBuf>,
@@ -87,6 +91,9 @@ Fault scripts: one step per line (or per ';' with --do), '#' starts a comment.
 Example:
   statedist sim cap-cp --seed 7 --do \"at 1s partition 1 | 2,3; at 1.2s write n1 x=1; at 1.4s write n2 x=2; at 3s heal; at 3.5s read n1 x\"";
 
+/// The longest run `--for` allows without `--allow-long`: one hour.
+const LONG: u64 = 3_600_000;
+
 fn parse_for(s: &str) -> Result<u64, String> {
     script::parse_duration(s)
         .ok_or_else(|| format!("'{s}' is not a duration: use e.g. 10s or 2500ms"))
@@ -120,8 +127,19 @@ pub fn run(args: &SimArgs) -> ExitCode {
         (None, Some(steps)) => steps.clone(),
         (None, None) => String::new(),
     };
+    if args.duration > LONG && !args.allow_long {
+        eprintln!(
+            "statedist sim: --for {} is more than {} of virtual time; add --allow-long to run it anyway",
+            fmt_ms(args.duration),
+            fmt_ms(LONG)
+        );
+        return ExitCode::from(2);
+    }
     let nodes = args.nodes.unwrap_or(info.default_nodes);
-    let script = match Script::parse(&text).and_then(|s| s.validate(nodes).map(|()| s)) {
+    let script = Script::parse(&text)
+        .and_then(|s| s.validate(nodes).map(|()| s))
+        .and_then(|s| s.check_end(args.duration).map(|()| s));
+    let script = match script {
         Ok(s) => s,
         Err(e) => {
             eprintln!("{e}");
@@ -136,6 +154,11 @@ pub fn run(args: &SimArgs) -> ExitCode {
     };
     let mut run = match info.start(&params) {
         Ok(r) => r,
+        // A refused `set` step is a script mistake like any other.
+        Err(e) if e.starts_with("script:") => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
         Err(e) => {
             eprintln!("statedist sim: {e}");
             return ExitCode::from(2);

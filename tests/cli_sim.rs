@@ -202,3 +202,49 @@ fn playground_refuses_a_bad_live_script_before_taking_the_terminal() {
     let err = String::from_utf8(o.stderr).unwrap();
     assert!(err.contains("there is no node 4"), "{err}");
 }
+
+#[test]
+fn scripts_that_cannot_run_are_refused_up_front() {
+    let err = |args: &[&str]| {
+        let o = statedist(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty(), "{args:?} ran anyway");
+        String::from_utf8(o.stderr).unwrap()
+    };
+    // A setting the scenario refuses, at the step that sets it.
+    assert_eq!(
+        err(&["sim", "quorum", "--do", "at 0s heal; at 1s set w=9"]),
+        "script:1:19: setting w=9 refused: W must be 1 to N=3\n"
+    );
+    assert!(
+        err(&["sim", "cap-cp", "--do", "at 1s set mode=sync"])
+            .starts_with("script:1:7: setting mode=sync refused: ")
+    );
+    // Settings are tried in order: n=5 first makes w=4 acceptable.
+    let o = statedist(&[
+        "sim",
+        "quorum",
+        "--nodes",
+        "5",
+        "-q",
+        "--do",
+        "at 1s set n=5; at 2s set w=4",
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // A step after the end of the run.
+    assert_eq!(
+        err(&[
+            "sim",
+            "cap-ap",
+            "--for",
+            "5s",
+            "--do",
+            "at 1s heal\nat 6s heal"
+        ]),
+        "script:2:4: this step is at 6.000s, after the run ends at 5.000s: move it earlier or run longer (--for)\n"
+    );
+    // A run longer than an hour needs --allow-long.
+    assert!(err(&["sim", "cap-ap", "--for", "61m"]).contains("add --allow-long"));
+    let o = statedist(&["sim", "cap-ap", "--for", "61m", "--allow-long", "-q"]);
+    assert!(o.status.success());
+}

@@ -18,6 +18,11 @@ use super::{Fault, LinkQuality, Millis, NodeId};
 pub struct Step {
     pub at: Millis,
     pub fault: Fault,
+    /// Where the step is written: its line, and the columns of its time and
+    /// of its command, for errors found after parsing.
+    pub line: usize,
+    pub time_col: usize,
+    pub cmd_col: usize,
     /// (line, column) of each node number in the step, for range checks.
     nodes: Vec<(NodeId, usize, usize)>,
 }
@@ -66,6 +71,40 @@ impl Script {
         }
         steps.sort_by_key(|s| s.at); // stable: same-time steps keep their order
         Ok(Script { steps })
+    }
+
+    /// Refuses any step after `end`, the end of the run: it would never run.
+    pub fn check_end(&self, end: Millis) -> Result<(), ScriptError> {
+        match self.steps.iter().find(|s| s.at > end) {
+            Some(s) => Err(ScriptError {
+                line: s.line,
+                col: s.time_col,
+                message: format!(
+                    "this step is at {}, after the run ends at {}: move it earlier or run longer (--for)",
+                    super::fmt_ms(s.at),
+                    super::fmt_ms(end)
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// Checks every `set` step with `tune`, which applies a setting to a
+    /// scratch configuration and says why it refuses one, in script order.
+    pub fn check_settings(
+        &self,
+        mut tune: impl FnMut(&str, &str) -> Result<String, String>,
+    ) -> Result<(), ScriptError> {
+        for s in &self.steps {
+            if let Fault::Tune(k, v) = &s.fault {
+                tune(k, v).map_err(|why| ScriptError {
+                    line: s.line,
+                    col: s.cmd_col,
+                    message: format!("setting {k}={v} refused: {why}"),
+                })?;
+            }
+        }
+        Ok(())
     }
 
     /// Checks node numbers against the cluster size.
@@ -494,6 +533,9 @@ fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, Scr
     Ok(Step {
         at,
         fault,
+        line,
+        time_col: t.col,
+        cmd_col: cmd.col,
         nodes: p.nodes,
     })
 }

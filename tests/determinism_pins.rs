@@ -1,0 +1,84 @@
+//! Pinned trace hashes: any change to what a run does — a message, a
+//! latency, a sentence of the trace — shows up here as a visible diff that
+//! has to be accepted on purpose. When a change is meant to alter runs,
+//! run `PRINT_PINS=1 cargo test --test determinism_pins -- --nocapture` and
+//! paste the new table, saying in the commit why the runs changed.
+
+use statedist::scenario::{self, Params};
+use statedist::sim::script::Script;
+
+const FAULTS: &str = "at 0s delay 5-60ms; at 0s loss 5%; at 0s dup 5%; \
+    at 0.3s write n1 x=1; at 0.5s write n2 x=2; at 0.7s partition 1 | 2,3; \
+    at 0.8s write n1 x=3; at 0.9s read n2 x; at 1.1s crash 3; at 1.3s write n2 x=4; \
+    at 1.6s restart 3; at 1.8s heal; at 2s read n1 x; at 2.1s cut 1->2; \
+    at 2.2s link 2->3 delay 100-200ms; at 2.3s write n3 y=5; at 2.5s read n1 y; \
+    at 2.8s isolate 2; at 3s read n3 x; at 3.5s heal";
+
+/// (scenario, nodes, seed, settings, trace hash after 5 s).
+const PINS: &[(&str, usize, u64, &str, u64)] = &[
+    ("cap-cp", 3, 1, "", 0x1327fe0900fe0fa5),
+    ("cap-ap", 3, 1, "", 0xd02f474a805ad1bd),
+    ("cap-cp", 5, 7, "", 0x3061c73e7277250d),
+    ("leader-follower", 3, 1, "mode=async", 0xe72b4dc49c1b072e),
+    ("leader-follower", 5, 2, "mode=sync", 0x007a0edb94a83e72),
+    (
+        "leader-follower",
+        3,
+        3,
+        "failover=unsafe",
+        0xcc137e371052204f,
+    ),
+    ("multi-leader", 3, 1, "", 0xd8afbf5d447bc4c1),
+    ("quorum", 3, 1, "w=1,r=1", 0xca3eb0a3b812ef04),
+    ("quorum", 5, 4, "sloppy=on", 0xc98a394784feed4b),
+    ("session", 3, 1, "ryw=on", 0x5a573b48c658a812),
+    ("causal", 3, 1, "mode=causal", 0x1e9a18a7de62865c),
+];
+
+fn hash(name: &str, nodes: usize, seed: u64, settings: &str) -> u64 {
+    let params = Params {
+        seed,
+        nodes: Some(nodes),
+        script: Script::parse(FAULTS).unwrap(),
+        settings: settings
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(|kv| {
+                let (k, v) = kv.split_once('=').unwrap();
+                (k.to_string(), v.to_string())
+            })
+            .collect(),
+    };
+    let mut r = scenario::find(name).unwrap().start(&params).unwrap();
+    r.run_until(5000);
+    while r.now() < 5000 {
+        r.run_until(5000); // past an invariant violation
+    }
+    r.trace().hash()
+}
+
+#[test]
+fn trace_hashes_are_pinned() {
+    let got: Vec<u64> = PINS
+        .iter()
+        .map(|&(n, k, s, set, _)| hash(n, k, s, set))
+        .collect();
+    if std::env::var_os("PRINT_PINS").is_some() {
+        for (&(n, k, s, set, _), h) in PINS.iter().zip(&got) {
+            println!("    ({n:?}, {k}, {s}, {set:?}, {h:#018x}),");
+        }
+    }
+    let changed: Vec<String> = PINS
+        .iter()
+        .zip(&got)
+        .filter(|((.., want), h)| want != *h)
+        .map(|(&(n, k, s, set, want), h)| {
+            format!("{n} nodes={k} seed={s} {set}: pinned {want:#018x}, now {h:#018x}")
+        })
+        .collect();
+    assert!(
+        changed.is_empty(),
+        "runs changed (accept on purpose, see the file's comment):\n{}",
+        changed.join("\n")
+    );
+}
