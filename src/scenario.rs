@@ -346,15 +346,27 @@ pub struct ScenarioInfo {
 }
 
 impl ScenarioInfo {
+    /// The allowed sizes for people: "3 or 5", "3 to 15".
+    pub fn sizes_text(&self) -> String {
+        let a = self.allowed_nodes;
+        let consecutive = a.windows(2).all(|w| w[1] == w[0] + 1);
+        match a {
+            [one] => one.to_string(),
+            [first, .., last] if consecutive && a.len() > 2 => format!("{first} to {last}"),
+            _ => {
+                let all: Vec<String> = a.iter().map(|n| n.to_string()).collect();
+                all.join(" or ")
+            }
+        }
+    }
     /// Starts the scenario, checking the node count and settings.
     pub fn start(&self, params: &Params) -> Result<Box<dyn Run>, String> {
         let nodes = params.nodes.unwrap_or(self.default_nodes);
         if !self.allowed_nodes.contains(&nodes) {
-            let allowed: Vec<String> = self.allowed_nodes.iter().map(|n| n.to_string()).collect();
             return Err(format!(
                 "{} runs with {} nodes, not {nodes}",
                 self.name,
-                allowed.join(" or ")
+                self.sizes_text()
             ));
         }
         params.script.validate(nodes).map_err(|e| e.to_string())?;
@@ -391,6 +403,9 @@ fn cap(mode: Mode) -> impl Fn(&Params, usize) -> Result<Box<dyn Run>, String> {
     }
 }
 
+/// The CAP register works at any size; up to 15 nodes still draw.
+const CAP_SIZES: &[usize] = &[3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
+
 /// Every scenario, in course order.
 pub fn catalogue() -> &'static [ScenarioInfo] {
     static CATALOGUE: &[ScenarioInfo] = &[
@@ -399,7 +414,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             block: 1,
             summary: "CAP register, consistent: majority reads and writes; a minority side refuses (unavailable), never stale",
             default_nodes: 3,
-            allowed_nodes: &[3, 5],
+            allowed_nodes: CAP_SIZES,
             keys: &["x", "y"],
             headline: &[],
             build: |p, n| cap(Mode::Cp)(p, n),
@@ -409,7 +424,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             block: 1,
             summary: "CAP register, available: every node accepts writes, replicates async, last-writer-wins after heal",
             default_nodes: 3,
-            allowed_nodes: &[3, 5],
+            allowed_nodes: CAP_SIZES,
             keys: &["x", "y"],
             headline: &[],
             build: |p, n| cap(Mode::Ap)(p, n),

@@ -206,12 +206,11 @@ fn settings(args: &SimArgs) -> BTreeMap<String, String> {
 pub fn list_text() -> String {
     let mut s = String::new();
     for info in scenario::catalogue() {
-        let nodes: Vec<String> = info.allowed_nodes.iter().map(|n| n.to_string()).collect();
         s += &format!(
             "{:<16} block {}  {} nodes  {}\n",
             info.name,
             info.block,
-            nodes.join("/"),
+            info.sizes_text(),
             info.summary
         );
     }

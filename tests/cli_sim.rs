@@ -119,7 +119,10 @@ fn unknown_scenario_lists_the_valid_ones() {
         err.contains("unknown scenario 'raft-magic'") && err.contains("cap-cp"),
         "{err}"
     );
-    let o = statedist(&["sim", "cap-cp", "--nodes", "4"]);
+    let o = statedist(&["sim", "cap-cp", "--nodes", "16"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("runs with 3 to 15 nodes, not 16"));
+    let o = statedist(&["sim", "quorum", "--nodes", "4"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("runs with 3 or 5 nodes, not 4"));
 }

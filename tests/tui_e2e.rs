@@ -130,7 +130,7 @@ fn playground_unknown_scenario_lists_the_valid_ones() {
     assert!(String::from_utf8_lossy(&out.stdout).contains("cap-ap"));
 
     let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
-        .args(["playground", "--nodes", "4"])
+        .args(["playground", "--scenario", "quorum", "--nodes", "4"])
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));

@@ -649,3 +649,37 @@ fn the_live_cluster_pauses_on_a_broken_invariant() {
         assert!(a.live.as_ref().unwrap().now() > v.time);
     }
 }
+
+/// Beyond nine nodes a learner types the node's number, then Enter; arrows
+/// step through the nodes; a number that is not a node says so.
+#[test]
+fn nodes_beyond_nine_are_selected_by_number_and_enter() {
+    let mut a = playground("cap-cp", Some(15), 100, 30);
+    keys(&mut a, "12");
+    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(1), "not yet");
+    assert!(text(&a).contains("Node n12…"));
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(12));
+    assert!(text(&a).contains("Selected n12"));
+    key(&mut a, KeyCode::Right);
+    key(&mut a, KeyCode::Right);
+    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(14));
+    keys(&mut a, "3");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(3));
+    keys(&mut a, "40");
+    key(&mut a, KeyCode::Enter);
+    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(3));
+    assert!(text(&a).contains("There is no node 40"));
+    // The selected node is the one the cluster keys act on.
+    keys(&mut a, "1");
+    keys(&mut a, "5");
+    key(&mut a, KeyCode::Enter);
+    keys(&mut a, "c");
+    let live = a.live.as_ref().unwrap();
+    assert!(!live.view.nodes[14].up, "n15 should be down");
+    // A 3-node cluster keeps one key per node.
+    let mut small = playground("cap-cp", None, 100, 30);
+    keys(&mut small, "2");
+    assert_eq!(small.live.as_ref().unwrap().selected, NodeId(2));
+}

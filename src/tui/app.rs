@@ -349,6 +349,7 @@ impl App {
             try_its: on_lesson && doc.is_some_and(|d| !d.try_its.is_empty()),
             answers: on_lesson && doc.is_some_and(|d| !d.answers.is_empty()),
             knobs: self.live.as_ref().map_or(&[], |l| &l.knobs),
+            cluster_size: self.live.as_ref().map_or(0, |l| l.size()),
             data_keys: self.live.as_ref().map_or(&[], |l| l.info.keys),
             data_key: self.live.as_ref().map_or("x", |l| l.key()),
             quiz: match &self.screen {
@@ -1195,6 +1196,37 @@ impl App {
                         "There is no node {n}: this cluster has nodes 1 to {}.",
                         l.size()
                     ))
+                }
+            }
+            Action::NodeDigit(d) => {
+                if l.node_entry.len() < 6 {
+                    l.node_entry.push(char::from_digit(d, 10).expect("a digit"));
+                }
+                Some(format!(
+                    "Node n{}… (Enter selects it; this cluster has nodes 1 to {})",
+                    l.node_entry,
+                    l.size()
+                ))
+            }
+            Action::ConfirmNode => {
+                let typed = std::mem::take(&mut l.node_entry);
+                match typed.parse::<usize>() {
+                    Ok(n) if (1..=l.size()).contains(&n) => {
+                        l.selected = NodeId::from_index(n - 1);
+                        Some(format!(
+                            "Selected {}: {}.",
+                            l.selected,
+                            l.describe_selected()
+                        ))
+                    }
+                    Ok(n) => Some(format!(
+                        "There is no node {n}: this cluster has nodes 1 to {}.",
+                        l.size()
+                    )),
+                    Err(_) => Some(format!(
+                        "Type a node's number first, then Enter (1 to {}); ← → step through them.",
+                        l.size()
+                    )),
                 }
             }
             Action::CycleNode(d) => {

@@ -38,6 +38,10 @@ pub enum Action {
     Faster,
     Slower,
     SelectNode(u32),
+    /// A digit of a node number being typed (clusters over 9 nodes).
+    NodeDigit(u32),
+    /// Select the node whose number was typed.
+    ConfirmNode,
     /// Select the previous (-1) or next (+1) node.
     CycleNode(i32),
     CrashRestart,
@@ -123,6 +127,9 @@ pub struct KeyCtx<'a> {
     pub try_its: bool,
     pub answers: bool,
     pub knobs: &'a [Knob],
+    /// Nodes in the live cluster (0 without one): above 9, digits build a
+    /// node number that Enter selects.
+    pub cluster_size: usize,
     /// The live cluster's keys for `w` and `r`, and which one is in use.
     pub data_keys: &'a [&'static str],
     pub data_key: &'a str,
@@ -791,16 +798,39 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             "slower",
             Action::Slower,
         ));
-        for n in 1..=9u32 {
+        if ctx.cluster_size > 9 {
+            for d in 0..=9u32 {
+                let mut x = bind(
+                    Cluster,
+                    &[ch(char::from_digit(d, 10).expect("a digit"))],
+                    "0-9 Enter",
+                    "type a node's number, then Enter to select it (or click it)",
+                    Action::NodeDigit(d),
+                );
+                x.hidden = d > 0;
+                b.push(x);
+            }
             let mut x = bind(
                 Cluster,
-                &[ch(char::from_digit(n, 10).expect("a digit"))],
-                "1-9",
-                "select node N (or click it)",
-                Action::SelectNode(n),
+                &[code(KeyCode::Enter)],
+                "Enter",
+                "select the node whose number you typed",
+                Action::ConfirmNode,
             );
-            x.hidden = n > 1;
+            x.hidden = true;
             b.push(x);
+        } else {
+            for n in 1..=9u32 {
+                let mut x = bind(
+                    Cluster,
+                    &[ch(char::from_digit(n, 10).expect("a digit"))],
+                    "1-9",
+                    "select node N (or click it)",
+                    Action::SelectNode(n),
+                );
+                x.hidden = n > 1;
+                b.push(x);
+            }
         }
         b.push(bind(
             Cluster,
@@ -951,6 +981,7 @@ mod tests {
             try_its: true,
             answers: true,
             knobs: &[],
+            cluster_size: 3,
             data_keys: &["x", "y"],
             data_key: "x",
             quiz: None,

@@ -24,6 +24,8 @@ pub struct Live {
     pub speed: usize,
     pub paused: bool,
     pub selected: NodeId,
+    /// The digits of a node number typed so far (clusters over 9 nodes).
+    pub node_entry: String,
     pub next_value: i64,
     /// Which of the scenario's keys `w` and `r` use (an index into `info.keys`).
     pub key_index: usize,
@@ -95,6 +97,7 @@ impl Live {
             speed: DEFAULT_SPEED,
             paused: false,
             selected: NodeId(1),
+            node_entry: String::new(),
             next_value: 1,
             key_index: 0,
             carry: 0,

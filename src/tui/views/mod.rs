@@ -405,7 +405,14 @@ impl App {
         let ctx = self.key_ctx();
         if ctx.live {
             hints.extend([
-                ("1-9", "node".to_string()),
+                (
+                    if ctx.cluster_size > 9 {
+                        "0-9 Enter"
+                    } else {
+                        "1-9"
+                    },
+                    "node".to_string(),
+                ),
                 ("p", "side".into()),
                 ("c", "crash".into()),
                 ("H", "heal".into()),
@@ -815,7 +822,7 @@ fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
     }
     let hint = if trace.total() == 0 {
         Some(
-            "Nothing has happened yet. Select a node (1-9) and press w to write, r to read, p to partition.",
+            "Nothing has happened yet. Select a node (its number, or click it) and press w to write, r to read, p to partition.",
         )
     } else if lines.is_empty() && live.hide_routine {
         Some(
