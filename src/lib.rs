@@ -9,6 +9,7 @@ pub mod check;
 pub mod cli;
 pub mod content;
 pub mod lessons;
+pub mod model;
 pub mod progress;
 pub mod protocols;
 pub mod quiz;

@@ -1,0 +1,20 @@
+//! The shared mathematics of replicated state: version vectors, dots,
+//! Lamport and hybrid logical clocks, and the state-based CRDTs (LWW
+//! register, G-Counter, PN-Counter, OR-Set). Protocols, checkers and quiz
+//! generators all compute with these, so a quiz answer cannot disagree with
+//! the simulator. Every merge here is commutative, associative and
+//! idempotent; `tests/model_laws.rs` holds the property tests.
+//!
+//! Plain data and arithmetic: nothing here knows about the kernel.
+
+mod clock;
+mod counter;
+mod lww;
+mod orset;
+mod vv;
+
+pub use clock::{Hlc, Lamport};
+pub use counter::{GCounter, PnCounter};
+pub use lww::LwwRegister;
+pub use orset::OrSet;
+pub use vv::{Causality, Dot, VersionVector};
