@@ -24,6 +24,7 @@ fn core_layers_do_not_import_terminal_or_async_crates() {
     let mut files = Vec::new();
     for layer in [
         "sim",
+        "model",
         "protocols",
         "check",
         "content",

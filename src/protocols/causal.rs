@@ -26,6 +26,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use crate::model::VersionVector;
 use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,17 +63,14 @@ impl CausalConfig {
 /// A write's identity: (writer, the writer's counter).
 pub type Dot = (NodeId, u64);
 
-pub type Vv = BTreeMap<NodeId, u64>;
+pub type Vv = VersionVector<NodeId>;
 
+/// `n1:2 n3:1`, or `nothing`.
 pub fn vv_text(vv: &Vv) -> String {
-    if vv.values().all(|&c| c == 0) {
+    if vv.is_empty() {
         return "nothing".into();
     }
-    let v: Vec<String> = vv
-        .iter()
-        .filter(|(_, c)| **c > 0)
-        .map(|(n, c)| format!("{n}:{c}"))
-        .collect();
+    let v: Vec<String> = vv.iter().map(|(n, c)| format!("{n}:{c}")).collect();
     v.join(" ")
 }
 
@@ -168,7 +166,7 @@ impl CausalNode {
     /// many of its writes (1, 2, … without a gap) this node has applied.
     pub fn applied(&self) -> Vv {
         let writers: BTreeSet<NodeId> = self.disk.log.keys().map(|d| d.0).collect();
-        writers.into_iter().map(|n| (n, self.have(n))).collect()
+        Vv::from_counts(writers.into_iter().map(|n| (n, self.have(n))))
     }
     /// The write visible for `key`.
     pub fn visible(&self, key: &str) -> Option<&Write> {
@@ -193,7 +191,7 @@ impl CausalNode {
     /// The dependencies of `w` not yet applied here, as text.
     pub fn missing(&self, w: &Write) -> Vec<String> {
         let mut out = Vec::new();
-        for (&n, &c) in &w.deps {
+        for (&n, c) in w.deps.iter() {
             let have = self.have(n);
             for k in have + 1..=c {
                 let what = self

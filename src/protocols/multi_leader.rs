@@ -22,6 +22,7 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use crate::model::{LwwRegister, VersionVector};
 use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpKind, OpOutcome, Value, fmt_ms};
 
 #[derive(Clone, Debug)]
@@ -43,13 +44,13 @@ pub struct Rec {
     pub stamp: u64,
     pub writer: NodeId,
     /// Writes of this key from each node that this version reflects.
-    pub vv: BTreeMap<NodeId, u64>,
+    pub vv: VersionVector<NodeId>,
 }
 
 impl Rec {
-    /// Last-writer-wins order: (timestamp, node id).
-    fn lww(&self) -> (u64, NodeId) {
-        (self.stamp, self.writer)
+    /// This version as a last-writer-wins register: (timestamp, node id).
+    fn lww(&self) -> LwwRegister<Value, NodeId> {
+        LwwRegister::new(self.value, self.stamp, self.writer)
     }
     pub fn when(&self) -> String {
         let (ms, k) = (self.stamp / 1000, self.stamp % 1000);
@@ -60,8 +61,7 @@ impl Rec {
         }
     }
     pub fn vv_text(&self) -> String {
-        let v: Vec<String> = self.vv.iter().map(|(n, c)| format!("{n}:{c}")).collect();
-        format!("[{}]", v.join(" "))
+        self.vv.to_string()
     }
 }
 
@@ -69,20 +69,6 @@ impl fmt::Display for Rec {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({} by {})", self.value, self.when(), self.writer)
     }
-}
-
-/// `a` reflects everything `b` does.
-pub fn dominates(a: &BTreeMap<NodeId, u64>, b: &BTreeMap<NodeId, u64>) -> bool {
-    b.iter().all(|(n, c)| a.get(n).copied().unwrap_or(0) >= *c)
-}
-
-fn merged(a: &BTreeMap<NodeId, u64>, b: &BTreeMap<NodeId, u64>) -> BTreeMap<NodeId, u64> {
-    let mut m = a.clone();
-    for (n, c) in b {
-        let e = m.entry(*n).or_insert(0);
-        *e = (*e).max(*c);
-    }
-    m
 }
 
 /// A conflict resolved by last-writer-wins.
@@ -172,10 +158,10 @@ impl MlNode {
             self.disk.store.insert(key.to_string(), rec);
             return;
         };
-        if dominates(&cur.vv, &rec.vv) {
+        if cur.vv.dominates(&rec.vv) {
             return; // already reflected
         }
-        if dominates(&rec.vv, &cur.vv) {
+        if rec.vv.dominates(&cur.vv) {
             if cur.value != rec.value {
                 cx.note(format!(
                     "{key}={} replaces {key}={}: its writer had seen the old value (version vector {} covers {})",
@@ -188,8 +174,8 @@ impl MlNode {
             self.disk.store.insert(key.to_string(), rec);
             return;
         }
-        let vv = merged(&cur.vv, &rec.vv);
-        let (kept, discarded) = if rec.lww() > cur.lww() {
+        let vv = cur.vv.merged(&rec.vv);
+        let (kept, discarded) = if rec.lww().beats(&cur.lww()) {
             (rec, cur)
         } else {
             (cur, rec)
@@ -285,7 +271,7 @@ impl Node for MlNode {
                     .get(&key)
                     .map(|r| r.vv.clone())
                     .unwrap_or_default();
-                *vv.entry(self.id).or_insert(0) += 1;
+                vv.inc(self.id);
                 let rec = Rec {
                     value,
                     stamp,

@@ -8,6 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
+
+use crate::model::{GCounter, LwwRegister, OrSet, PnCounter, VersionVector};
 use serde_json::{Value, json};
 
 use super::item::{Form, Key, fmt_num};
@@ -490,24 +492,16 @@ fn pbft_quorum(rng: &mut ChaCha8Rng) -> Generated {
     }
 }
 
-/// Relation between two vector clocks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Order {
-    Before,
-    After,
-    Concurrent,
-    Equal,
+/// Relation between two vector clocks: the simulator's own comparison.
+pub(crate) use crate::model::Causality as Order;
+
+/// A clock written as a list (entry i is node i's count) as a model vector.
+pub(crate) fn vector(v: &[u64]) -> VersionVector<usize> {
+    VersionVector::from_counts(v.iter().copied().enumerate())
 }
 
 pub(crate) fn vc_compare(a: &[u64], b: &[u64]) -> Order {
-    let le = a.iter().zip(b).all(|(x, y)| x <= y);
-    let ge = a.iter().zip(b).all(|(x, y)| x >= y);
-    match (le, ge) {
-        (true, true) => Order::Equal,
-        (true, false) => Order::Before,
-        (false, true) => Order::After,
-        (false, false) => Order::Concurrent,
-    }
+    vector(a).compare(&vector(b))
 }
 
 fn fmt_vc(v: &[u64]) -> String {
@@ -674,11 +668,8 @@ fn vclock_merge(rng: &mut ChaCha8Rng) -> Generated {
     // A message can only carry B events that B has already had: its B entry
     // is at most B's own.
     incoming[1] = incoming[1].min(local[1]);
-    let merged: Vec<i64> = local
-        .iter()
-        .zip(&incoming)
-        .map(|(a, b)| *a.max(b) as i64)
-        .collect();
+    let m = vector(&local).merged(&vector(&incoming));
+    let merged: Vec<i64> = (0..k).map(|i| m.get(&i) as i64).collect();
     let nodes = NODE_NAMES[..k].join(", ");
     Generated {
         prompt: format!(
@@ -733,11 +724,12 @@ fn lww_winner(rng: &mut ChaCha8Rng) -> Generated {
                 .to_string();
         }
     }
-    let win = writes
+    let registers: Vec<LwwRegister<usize, u64>> = writes
         .iter()
         .enumerate()
-        .max_by_key(|(_, (ts, node, _))| (*ts, *node))
-        .map_or(0, |(i, _)| i);
+        .map(|(i, (ts, node, _))| LwwRegister::new(i, *ts, *node))
+        .collect();
+    let win = LwwRegister::winner(&registers).map_or(0, |r| r.value);
     let options: Vec<String> = writes.iter().map(|w| w.2.clone()).collect();
     let desc: Vec<String> = writes
         .iter()
@@ -797,7 +789,11 @@ fn gcounter_value(rng: &mut ChaCha8Rng) -> Generated {
                 .collect()
         })
         .collect();
-    let value: u64 = truth.iter().sum();
+    let mut merged = GCounter::new();
+    for r in &replicas {
+        merged.merge(&GCounter::from_counts(r.iter().copied().enumerate()));
+    }
+    let value = merged.value();
     let naive: u64 = replicas.iter().flatten().sum();
     let (form, key) = number(value as f64, 0.0, None);
     let shown: Vec<String> = replicas
@@ -851,7 +847,14 @@ fn pncounter_value(rng: &mut ChaCha8Rng) -> Generated {
             .collect();
         reps.push((p, n));
     }
-    let value = p_truth.iter().sum::<u64>() as i64 - n_truth.iter().sum::<u64>() as i64;
+    let mut merged = PnCounter::new();
+    for (p, n) in &reps {
+        merged.merge(&PnCounter {
+            p: GCounter::from_counts(p.iter().copied().enumerate()),
+            n: GCounter::from_counts(n.iter().copied().enumerate()),
+        });
+    }
+    let value = merged.value();
     let (form, key) = number(value as f64, 0.0, None);
     let shown: Vec<String> = reps
         .iter()
@@ -892,43 +895,26 @@ fn pncounter_value(rng: &mut ChaCha8Rng) -> Generated {
 }
 
 /// Apply OR-Set operations on two replicas starting from `initial`, then
-/// merge; returns the elements present. Tags are (replica, counter).
+/// merge; returns the elements present (the simulator's own OR-Set).
 fn orset_run(initial: &[&str], ops: &[Vec<(bool, &str)>]) -> BTreeSet<String> {
-    type Tag = (usize, usize);
-    let mut adds: Vec<BTreeMap<String, BTreeSet<Tag>>> = Vec::new();
-    let mut removed: Vec<BTreeSet<Tag>> = Vec::new();
-    let mut base: BTreeMap<String, BTreeSet<Tag>> = BTreeMap::new();
-    for (i, e) in initial.iter().enumerate() {
-        base.entry((*e).to_string()).or_default().insert((99, i));
+    // Replica 0 put the initial elements in; both replicas start from there.
+    let mut base: OrSet<String, usize> = OrSet::new();
+    for e in initial {
+        base.add(0, (*e).to_string());
     }
+    let mut merged = base.clone();
     for (r, rops) in ops.iter().enumerate() {
-        let mut a = base.clone();
-        let mut rm = BTreeSet::new();
-        for (c, (is_add, e)) in rops.iter().enumerate() {
+        let mut replica = base.clone();
+        for (is_add, e) in rops {
             if *is_add {
-                a.entry((*e).to_string()).or_default().insert((r, c));
-            } else if let Some(tags) = a.get(*e) {
-                rm.extend(tags.iter().copied());
+                replica.add(r + 1, (*e).to_string());
+            } else {
+                replica.remove(&(*e).to_string());
             }
         }
-        adds.push(a);
-        removed.push(rm);
+        merged.merge(&replica);
     }
-    let mut all_adds: BTreeMap<String, BTreeSet<Tag>> = BTreeMap::new();
-    for a in &adds {
-        for (e, tags) in a {
-            all_adds
-                .entry(e.clone())
-                .or_default()
-                .extend(tags.iter().copied());
-        }
-    }
-    let all_removed: BTreeSet<Tag> = removed.iter().flatten().copied().collect();
-    all_adds
-        .into_iter()
-        .filter(|(_, tags)| tags.iter().any(|t| !all_removed.contains(t)))
-        .map(|(e, _)| e)
-        .collect()
+    merged.elements()
 }
 
 fn orset_merge(rng: &mut ChaCha8Rng) -> Generated {

@@ -59,7 +59,7 @@ fn node_edges(world: &World<CausalNode>) -> Vec<(OpId, OpId)> {
     }
     let mut edges = Vec::new();
     for w in writes.values() {
-        for (&n, &c) in &w.deps {
+        for (&n, c) in w.deps.iter() {
             // The latest write of each node it depends on implies the rest.
             if let Some(cause) = writes.get(&(n, c)) {
                 edges.push((cause.op, w.op));

@@ -5,7 +5,8 @@ use std::collections::BTreeSet;
 use super::tables::{keys, node_cell, node_ids, quiet_for, table};
 use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
 use crate::check::{self, Status, Survivor, Verdict};
-use crate::protocols::multi_leader::{Conflict, MlConfig, MlNode, dominates};
+use crate::model::Causality;
+use crate::protocols::multi_leader::{Conflict, MlConfig, MlNode};
 use crate::sim::{World, WorldConfig, fmt_ms};
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
@@ -119,12 +120,12 @@ fn replicas_pane(world: &World<MlNode>) -> Pane {
                         let text = format!("{r} {}", r.vv_text());
                         if others
                             .iter()
-                            .any(|o| dominates(&o.vv, &r.vv) && o.vv != r.vv)
+                            .any(|o| r.vv.compare(&o.vv) == Causality::Before)
                         {
                             Cell::new(format!("{text} (stale)"), Tone::Bad)
                         } else if others
                             .iter()
-                            .any(|o| !dominates(&r.vv, &o.vv) && !dominates(&o.vv, &r.vv))
+                            .any(|o| r.vv.compare(&o.vv) == Causality::Concurrent)
                         {
                             Cell::new(format!("{text} (diverged)"), Tone::Warn)
                         } else if !world.is_up(id) {
