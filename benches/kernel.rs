@@ -6,6 +6,7 @@
 
 use divan::counter::ItemsCount;
 use statedist::protocols::cap::{CapConfig, CapNode, Mode};
+use statedist::protocols::register::{read, write};
 use statedist::sim::{Fault, NodeId, World, WorldConfig};
 
 fn main() {
@@ -21,9 +22,9 @@ fn loaded(mode: Mode) -> World<CapNode> {
         let node = NodeId((i % 5) as u32 + 1);
         let key = format!("k{}", i % 8);
         let f = if i % 2 == 0 {
-            Fault::Write(node, key, i as i64)
+            write(node, &key, i as i64)
         } else {
-            Fault::Read(node, key)
+            read(node, &key)
         };
         w.schedule(i, f);
     }
@@ -65,9 +66,9 @@ fn thousand() -> World<CapNode> {
         let node = NodeId((i as u32 * 37) % n + 1);
         let key = format!("k{}", i % 8);
         let f = if i % 2 == 0 {
-            Fault::Write(node, key, i as i64)
+            write(node, &key, i as i64)
         } else {
-            Fault::Read(node, key)
+            read(node, &key)
         };
         w.schedule(i * 20, f);
     }

@@ -10,8 +10,8 @@ use crate::check::{self, Verdict, ids};
 use crate::protocols::cap::{CapConfig, CapNode, Mode};
 use crate::sim::script::Script;
 use crate::sim::{
-    Fault, History, InFlight, Invariant, Millis, Node, NodeId, Side, Trace, Violation, World,
-    WorldConfig, fmt_ms,
+    Fault, History, InFlight, Invariant, Millis, Node, NodeId, OpSpec, Side, Trace, Violation,
+    World, WorldConfig, fmt_ms,
 };
 
 mod causal;
@@ -136,6 +136,8 @@ pub trait Run {
     fn history(&self) -> &History;
     /// The first safety-invariant violation, checked after every event.
     fn violation(&self) -> Option<&Violation>;
+    /// The client operations of this scenario's protocol, as it declared them.
+    fn operations(&self) -> &'static [OpSpec];
 }
 
 /// What a protocol contributes to a scenario beyond its [`Node`] impl.
@@ -274,6 +276,9 @@ impl<N: Inspect> Run for SimRun<N> {
     fn violation(&self) -> Option<&Violation> {
         self.world.violation()
     }
+    fn operations(&self) -> &'static [OpSpec] {
+        N::operations()
+    }
 }
 
 /// One verdict per registered invariant: held after every event so far, or
@@ -376,8 +381,9 @@ impl ScenarioInfo {
 
 /// Applies `--set`-style settings through the protocol's own tuning, so a
 /// flag and a live key change a setting the same way.
-/// The script's own `set` steps are tried on a copy too, so one the
-/// scenario refuses stops the run before it starts.
+/// The script's own `set` steps are tried on a copy too, and its client
+/// operations checked against the protocol's declaration, so a step the
+/// scenario cannot run stops the run before it starts.
 fn tuned<N: Node>(mut config: N::Config, params: &Params) -> Result<N::Config, String> {
     for (k, v) in &params.settings {
         N::tune(&mut config, k, v).map_err(|e| format!("setting {k}={v}: {e}"))?;
@@ -386,6 +392,12 @@ fn tuned<N: Node>(mut config: N::Config, params: &Params) -> Result<N::Config, S
     params
         .script
         .check_settings(|k, v| N::tune(&mut scratch, k, v))
+        .map_err(|e| e.to_string())?;
+    params
+        .script
+        .check_calls(N::operations(), |verb, args| {
+            N::operation(verb, args).map(|_| ())
+        })
         .map_err(|e| e.to_string())?;
     Ok(config)
 }

@@ -135,7 +135,7 @@ fn brute_force_linearizable(ops: &[OpRecord]) -> bool {
         match (&o.kind, &o.outcome) {
             (_, OpOutcome::Failed { .. }) => {}
             (OpKind::Read { .. }, OpOutcome::Ok { .. }) => definite.push(o),
-            (OpKind::Read { .. }, _) => {}
+            (OpKind::Read { .. } | OpKind::Other { .. }, _) => {}
             (OpKind::Write { .. }, _) if open(o) => optional.push(o),
             (OpKind::Write { .. }, _) => definite.push(o),
         }

@@ -7,10 +7,12 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use statedist::check::Status;
+use statedist::protocols::register::{self, RegisterOp};
 use statedist::scenario::{self, Params};
 use statedist::sim::script::Script;
 use statedist::sim::{
-    ClientOp, Cx, Invariant, Node, NodeId, OpOutcome, TraceEvent, TraceKind, World, WorldConfig,
+    Arg, ClientOp, Cx, Invariant, Node, NodeId, OpKind, OpOutcome, OpSpec, TraceEvent, TraceKind,
+    World, WorldConfig,
 };
 
 /// Broken on purpose: every node declares itself leader of epoch 1 after
@@ -40,6 +42,17 @@ impl Node for Usurper {
     type Timer = Claim;
     type Durable = ();
     type Config = ();
+    type Op = RegisterOp;
+
+    fn operations() -> &'static [OpSpec] {
+        register::OPS
+    }
+    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
+        register::operation(verb, args)
+    }
+    fn model(op: &RegisterOp) -> OpKind {
+        op.model()
+    }
     fn new(_: NodeId, _: usize, _: &()) -> Self {
         Usurper { leads: false }
     }
@@ -57,7 +70,7 @@ impl Node for Usurper {
         self.leads = true;
         cx.note("leads epoch 1");
     }
-    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
+    fn on_client(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
         cx.complete(op.id, OpOutcome::Ok { value: None }, "");
     }
     fn role(&self) -> String {

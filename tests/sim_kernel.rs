@@ -3,6 +3,7 @@
 
 use proptest::prelude::*;
 use statedist::protocols::cap::{CapConfig, CapNode, Mode};
+use statedist::protocols::register::{read, write};
 use statedist::scenario::{self, Params, Run};
 use statedist::sim::script::Script;
 use statedist::sim::{Fault, Node, NodeId, Side, TraceKind, World, WorldConfig};
@@ -176,9 +177,9 @@ fn arb_fault() -> impl Strategy<Value = Fault> {
         Just(Fault::Heal),
         node.clone().prop_map(Fault::Crash),
         node.clone().prop_map(Fault::Restart),
-        (node.clone(), 0i64..5).prop_map(|(n, v)| Fault::Write(n, "x".into(), v)),
-        (node.clone(), 0i64..5).prop_map(|(n, v)| Fault::Write(n, "y".into(), v)),
-        node.prop_map(|n| Fault::Read(n, "x".into())),
+        (node.clone(), 0i64..5).prop_map(|(n, v)| write(n, "x", v)),
+        (node.clone(), 0i64..5).prop_map(|(n, v)| write(n, "y", v)),
+        node.prop_map(|n| read(n, "x")),
     ]
 }
 
@@ -218,7 +219,7 @@ proptest! {
         let mut w = world_in(seed, if cp { Mode::Cp } else { Mode::Ap });
         for (i, (n, v)) in writes.iter().enumerate() {
             w.run_until(i as u64 * 50);
-            w.apply(Fault::Write(NodeId(*n), format!("k{}", i % 3), *v));
+            w.apply(write(NodeId(*n), &format!("k{}", i % 3), *v));
         }
         w.run_until(2000);
         let victim = NodeId(victim);
@@ -238,7 +239,7 @@ fn session_primary_applies_a_duplicated_forward_once() {
     // the primary twice, but the client asked for one write.
     let mut w: World<SessionNode> = World::new(WorldConfig::new(3, 3), SessionConfig::new(true));
     w.apply(Fault::Duplicate(1.0));
-    w.apply(Fault::Write(NodeId(2), "x".into(), 1));
+    w.apply(write(NodeId(2), "x", 1));
     w.run_until(2000);
     assert!(w.history().ops()[0].is_ok(), "{:?}", w.history().ops()[0]);
     assert_eq!(

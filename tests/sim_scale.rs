@@ -6,8 +6,11 @@ use std::fmt;
 
 use statedist::check::{self, Status};
 use statedist::protocols::cap::{CapConfig, CapNode, Mode};
+use statedist::protocols::register::{self, RegisterOp};
+use statedist::protocols::register::{read, write};
 use statedist::sim::{
-    ClientOp, Cx, Fault, Millis, Node, NodeId, OpOutcome, TraceKind, World, WorldConfig,
+    Arg, ClientOp, Cx, Millis, Node, NodeId, OpKind, OpOutcome, OpSpec, TraceKind, World,
+    WorldConfig,
 };
 
 /// A test protocol: every node pings a random peer after a random pause,
@@ -53,6 +56,17 @@ impl Node for Pinger {
     type Timer = Tick;
     type Durable = ();
     type Config = PingConfig;
+    type Op = RegisterOp;
+
+    fn operations() -> &'static [OpSpec] {
+        register::OPS
+    }
+    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
+        register::operation(verb, args)
+    }
+    fn model(op: &RegisterOp) -> OpKind {
+        op.model()
+    }
 
     fn new(_id: NodeId, _cluster_size: usize, _config: &PingConfig) -> Self {
         Pinger {
@@ -83,7 +97,7 @@ impl Node for Pinger {
         cx.send(NodeId::from_index(k as usize), Ping);
         Self::arm(cx);
     }
-    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
+    fn on_client(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
         cx.complete(op.id, OpOutcome::Ok { value: None }, "");
     }
     fn role(&self) -> String {
@@ -176,8 +190,8 @@ fn operations_in_one_millisecond_are_ordered_by_event() {
     // returning nothing is a stale read — not a concurrent one.
     let mut w = World::<CapNode>::new(WorldConfig::new(1, 3), CapConfig::new(Mode::Ap));
     w.run_until(500);
-    w.apply(Fault::Write(NodeId(1), "x".into(), 1));
-    w.apply(Fault::Read(NodeId(2), "x".into()));
+    w.apply(write(NodeId(1), "x", 1));
+    w.apply(read(NodeId(2), "x"));
     let ops = w.history().ops();
     assert_eq!(ops[0].completed, Some(500));
     assert_eq!(ops[1].invoked, 500);

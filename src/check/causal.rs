@@ -248,6 +248,9 @@ fn step(op: &OpRecord) -> String {
             v.map_or(format!("{key} unset"), |v| format!("{key}={v}"))
         ),
         (OpKind::Read { key }, None) => format!("read of {key} via {}", op.node),
+        (OpKind::Other { what, .. }, _) => {
+            format!("{what} via {} at {}", op.node, fmt_ms(op.invoked))
+        }
     }
 }
 

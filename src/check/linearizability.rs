@@ -80,6 +80,9 @@ pub enum KeyResult {
         witness: Vec<usize>,
     },
     Unknown,
+    /// The key has operations the read/write register model does not
+    /// cover (a compare-and-set, an increment): not judged here.
+    NotARegister,
 }
 
 /// Checks `history` with the default search bound.
@@ -102,6 +105,14 @@ pub fn check_keys(history: &History, budget: u64) -> BTreeMap<String, KeyResult>
     let mut left = budget;
     let mut out = BTreeMap::new();
     for (key, idxs) in by_key {
+        let all = history.ops();
+        if idxs
+            .iter()
+            .any(|&i| matches!(all[i].kind, OpKind::Other { .. }))
+        {
+            out.insert(key.to_string(), KeyResult::NotARegister);
+            continue;
+        }
         let ops = prepare(history, &idxs);
         let mut spent = 0;
         let found = search(&ops, left, &mut spent);
@@ -137,7 +148,7 @@ fn prepare(history: &History, idxs: &[usize]) -> Vec<LOp> {
         let kind = match (&op.kind, &op.outcome) {
             (_, OpOutcome::Failed { .. }) => continue,
             (OpKind::Read { .. }, OpOutcome::Ok { value }) => Kind::Read(*value),
-            (OpKind::Read { .. }, _) => continue,
+            (OpKind::Read { .. } | OpKind::Other { .. }, _) => continue,
             (OpKind::Write { value, .. }, _) => {
                 if open && !read_values.contains(value) {
                     continue;
@@ -431,12 +442,24 @@ fn verdict(history: &History, results: &BTreeMap<String, KeyResult>) -> Verdict 
         .count();
     let mut failing = Vec::new();
     let mut unknown = Vec::new();
+    let mut other = Vec::new();
     for (key, res) in results {
         match res {
             KeyResult::Violation { witness } => failing.push((key, witness)),
             KeyResult::Unknown => unknown.push(key.as_str()),
+            KeyResult::NotARegister => other.push(key.as_str()),
             KeyResult::Linearizable => {}
         }
+    }
+    if failing.is_empty() && unknown.is_empty() && !other.is_empty() {
+        return Verdict::new(
+            ids::LINEARIZABILITY,
+            Status::Unknown,
+            format!(
+                "not judged for key {}: it has operations other than reads and writes, which this read/write register checker does not model",
+                other.join(", ")
+            ),
+        );
     }
     const CHECK: &str = ids::LINEARIZABILITY;
     if let Some((key, witness)) = failing.first() {
@@ -534,7 +557,7 @@ pub(crate) fn explain(history: &History, key: &str, witness: &[usize]) -> String
         .collect();
     let wval = |w: &W| match w.kind {
         OpKind::Write { value, .. } => *value,
-        OpKind::Read { .. } => 0,
+        OpKind::Read { .. } | OpKind::Other { .. } => 0,
     };
     let before = |a: &W, b: &W| a.ok && a.ret.is_some_and(|c| c < b.call);
     let end = |w: &W| w.completed.map_or("—".to_string(), fmt_ms);

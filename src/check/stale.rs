@@ -112,7 +112,7 @@ struct KeyWrites<'a> {
 fn write_value(op: &OpRecord) -> Option<i64> {
     match op.kind {
         OpKind::Write { value, .. } => Some(value),
-        OpKind::Read { .. } => None,
+        OpKind::Read { .. } | OpKind::Other { .. } => None,
     }
 }
 

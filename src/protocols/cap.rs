@@ -14,8 +14,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use super::register::RegisterOp;
 use crate::sim::Value;
-use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, TimerId, fmt_ms};
+use crate::sim::{
+    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, TimerId, fmt_ms,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -388,6 +391,17 @@ impl Node for CapNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = CapConfig;
+    type Op = RegisterOp;
+
+    fn operations() -> &'static [OpSpec] {
+        super::register::OPS
+    }
+    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
+        super::register::operation(verb, args)
+    }
+    fn model(op: &RegisterOp) -> OpKind {
+        op.model()
+    }
 
     /// Anti-entropy gossip (AP).
     fn routine(msg: &Msg) -> bool {
@@ -466,13 +480,13 @@ impl Node for CapNode {
         }
     }
 
-    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
+    fn on_client(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
         match (cx.config().mode, op.kind) {
-            (Mode::Cp, OpKind::Write { key, value }) => {
+            (Mode::Cp, RegisterOp::Write { key, value }) => {
                 self.start_request(op.id, key, Some(value), cx)
             }
-            (Mode::Cp, OpKind::Read { key }) => self.start_request(op.id, key, None, cx),
-            (Mode::Ap, OpKind::Write { key, value }) => {
+            (Mode::Cp, RegisterOp::Read { key }) => self.start_request(op.id, key, None, cx),
+            (Mode::Ap, RegisterOp::Write { key, value }) => {
                 let mut stamp = cx.local_clock();
                 // Two writes by one node in one millisecond must still be ordered.
                 if let Some(cur) = self
@@ -505,7 +519,7 @@ impl Node for CapNode {
                 cx.broadcast(Msg::Replicate { key, val });
                 cx.complete(op.id, OpOutcome::Ok { value: None }, note);
             }
-            (Mode::Ap, OpKind::Read { key }) => {
+            (Mode::Ap, RegisterOp::Read { key }) => {
                 let value = self.disk.store.get(&key).map(|v| v.value);
                 cx.complete(
                     op.id,

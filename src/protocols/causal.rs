@@ -26,8 +26,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use super::register::RegisterOp;
 use crate::model::VersionVector;
-use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, Value};
+use crate::sim::{Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Value};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delivery {
@@ -296,6 +297,17 @@ impl Node for CausalNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = CausalConfig;
+    type Op = RegisterOp;
+
+    fn operations() -> &'static [OpSpec] {
+        super::register::OPS
+    }
+    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
+        super::register::operation(verb, args)
+    }
+    fn model(op: &RegisterOp) -> OpKind {
+        op.model()
+    }
 
     /// Re-sends and their confirmations.
     fn routine(msg: &Msg) -> bool {
@@ -351,9 +363,9 @@ impl Node for CausalNode {
         cx.set_timer(every, Timer::Resend);
     }
 
-    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
+    fn on_client(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
         match op.kind {
-            OpKind::Read { key } => {
+            RegisterOp::Read { key } => {
                 let (value, note) = match self.visible(&key) {
                     Some(w) => {
                         let missing = self.missing(w);
@@ -374,7 +386,7 @@ impl Node for CausalNode {
                 };
                 cx.complete(op.id, OpOutcome::Ok { value }, note);
             }
-            OpKind::Write { key, value } => {
+            RegisterOp::Write { key, value } => {
                 self.disk.counter += 1;
                 self.disk.lamport += 1;
                 // Own writes are applied in order, so `applied` covers the

@@ -42,8 +42,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
+use super::register::RegisterOp;
 use crate::sim::{
-    ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, TimerId, Value, fmt_ms,
+    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, TimerId, Value,
+    fmt_ms,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -621,6 +623,17 @@ impl Node for LfNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = LfConfig;
+    type Op = RegisterOp;
+
+    fn operations() -> &'static [OpSpec] {
+        super::register::OPS
+    }
+    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
+        super::register::operation(verb, args)
+    }
+    fn model(op: &RegisterOp) -> OpKind {
+        op.model()
+    }
 
     /// Heartbeats (appends with no entries) and acknowledgements: what a
     /// follower applies shows as its own note.
@@ -759,9 +772,9 @@ impl Node for LfNode {
         }
     }
 
-    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
+    fn on_client(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
         match op.kind {
-            OpKind::Read { key } => {
+            RegisterOp::Read { key } => {
                 let value = self.store.get(&key).map(|(v, _)| *v);
                 let note = match &self.role {
                     Role::Leader => format!(
@@ -786,7 +799,7 @@ impl Node for LfNode {
                 };
                 cx.complete(op.id, OpOutcome::Ok { value }, note);
             }
-            OpKind::Write { key, value } => {
+            RegisterOp::Write { key, value } => {
                 if !self.is_leader() {
                     let reason = match &self.role {
                         Role::Follower { leader: Some(l) } => format!(

@@ -6,4 +6,5 @@ pub mod causal;
 pub mod leader_follower;
 pub mod multi_leader;
 pub mod quorum;
+pub mod register;
 pub mod session;

@@ -22,8 +22,11 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::register::RegisterOp;
 use crate::model::{LwwRegister, VersionVector};
-use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpKind, OpOutcome, Value, fmt_ms};
+use crate::sim::{
+    Arg, ClientOp, Cx, Millis, Node, NodeId, OpKind, OpOutcome, OpSpec, Value, fmt_ms,
+};
 
 #[derive(Clone, Debug)]
 pub struct MlConfig {
@@ -198,6 +201,17 @@ impl Node for MlNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = MlConfig;
+    type Op = RegisterOp;
+
+    fn operations() -> &'static [OpSpec] {
+        super::register::OPS
+    }
+    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
+        super::register::operation(verb, args)
+    }
+    fn model(op: &RegisterOp) -> OpKind {
+        op.model()
+    }
 
     /// Anti-entropy gossip.
     fn routine(msg: &Msg) -> bool {
@@ -252,9 +266,9 @@ impl Node for MlNode {
         cx.set_timer(every, Timer::AntiEntropy);
     }
 
-    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
+    fn on_client(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
         match op.kind {
-            OpKind::Read { key } => {
+            RegisterOp::Read { key } => {
                 let value = self.disk.store.get(&key).map(|r| r.value);
                 cx.complete(
                     op.id,
@@ -262,7 +276,7 @@ impl Node for MlNode {
                     format!("served from {}'s local copy", self.id),
                 );
             }
-            OpKind::Write { key, value } => {
+            RegisterOp::Write { key, value } => {
                 let stamp = (cx.local_clock() * 1000).max(self.disk.last_stamp + 1);
                 self.disk.last_stamp = stamp;
                 let mut vv = self

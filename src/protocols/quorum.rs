@@ -43,7 +43,10 @@
 use std::collections::{BTreeMap, VecDeque};
 use std::fmt;
 
-use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, Value, fmt_ms};
+use super::register::RegisterOp;
+use crate::sim::{
+    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Value, fmt_ms,
+};
 
 #[derive(Clone, Debug)]
 pub struct QuorumConfig {
@@ -378,7 +381,7 @@ impl QuorumNode {
         }
     }
 
-    fn start(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
+    fn start(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
         let cfg = cx.config().clone();
         let key = op.kind.key().to_string();
         let asked = replicas(&key, cfg.n, cx.cluster_size());
@@ -386,21 +389,23 @@ impl QuorumNode {
         let req = self.disk.requests_started;
         cx.set_timer(cfg.op_timeout, Timer::Deadline { req });
         let spare: VecDeque<NodeId> = match op.kind {
-            OpKind::Write { .. } if cfg.sloppy => stand_ins(&key, cfg.n, cx.cluster_size()).into(),
+            RegisterOp::Write { .. } if cfg.sloppy => {
+                stand_ins(&key, cfg.n, cx.cluster_size()).into()
+            }
             _ => VecDeque::new(),
         };
         if !spare.is_empty() && cfg.sloppy_after < cfg.op_timeout {
             cx.set_timer(cfg.sloppy_after, Timer::Sloppy { req });
         }
         let (write, need) = match op.kind {
-            OpKind::Write { value, .. } => (
+            RegisterOp::Write { value, .. } => (
                 Some(Versioned {
                     value,
                     version: self.next_version(cx),
                 }),
                 cfg.w,
             ),
-            OpKind::Read { .. } => (None, cfg.r),
+            RegisterOp::Read { .. } => (None, cfg.r),
         };
         let what = match write {
             Some(v) => format!("write {key}={}", v.value),
@@ -756,6 +761,17 @@ impl Node for QuorumNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = QuorumConfig;
+    type Op = RegisterOp;
+
+    fn operations() -> &'static [OpSpec] {
+        super::register::OPS
+    }
+    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
+        super::register::operation(verb, args)
+    }
+    fn model(op: &RegisterOp) -> OpKind {
+        op.model()
+    }
 
     fn new(id: NodeId, _n: usize, _config: &QuorumConfig) -> Self {
         Self {
@@ -856,7 +872,7 @@ impl Node for QuorumNode {
         }
     }
 
-    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
+    fn on_client(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
         self.start(op, cx);
     }
 

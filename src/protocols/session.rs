@@ -21,9 +21,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::register::RegisterOp;
 use crate::sim::{
-    ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, SessionToken, TimerId, Value,
-    fmt_ms,
+    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, SessionToken,
+    TimerId, Value, fmt_ms,
 };
 
 /// The primary.
@@ -225,6 +226,17 @@ impl Node for SessionNode {
     type Timer = Timer;
     type Durable = Vec<Entry>;
     type Config = SessionConfig;
+    type Op = RegisterOp;
+
+    fn operations() -> &'static [OpSpec] {
+        super::register::OPS
+    }
+    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
+        super::register::operation(verb, args)
+    }
+    fn model(op: &RegisterOp) -> OpKind {
+        op.model()
+    }
 
     /// Empty log shipments (every 0.5 s) and the replicas' progress
     /// reports; what a replica applies shows as its own note.
@@ -340,9 +352,9 @@ impl Node for SessionNode {
         }
     }
 
-    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>) {
+    fn on_client(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
         match op.kind {
-            OpKind::Write { key, value } => {
+            RegisterOp::Write { key, value } => {
                 if self.id == PRIMARY {
                     let lsn = self.write_at_primary(op.id, key, value);
                     cx.complete_with_session(
@@ -362,7 +374,7 @@ impl Node for SessionNode {
                     );
                 }
             }
-            OpKind::Read { key } => {
+            RegisterOp::Read { key } => {
                 let (ryw, mr, wait) = {
                     let c = cx.config();
                     (c.ryw, c.mr, c.wait_max)

@@ -13,20 +13,32 @@ pub type Value = i64;
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 pub enum OpKind {
-    Read { key: String },
-    Write { key: String, value: Value },
+    Read {
+        key: String,
+    },
+    Write {
+        key: String,
+        value: Value,
+    },
+    /// An operation on `key` that only its protocol models (a
+    /// compare-and-set, an increment): read/write checkers cannot judge it.
+    Other {
+        key: String,
+        what: String,
+    },
 }
 
 impl OpKind {
     pub fn key(&self) -> &str {
         match self {
-            OpKind::Read { key } | OpKind::Write { key, .. } => key,
+            OpKind::Read { key } | OpKind::Write { key, .. } | OpKind::Other { key, .. } => key,
         }
     }
     pub fn describe(&self) -> String {
         match self {
             OpKind::Read { key } => format!("read {key}"),
             OpKind::Write { key, value } => format!("write {key}={value}"),
+            OpKind::Other { what, .. } => what.clone(),
         }
     }
 }

@@ -11,6 +11,7 @@ mod history;
 mod invariant;
 mod network;
 mod node;
+pub mod op;
 mod queue;
 pub mod script;
 mod time;
@@ -21,6 +22,7 @@ pub use history::{History, OpKind, OpOutcome, OpRecord, Value, positions_from_ti
 pub use invariant::{Invariant, Violation};
 pub use network::{CutRule, LinkQuality, NetConfig, Network, Side};
 pub use node::{ClientOp, Cx, Node, NodeId, OpId, SessionToken, TimerId};
+pub use op::{Arg, ArgSpec, Call, OpSpec};
 pub use time::{Millis, fmt_ms};
 pub use trace::{Trace, TraceEvent, TraceKind};
 pub use world::{Fault, InFlight, World, WorldConfig};

@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::Millis;
 use super::history::{OpKind, OpOutcome};
+use super::op::{Arg, OpSpec};
 
 /// A node's id as learners see it: `n1`, `n2`, … (1-based).
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug, Serialize)]
@@ -43,11 +44,11 @@ pub struct OpId(pub u64);
 #[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Debug)]
 pub struct TimerId(pub u64);
 
-/// A client request as a node receives it.
+/// A client request as a node receives it: the protocol's own operation.
 #[derive(Clone, Debug)]
-pub struct ClientOp {
+pub struct ClientOp<O> {
     pub id: OpId,
-    pub kind: OpKind,
+    pub kind: O,
     /// The client's session token as of this request (see [`SessionToken`]).
     pub session: SessionToken,
 }
@@ -102,6 +103,17 @@ pub trait Node: Sized {
     /// Settings shared by the whole cluster (a replication mode, W and R…),
     /// readable in every handler and changeable live with [`Node::tune`].
     type Config: Clone + Debug;
+    /// The protocol's client operations, typed.
+    type Op: Clone + Debug;
+
+    /// Its operations as scripts write them and live keys issue them.
+    fn operations() -> &'static [OpSpec];
+    /// Builds an operation from a verb of [`Node::operations`] and its
+    /// parsed arguments; `Err` says why the protocol refuses it.
+    fn operation(verb: &str, args: &[Arg]) -> Result<Self::Op, String>;
+    /// What the history records of it for checkers: a read, a write, or an
+    /// operation only the protocol models.
+    fn model(op: &Self::Op) -> OpKind;
 
     /// A fresh node at the start of a run.
     fn new(id: NodeId, cluster_size: usize, config: &Self::Config) -> Self;
@@ -119,7 +131,7 @@ pub trait Node: Sized {
     fn on_start(&mut self, _cx: &mut Cx<'_, Self>) {}
     fn on_message(&mut self, from: NodeId, msg: Self::Msg, cx: &mut Cx<'_, Self>);
     fn on_timer(&mut self, timer: Self::Timer, cx: &mut Cx<'_, Self>);
-    fn on_client(&mut self, op: ClientOp, cx: &mut Cx<'_, Self>);
+    fn on_client(&mut self, op: ClientOp<Self::Op>, cx: &mut Cx<'_, Self>);
 
     /// A short role for the cluster view: `leader`, `follower`, `replica`.
     fn role(&self) -> String;

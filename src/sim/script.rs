@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use super::op::{Call, OpSpec};
 use super::{Fault, LinkQuality, Millis, NodeId};
 
 /// A parsed step with where it came from, for later validation messages.
@@ -23,6 +24,9 @@ pub struct Step {
     pub line: usize,
     pub time_col: usize,
     pub cmd_col: usize,
+    /// Columns of a client operation's arguments, and of the step's end.
+    arg_cols: Vec<usize>,
+    end_col: usize,
     /// (line, column) of each node number in the step, for range checks.
     nodes: Vec<(NodeId, usize, usize)>,
 }
@@ -50,7 +54,7 @@ pub struct Script {
 /// What the language accepts, for error messages and `--help`.
 pub const COMMANDS: &str = "partition 1,2 | 3,4,5 · heal · cut 1->2 · cut 1<->2 · isolate N · \
 bridge 3 | 1,2 | 4,5 · link 1->2 loss 50% · link 1->2 delay 200-400ms · crash N · restart N · \
-write nN key=VALUE · read nN key · skew nN +300ms · loss 10% · dup 5% · delay 20-80ms · set NAME=VALUE";
+skew nN +300ms · loss 10% · dup 5% · delay 20-80ms · set NAME=VALUE";
 
 impl Script {
     /// Parses a script. Steps are separated by newlines or `;`; `#` starts a comment.
@@ -103,6 +107,44 @@ impl Script {
                     message: format!("setting {k}={v} refused: {why}"),
                 })?;
             }
+        }
+        Ok(())
+    }
+
+    /// Checks every client operation against the protocol's declared
+    /// operations (`specs`), then asks `accept` whether the protocol takes
+    /// it: an unknown verb, a malformed argument or a refusal is an error at
+    /// the place it is written.
+    pub fn check_calls(
+        &self,
+        specs: &[OpSpec],
+        mut accept: impl FnMut(&str, &[crate::sim::Arg]) -> Result<(), String>,
+    ) -> Result<(), ScriptError> {
+        for s in &self.steps {
+            let Fault::Client { call, .. } = &s.fault else {
+                continue;
+            };
+            let err = |col: usize, message: String| ScriptError {
+                line: s.line,
+                col,
+                message,
+            };
+            let Some(spec) = super::op::find(specs, &call.verb) else {
+                let ops: Vec<&str> = specs.iter().map(|o| o.usage).collect();
+                return Err(err(
+                    s.cmd_col,
+                    format!(
+                        "unknown command '{}': expected one of: {COMMANDS}; this scenario's operations are: {}",
+                        call.verb,
+                        ops.join(" · ")
+                    ),
+                ));
+            };
+            let args = spec.parse_args(&call.args).map_err(|(i, off, m)| {
+                let col = s.arg_cols.get(i).map_or(s.end_col, |c| c + off);
+                err(col, m)
+            })?;
+            accept(spec.verb, &args).map_err(|m| err(s.cmd_col, m))?;
         }
         Ok(())
     }
@@ -170,6 +212,7 @@ struct P<'a> {
     line: usize,
     end_col: usize,
     nodes: Vec<(NodeId, usize, usize)>,
+    arg_cols: Vec<usize>,
 }
 
 impl<'a> P<'a> {
@@ -355,6 +398,7 @@ fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, Scr
         line,
         end_col,
         nodes: Vec::new(),
+        arg_cols: Vec::new(),
     };
     let at_tok = p.next("'at'")?;
     if at_tok.text != "at" {
@@ -400,32 +444,6 @@ fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, Scr
                 ));
             }
             Fault::Partition(groups)
-        }
-        "write" => {
-            let tok = p.next("a node such as n1")?;
-            let id = p.node(tok, tok.col)?;
-            let kv = p.next("key=VALUE, e.g. x=5")?;
-            let Some((k, v)) = kv.text.split_once('=') else {
-                return Err(p.err_at(
-                    kv.col,
-                    format!("'{}' is not key=VALUE: expected e.g. x=5", kv.text),
-                ));
-            };
-            check_key(&p, k, kv.col)?;
-            let value = v.parse::<i64>().map_err(|_| {
-                p.err_at(
-                    kv.col + k.len() + 1,
-                    format!("'{v}' is not a whole number: values are integers, e.g. x=5"),
-                )
-            })?;
-            Fault::Write(id, k.to_string(), value)
-        }
-        "read" => {
-            let tok = p.next("a node such as n1")?;
-            let id = p.node(tok, tok.col)?;
-            let k = p.next("a key, e.g. x")?;
-            check_key(&p, k.text, k.col)?;
-            Fault::Read(id, k.text.to_string())
         }
         "skew" => {
             let tok = p.next("a node such as n2")?;
@@ -522,11 +540,34 @@ fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, Scr
             };
             Fault::Tune(k.to_string(), v.to_string())
         }
-        other => {
-            return Err(p.err_at(
-                cmd.col,
-                format!("unknown command '{other}': expected one of: {COMMANDS}"),
-            ));
+        // Anything else is a client operation of the scenario's protocol:
+        // a node, then its arguments as written, checked against the
+        // protocol's declaration by `check_calls`.
+        verb => {
+            let tok = p.next(&format!(
+                "a node such as n1 after '{verb}' (or one of the commands: {COMMANDS})"
+            ))?;
+            let node = p.node(tok, tok.col).map_err(|e| {
+                p.err_at(
+                    e.col,
+                    format!(
+                        "unknown command '{verb}', or a client operation without its node: expected one of: {COMMANDS}, or an operation such as 'write n1 x=5'"
+                    ),
+                )
+            })?;
+            let mut args = Vec::new();
+            while let Some(&t) = toks.get(p.pos) {
+                p.pos += 1;
+                args.push(t.text.to_string());
+                p.arg_cols.push(t.col);
+            }
+            Fault::Client {
+                node,
+                call: Call {
+                    verb: verb.to_string(),
+                    args,
+                },
+            }
         }
     };
     p.done()?;
@@ -536,18 +577,10 @@ fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, Scr
         line,
         time_col: t.col,
         cmd_col: cmd.col,
+        arg_cols: p.arg_cols,
+        end_col,
         nodes: p.nodes,
     })
-}
-
-fn check_key(p: &P<'_>, k: &str, col: usize) -> Result<(), ScriptError> {
-    if k.is_empty() || !k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-        return Err(p.err_at(
-            col,
-            format!("'{k}' is not a key: keys are letters, digits and '_', e.g. x"),
-        ));
-    }
-    Ok(())
 }
 
 /// `1.5s`, `300ms`, `2s` → milliseconds. A unit is required.
@@ -589,7 +622,13 @@ mod tests {
                 (0, Fault::Loss(0.1)),
                 (0, Fault::Duplicate(0.05)),
                 (0, Fault::Skew(NodeId(2), -300)),
-                (1000, Fault::Write(NodeId(1), "x".into(), 5)),
+                (
+                    1000,
+                    Fault::Client {
+                        node: NodeId(1),
+                        call: Call::new("write", &["x=5"])
+                    }
+                ),
                 (
                     1500,
                     Fault::Partition(vec![
@@ -598,7 +637,13 @@ mod tests {
                     ])
                 ),
                 (2000, Fault::Crash(NodeId(3))),
-                (2000, Fault::Read(NodeId(3), "x".into())),
+                (
+                    2000,
+                    Fault::Client {
+                        node: NodeId(3),
+                        call: Call::new("read", &["x"])
+                    }
+                ),
                 (3000, Fault::Heal),
                 (4000, Fault::Restart(NodeId(3))),
                 (5000, Fault::Tune("w".into(), "2".into())),
@@ -616,9 +661,21 @@ mod tests {
             err("at 1s heal\nat 2x heal"),
             "script:2:4: '2x' is not a time: expected a time such as 1.5s or 300ms"
         );
+        // A verb the kernel does not know is a client operation: it needs
+        // a node, and the scenario's declaration decides the rest.
         assert!(
-            err("at 1s explode 3")
-                .starts_with("script:1:7: unknown command 'explode': expected one of: partition")
+            err("at 1s explode").starts_with(
+                "script:1:14: the step ends early: expected a node such as n1 after 'explode'"
+            ),
+            "{}",
+            err("at 1s explode")
+        );
+        assert!(
+            err("at 1s explode x").starts_with(
+                "script:1:15: unknown command 'explode', or a client operation without its node"
+            ),
+            "{}",
+            err("at 1s explode x")
         );
         assert_eq!(
             err("at 1s crash"),
@@ -627,10 +684,6 @@ mod tests {
         assert_eq!(
             err("at 1s crash x"),
             "script:1:13: 'x' is not a node: expected a node number such as 3 or n3"
-        );
-        assert_eq!(
-            err("at 1s heal; at 2s write n1 x=five"),
-            "script:1:30: 'five' is not a whole number: values are integers, e.g. x=5"
         );
         assert_eq!(
             err("at 1s partition 1,2"),
@@ -651,6 +704,38 @@ mod tests {
         assert_eq!(
             err("at 1s loss 120%"),
             "script:1:12: '120%' is not a percentage: expected 0% to 100%, e.g. 10%"
+        );
+    }
+
+    #[test]
+    fn client_operations_are_checked_against_the_declaration() {
+        let ops = crate::protocols::register::OPS;
+        let check = |text: &str| {
+            Script::parse(text)
+                .unwrap()
+                .check_calls(ops, |_, _| Ok(()))
+                .map_err(|e| e.to_string())
+        };
+        assert_eq!(check("at 1s write n1 x=5; at 2s read n2 x"), Ok(()));
+        assert_eq!(
+            check("at 1s heal; at 2s write n1 x=five"),
+            Err("script:1:30: 'five' is not a whole number: values are integers, e.g. x=5".into())
+        );
+        assert_eq!(
+            check("at 1s read n1"),
+            Err("script:1:14: 'read' takes a node and then a key such as x: read nN key".into())
+        );
+        assert!(
+            check("at 1s explode n3")
+                .unwrap_err()
+                .starts_with("script:1:7: unknown command 'explode': expected one of: partition")
+        );
+        let refused = Script::parse("at 1s write n1 x=5")
+            .unwrap()
+            .check_calls(ops, |_, _| Err("no writes today".into()));
+        assert_eq!(
+            refused.unwrap_err().to_string(),
+            "script:1:7: no writes today"
         );
     }
 

@@ -6,9 +6,10 @@ use std::fmt::{self, Display};
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use super::history::{OpKind, OpOutcome, Value};
+use super::history::OpOutcome;
 use super::network::{CutRule, LinkQuality, NetConfig, Network, Side};
 use super::node::{ClientOp, Cx, Effect, Node, NodeId, OpId, SessionToken, TimerId};
+use super::op::{Call, find};
 use super::queue::EventQueue;
 use super::trace::{Trace, TraceKind};
 use super::{History, Invariant, Millis, Violation, fmt_ms};
@@ -79,8 +80,11 @@ pub enum Fault {
     Duplicate(f64),
     /// One-way latency range.
     Delay(Millis, Millis),
-    Write(NodeId, String, Value),
-    Read(NodeId, String),
+    /// A client operation through a node, as the protocol declared it.
+    Client {
+        node: NodeId,
+        call: Call,
+    },
     /// Change a protocol setting (`mode=sync`, `w=2`).
     Tune(String, String),
 }
@@ -130,8 +134,10 @@ impl Display for Fault {
             Fault::Loss(p) => write!(f, "loss {}%", percent(*p)),
             Fault::Duplicate(p) => write!(f, "dup {}%", percent(*p)),
             Fault::Delay(a, b) => write!(f, "delay {a}-{b}ms"),
-            Fault::Write(n, k, v) => write!(f, "write {n} {k}={v}"),
-            Fault::Read(n, k) => write!(f, "read {n} {k}"),
+            Fault::Client { node, call } => {
+                write!(f, "{} {node}", call.verb)?;
+                call.args.iter().try_for_each(|a| write!(f, " {a}"))
+            }
             Fault::Tune(k, v) => write!(f, "set {k}={v}"),
         }
     }
@@ -691,8 +697,18 @@ impl<N: Node> World<N> {
                 self.net.config.latency = (lo, hi);
                 self.fault_note(None, format!("message latency now {lo}-{hi} ms"));
             }
-            Fault::Write(id, key, value) => self.client(id, OpKind::Write { key, value }),
-            Fault::Read(id, key) => self.client(id, OpKind::Read { key }),
+            Fault::Client { node, call } => {
+                if node.index() >= n {
+                    return;
+                }
+                match Self::operation(&call) {
+                    Ok(op) => self.client(node, op),
+                    Err(why) => self.fault_note(
+                        Some(node),
+                        format!("client request '{call}' refused: {why}"),
+                    ),
+                }
+            }
             Fault::Tune(knob, value) => {
                 let text = match N::tune(&mut self.node_config, &knob, &value) {
                     Ok(text) => text,
@@ -718,11 +734,28 @@ impl<N: Node> World<N> {
         parts.join(", ")
     }
 
-    fn client(&mut self, id: NodeId, kind: OpKind) {
+    /// The protocol's operation for `call`: its declared verb, arguments
+    /// parsed as declared, then accepted by the protocol.
+    pub fn operation(call: &Call) -> Result<N::Op, String> {
+        let spec = find(N::operations(), &call.verb).ok_or_else(|| {
+            let verbs: Vec<&str> = N::operations().iter().map(|s| s.verb).collect();
+            format!(
+                "this scenario's operations are {}, not '{}'",
+                verbs.join(", "),
+                call.verb
+            )
+        })?;
+        let args = spec.parse_args(&call.args).map_err(|(_, _, why)| why)?;
+        N::operation(spec.verb, &args)
+    }
+
+    fn client(&mut self, id: NodeId, op: N::Op) {
         if id.index() >= self.slots.len() {
             return;
         }
+        let kind = N::model(&op);
         // The invocation is the next trace event; its completion, later ones.
+        let op_value = op;
         let op = self
             .history
             .invoke(id, kind.clone(), self.now, self.trace.total() + 1);
@@ -752,11 +785,12 @@ impl<N: Node> World<N> {
             Event::ClientTimeout(op),
         );
         let session = self.session.clone();
+        let request = op_value;
         self.with_node(id, |node, cx| {
             node.on_client(
                 ClientOp {
                     id: op,
-                    kind,
+                    kind: request,
                     session,
                 },
                 cx,

@@ -350,6 +350,7 @@ impl App {
             answers: on_lesson && doc.is_some_and(|d| !d.answers.is_empty()),
             knobs: self.live.as_ref().map_or(&[], |l| &l.knobs),
             cluster_size: self.live.as_ref().map_or(0, |l| l.size()),
+            ops: self.live.as_ref().map_or(&[], |l| l.run().operations()),
             data_keys: self.live.as_ref().map_or(&[], |l| l.info.keys),
             data_key: self.live.as_ref().map_or("x", |l| l.key()),
             quiz: match &self.screen {
@@ -1284,23 +1285,24 @@ impl App {
                 l.apply(Fault::Heal);
                 Some("Healed: every node can reach every other.".into())
             }
-            Action::Write => {
-                let v = l.next_value;
-                l.next_value += 1;
-                let key = l.key();
-                l.apply(Fault::Write(sel, key.into(), v));
-                Some(format!(
-                    "A client writes {key}={v} through {sel}: watch the event log.{}",
-                    other_key_hint(l)
-                ))
-            }
-            Action::Read => {
-                let key = l.key();
-                l.apply(Fault::Read(sel, key.into()));
-                Some(format!(
-                    "A client reads {key} through {sel}: watch the event log.{}",
-                    other_key_hint(l)
-                ))
+            Action::Client(verb) => {
+                let spec = crate::sim::op::find(l.run().operations(), verb);
+                match spec.and_then(|s| s.live_call(l.key(), l.next_value).map(|c| (s, c))) {
+                    Some((spec, call)) => {
+                        if spec.takes_value() {
+                            l.next_value += 1;
+                        }
+                        let what = call.to_string();
+                        l.apply(Fault::Client { node: sel, call });
+                        Some(format!(
+                            "A client sends {what} through {sel}: watch the event log.{}",
+                            other_key_hint(l)
+                        ))
+                    }
+                    None => Some(format!(
+                        "{verb} needs arguments a key cannot fill in: run it from a script (statedist playground --do)."
+                    )),
+                }
             }
             Action::NextKey => {
                 l.next_key();

@@ -49,8 +49,8 @@ pub enum Action {
     CycleSkew,
     NextSide,
     Heal,
-    Write,
-    Read,
+    /// A client operation through the selected node, by its declared verb.
+    Client(&'static str),
     /// Switch the key `w` and `r` use.
     NextKey,
     Reset,
@@ -130,6 +130,8 @@ pub struct KeyCtx<'a> {
     /// Nodes in the live cluster (0 without one): above 9, digits build a
     /// node number that Enter selects.
     pub cluster_size: usize,
+    /// The live cluster's client operations (its protocol's declaration).
+    pub ops: &'a [crate::sim::OpSpec],
     /// The live cluster's keys for `w` and `r`, and which one is in use.
     pub data_keys: &'a [&'static str],
     pub data_key: &'a str,
@@ -254,8 +256,6 @@ fn reserved(c: char) -> bool {
             | 'c'
             | 'p'
             | 'H'
-            | 'w'
-            | 'r'
             | 'R'
             | 'j'
             | 'k'
@@ -874,29 +874,27 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
             "heal every partition",
             Action::Heal,
         ));
-        let key = ctx.data_key;
-        b.push(bind(
-            Cluster,
-            &[ch('w')],
-            "w",
-            &format!("client write through the selected node ({key} = 1, 2, 3...)"),
-            Action::Write,
-        ));
-        b.push(bind(
-            Cluster,
-            &[ch('r')],
-            "r",
-            &format!("client read of {key} through the selected node"),
-            Action::Read,
-        ));
+        // The scenario's own client operations, as its protocol declares them.
+        for op in ctx.ops {
+            if let Some(k) = op.key {
+                b.push(bind(
+                    Cluster,
+                    &[ch(k)],
+                    &k.to_string(),
+                    &op.help.replace("{key}", ctx.data_key),
+                    Action::Client(op.verb),
+                ));
+            }
+        }
         if ctx.data_keys.len() > 1 {
             b.push(bind(
                 Cluster,
                 &[ch('K')],
                 "K",
                 &format!(
-                    "switch the key w and r use ({}); now {key}",
-                    ctx.data_keys.join(" → ")
+                    "switch the key w and r use ({}); now {}",
+                    ctx.data_keys.join(" → "),
+                    ctx.data_key
                 ),
                 Action::NextKey,
             ));
@@ -917,7 +915,7 @@ pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
         ));
         for k in ctx.knobs {
             let choices = k.choices.join(" → ");
-            if reserved(k.key) {
+            if reserved(k.key) || ctx.ops.iter().any(|o| o.key == Some(k.key)) {
                 b.push(bind(
                     Settings,
                     &[],
@@ -982,6 +980,7 @@ mod tests {
             answers: true,
             knobs: &[],
             cluster_size: 3,
+            ops: crate::protocols::register::OPS,
             data_keys: &["x", "y"],
             data_key: "x",
             quiz: None,
@@ -1004,8 +1003,8 @@ mod tests {
             assert_eq!(k('c'), Some(Action::CrashRestart));
             assert_eq!(k('p'), Some(Action::NextSide));
             assert_eq!(k('o'), Some(Action::CycleSkew));
-            assert_eq!(k('w'), Some(Action::Write));
-            assert_eq!(k('r'), Some(Action::Read));
+            assert_eq!(k('w'), Some(Action::Client("write")));
+            assert_eq!(k('r'), Some(Action::Client("read")));
             assert_eq!(k('K'), Some(Action::NextKey));
             assert_eq!(k('?'), Some(Action::ToggleHelp));
             assert_eq!(k('q'), Some(Action::Quit));
@@ -1060,7 +1059,7 @@ mod tests {
         );
         assert_eq!(
             action_for(&c, &key(KeyCode::Char('w'), KeyModifiers::NONE)),
-            Some(Action::Write)
+            Some(Action::Client("write"))
         );
         let help: Vec<String> = bindings(&c).into_iter().map(|b| b.help).collect();
         assert!(help.iter().any(|h| h.contains("is taken")), "{help:?}");

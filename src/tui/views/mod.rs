@@ -375,6 +375,13 @@ impl App {
             buf.set_line(area.x, area.y, &Line::from(spans), area.width);
             return;
         }
+        // The live cluster's operation keys, as its protocol declares them.
+        let op_keys: Vec<(String, &str)> = self
+            .key_ctx()
+            .ops
+            .iter()
+            .filter_map(|o| Some((o.key?.to_string(), o.label)))
+            .collect();
         let mut hints: Vec<(&str, String)> = match self.screen_kind() {
             ScreenKind::Home => vec![("↑↓", "move"), ("Enter", "open"), ("1-7", "block")],
             ScreenKind::Gauntlets => vec![
@@ -416,9 +423,12 @@ impl App {
                 ("p", "side".into()),
                 ("c", "crash".into()),
                 ("H", "heal".into()),
-                ("w", format!("write {}", ctx.data_key)),
-                ("r", "read".into()),
             ]);
+            hints.extend(
+                op_keys
+                    .iter()
+                    .map(|(k, label)| (k.as_str(), label.replace("{key}", ctx.data_key))),
+            );
             if ctx.data_keys.len() > 1 {
                 hints.push(("K", "key".into()));
             }

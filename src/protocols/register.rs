@@ -1,0 +1,85 @@
+//! The read/write register vocabulary that blocks 1–3 share: `write nN
+//! key=VALUE` and `read nN key`, issued live with `w` and `r`.
+
+use crate::sim::{Arg, ArgSpec, Fault, NodeId, OpKind, OpSpec, Value};
+
+pub const OPS: &[OpSpec] = &[
+    OpSpec {
+        verb: "write",
+        args: &[ArgSpec::KeyInt],
+        usage: "write nN key=VALUE",
+        help: "client write through the selected node ({key} = 1, 2, 3...)",
+        key: Some('w'),
+        label: "write {key}",
+    },
+    OpSpec {
+        verb: "read",
+        args: &[ArgSpec::Key],
+        usage: "read nN key",
+        help: "client read of {key} through the selected node",
+        key: Some('r'),
+        label: "read",
+    },
+];
+
+/// A register's client operation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegisterOp {
+    Read { key: String },
+    Write { key: String, value: Value },
+}
+
+impl RegisterOp {
+    pub fn key(&self) -> &str {
+        match self {
+            RegisterOp::Read { key } | RegisterOp::Write { key, .. } => key,
+        }
+    }
+    /// What the history records: exactly a read or a write.
+    pub fn model(&self) -> OpKind {
+        match self {
+            RegisterOp::Read { key } => OpKind::Read { key: key.clone() },
+            RegisterOp::Write { key, value } => OpKind::Write {
+                key: key.clone(),
+                value: *value,
+            },
+        }
+    }
+}
+
+/// The register operation for a declared verb and its parsed arguments.
+pub fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
+    let key = || {
+        args.first()
+            .and_then(Arg::text)
+            .map(str::to_string)
+            .ok_or("a key comes first")
+    };
+    match verb {
+        "write" => Ok(RegisterOp::Write {
+            key: key()?,
+            value: args
+                .get(1)
+                .and_then(Arg::int)
+                .ok_or("a write needs a value")?,
+        }),
+        "read" => Ok(RegisterOp::Read { key: key()? }),
+        _ => Err(format!("a register has no operation '{verb}'")),
+    }
+}
+
+/// `write nN key=VALUE` as an outside action.
+pub fn write(node: NodeId, key: &str, value: Value) -> Fault {
+    Fault::Client {
+        node,
+        call: crate::sim::Call::new("write", &[&format!("{key}={value}")]),
+    }
+}
+
+/// `read nN key` as an outside action.
+pub fn read(node: NodeId, key: &str) -> Fault {
+    Fault::Client {
+        node,
+        call: crate::sim::Call::new("read", &[key]),
+    }
+}
