@@ -44,8 +44,8 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::sim::{
-    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, TimerId, Value,
-    fmt_ms,
+    Arg, ArgSpec, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, TimerId,
+    Value, fmt_ms,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -208,6 +208,31 @@ impl fmt::Display for Timer {
         }
     }
 }
+
+/// The leader-follower store's client operations: the register's, plus a
+/// compare-and-set that the leader decides alone (it orders every write).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LfOp {
+    Register(RegisterOp),
+    Cas {
+        key: String,
+        expect: Value,
+        new: Value,
+    },
+}
+
+const OPS: &[OpSpec] = &[
+    super::register::OPS[0],
+    super::register::OPS[1],
+    OpSpec {
+        verb: "cas",
+        args: &[ArgSpec::Key, ArgSpec::Int, ArgSpec::Int],
+        usage: "cas nN key EXPECTED NEW",
+        help: "compare-and-set through a node: the leader sets key to NEW only if it holds EXPECTED",
+        key: None,
+        label: "cas",
+    },
+];
 
 /// What survives a crash.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -413,6 +438,64 @@ impl LfNode {
                     who.join(", ")
                 ),
             );
+        }
+    }
+
+    /// Writes go to the leader: anyone else refuses, naming the leader it
+    /// knows. True when it refused.
+    fn refuse_unless_leader(&self, op: OpId, cx: &mut Cx<'_, Self>) -> bool {
+        if self.is_leader() {
+            return false;
+        }
+        let reason = match &self.role {
+            Role::Follower { leader: Some(l) } => format!(
+                "{} is a follower: writes go to the leader ({l}, as far as {} knows)",
+                self.id, self.id
+            ),
+            _ => format!(
+                "{} is a follower and knows no leader right now (a failover is under way)",
+                self.id
+            ),
+        };
+        cx.complete(op, OpOutcome::Failed { reason }, "");
+        true
+    }
+
+    /// The leader appends `key=value` to its log and acknowledges it as the
+    /// replication mode says.
+    fn append(&mut self, op: OpId, key: String, value: Value, cx: &mut Cx<'_, Self>) {
+        let lsn = self.last_lsn() + 1;
+        let entry = Entry {
+            lsn,
+            epoch: self.disk.epoch,
+            key: key.clone(),
+            value,
+        };
+        self.disk.log.push(entry);
+        self.store.insert(key.clone(), (value, lsn));
+        match cx.config().mode {
+            Replication::Async => cx.complete(
+                op,
+                OpOutcome::Ok { value: None },
+                format!(
+                    "acked by leader {} alone at LSN {lsn} (async): followers get it with the next shipment",
+                    self.id
+                ),
+            ),
+            mode => {
+                cx.note(format!(
+                    "appended {key}={value} at LSN {lsn}; waiting for {} before acknowledging ({})",
+                    if mode == Replication::Sync {
+                        "every follower"
+                    } else {
+                        "one follower"
+                    },
+                    mode.name()
+                ));
+                self.pending.push(Pending { op, lsn });
+                self.ship(cx);
+                self.settle(cx);
+            }
         }
     }
 
@@ -623,16 +706,29 @@ impl Node for LfNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = LfConfig;
-    type Op = RegisterOp;
+    type Op = LfOp;
 
     fn operations() -> &'static [OpSpec] {
-        super::register::OPS
+        OPS
     }
-    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
-        super::register::operation(verb, args)
+    fn operation(verb: &str, args: &[Arg]) -> Result<LfOp, String> {
+        match (verb, args) {
+            ("cas", [Arg::Text(key), Arg::Int(expect), Arg::Int(new)]) => Ok(LfOp::Cas {
+                key: key.clone(),
+                expect: *expect,
+                new: *new,
+            }),
+            _ => super::register::operation(verb, args).map(LfOp::Register),
+        }
     }
-    fn model(op: &RegisterOp) -> OpKind {
-        op.model()
+    fn model(op: &LfOp) -> OpKind {
+        match op {
+            LfOp::Register(r) => r.model(),
+            LfOp::Cas { key, expect, new } => OpKind::Other {
+                key: key.clone(),
+                what: format!("cas {key} {expect} {new}"),
+            },
+        }
     }
 
     /// Heartbeats (appends with no entries) and acknowledgements: what a
@@ -772,9 +868,9 @@ impl Node for LfNode {
         }
     }
 
-    fn on_client(&mut self, op: ClientOp<RegisterOp>, cx: &mut Cx<'_, Self>) {
+    fn on_client(&mut self, op: ClientOp<LfOp>, cx: &mut Cx<'_, Self>) {
         match op.kind {
-            RegisterOp::Read { key } => {
+            LfOp::Register(RegisterOp::Read { key }) => {
                 let value = self.store.get(&key).map(|(v, _)| *v);
                 let note = match &self.role {
                     Role::Leader => format!(
@@ -799,58 +895,38 @@ impl Node for LfNode {
                 };
                 cx.complete(op.id, OpOutcome::Ok { value }, note);
             }
-            RegisterOp::Write { key, value } => {
-                if !self.is_leader() {
-                    let reason = match &self.role {
-                        Role::Follower { leader: Some(l) } => format!(
-                            "{} is a follower: writes go to the leader ({l}, as far as {} knows)",
-                            self.id, self.id
-                        ),
-                        _ => format!(
-                            "{} is a follower and knows no leader right now (a failover is under way)",
-                            self.id
-                        ),
-                    };
-                    cx.complete(op.id, OpOutcome::Failed { reason }, "");
+            LfOp::Register(RegisterOp::Write { key, value }) => {
+                if self.refuse_unless_leader(op.id, cx) {
                     return;
                 }
-                let lsn = self.last_lsn() + 1;
-                let entry = Entry {
-                    lsn,
-                    epoch: self.disk.epoch,
-                    key: key.clone(),
-                    value,
-                };
-                self.disk.log.push(entry);
-                self.store.insert(key.clone(), (value, lsn));
-                match cx.config().mode {
-                    Replication::Async => cx.complete(
+                self.append(op.id, key, value, cx);
+            }
+            LfOp::Cas { key, expect, new } => {
+                if self.refuse_unless_leader(op.id, cx) {
+                    return;
+                }
+                // The leader orders every write, so its copy is the truth to
+                // compare with: deciding here is atomic.
+                let current = self.store.get(&key).map(|(v, _)| *v);
+                if current == Some(expect) {
+                    cx.note(format!(
+                        "cas {key}: holds {expect} as expected, so it writes {key}={new}"
+                    ));
+                    self.append(op.id, key, new, cx);
+                } else {
+                    let held = current.map_or("unset".to_string(), |v| v.to_string());
+                    cx.complete(
                         op.id,
-                        OpOutcome::Ok { value: None },
+                        OpOutcome::Ok { value: current },
                         format!(
-                            "acked by leader {} alone at LSN {lsn} (async): followers get it with the next shipment",
+                            "compare failed: leader {} holds {key}={held}, not {expect}; nothing changed",
                             self.id
                         ),
-                    ),
-                    mode => {
-                        cx.note(format!(
-                            "appended {key}={value} at LSN {lsn}; waiting for {} before acknowledging ({})",
-                            if mode == Replication::Sync {
-                                "every follower"
-                            } else {
-                                "one follower"
-                            },
-                            mode.name()
-                        ));
-                        self.pending.push(Pending { op: op.id, lsn });
-                        self.ship(cx);
-                        self.settle(cx);
-                    }
+                    );
                 }
             }
         }
     }
-
     fn role(&self) -> String {
         match &self.role {
             Role::Leader => "leader".into(),
