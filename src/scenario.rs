@@ -292,6 +292,7 @@ fn invariant_verdicts<N: Node>(world: &World<N>) -> Vec<Verdict> {
                 check::Status::Fail,
                 format!("{} (event #{} at {})", v.text, v.seq, fmt_ms(v.time)),
             )
+            .with_headline(format!("{name} broken at event #{}", v.seq))
             .with_details(vec![format!(
                 "checked after every event; the first to break it was event #{} at {}",
                 v.seq,
@@ -302,7 +303,8 @@ fn invariant_verdicts<N: Node>(world: &World<N>) -> Vec<Verdict> {
                 name,
                 check::Status::Pass,
                 format!("{promise} (checked after every event so far)"),
-            ),
+            )
+            .with_headline(promise),
         })
         .collect()
 }

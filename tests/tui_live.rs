@@ -200,7 +200,7 @@ fn cap_cp_status_line_shows_the_refused_write() {
     let s = text(&a);
     let status_line = s.lines().rev().nth(1).unwrap();
     assert!(
-        status_line.contains("0 of 1 operations succeeded, 1 failed"),
+        status_line.contains("0 of 1 operations succeeded, 1 refused"),
         "{status_line}"
     );
 }

@@ -40,5 +40,17 @@ pub fn availability(history: &History) -> Verdict {
         })
         .map(|op| format!("op {}: {}", op.id.0, op.describe()))
         .collect();
-    Verdict::new(ids::AVAILABILITY, Status::Info, summary).with_details(details)
+    let mut headline = format!("{ok} of {total} operations succeeded");
+    if failed > 0 {
+        headline += &format!(", {failed} refused");
+    }
+    if timed_out > 0 {
+        headline += &format!(", {timed_out} timed out");
+    }
+    if pending > 0 {
+        headline += &format!(", {pending} waiting");
+    }
+    Verdict::new(ids::AVAILABILITY, Status::Info, summary)
+        .with_headline(headline)
+        .with_details(details)
 }

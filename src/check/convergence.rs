@@ -38,16 +38,20 @@ pub fn convergence(states: &[(NodeId, Vec<(String, String)>)], quiet: bool) -> V
             .iter()
             .map(|(id, s)| format!("{id} holds {}", show(s))),
     );
-    let (status, summary) = if quiet {
+    let (status, summary, headline) = if quiet {
         (
             Status::Fail,
-            "replicas still disagree although the network has been quiet".to_string(),
+            "replicas still disagree although the network has been quiet",
+            "replicas did not converge",
         )
     } else {
         (
             Status::Info,
-            "replicas disagree right now (they may still converge)".to_string(),
+            "replicas disagree right now (they may still converge)",
+            "replicas disagree right now",
         )
     };
-    Verdict::new(ids::CONVERGENCE, status, summary).with_details(details)
+    Verdict::new(ids::CONVERGENCE, status, summary)
+        .with_headline(headline)
+        .with_details(details)
 }

@@ -459,14 +459,16 @@ fn verdict(history: &History, results: &BTreeMap<String, KeyResult>) -> Verdict 
                 "not judged for key {}: it has operations other than reads and writes, which this read/write register checker does not model",
                 other.join(", ")
             ),
-        );
+        )
+        .with_headline("not judged: not only reads and writes");
     }
     const CHECK: &str = ids::LINEARIZABILITY;
     if let Some((key, witness)) = failing.first() {
         let headline = explain(history, key, witness);
         let mut details = Vec::new();
-        for (key, witness) in &failing {
-            if failing.len() > 1 {
+        for (n, (key, witness)) in failing.iter().enumerate() {
+            // The first key's explanation is the summary itself.
+            if n > 0 {
                 details.push(format!("key {key}: {}", explain(history, key, witness)));
             }
             details.push(format!(
@@ -484,6 +486,7 @@ fn verdict(history: &History, results: &BTreeMap<String, KeyResult>) -> Verdict 
             ));
         }
         return Verdict::new(CHECK, Status::Fail, format!("not linearizable: {headline}"))
+            .with_headline("not linearizable")
             .with_details(details);
     }
     if !unknown.is_empty() {
@@ -494,7 +497,8 @@ fn verdict(history: &History, results: &BTreeMap<String, KeyResult>) -> Verdict 
                 "could not decide within the search bound for key {}: too many overlapping or timed-out operations; it may or may not be linearizable",
                 unknown.join(", ")
             ),
-        );
+        )
+        .with_headline("undecided within the search bound");
     }
     if checked == 0 {
         return Verdict::new(CHECK, Status::Pass, "nothing to check yet: no operations");
@@ -508,6 +512,7 @@ fn verdict(history: &History, results: &BTreeMap<String, KeyResult>) -> Verdict 
             if results.len() == 1 { "" } else { "s" }
         ),
     )
+    .with_headline("linearizable")
 }
 
 fn describe_op(history: &History, i: usize) -> String {

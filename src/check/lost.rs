@@ -134,14 +134,22 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
                 "no acknowledged write lost: {whose} hold{} every acknowledged write or something newer",
                 if survivors.len() == 1 { "s" } else { "" }
             ),
-        ),
+        )
+        .with_headline("no acknowledged write lost"),
         n => {
             let summary = if n == 1 {
                 format!("1 acknowledged write lost: {}", found[0])
             } else {
                 format!("{n} acknowledged writes lost; first: {}", found[0])
             };
-            Verdict::new(CHECK, Status::Fail, summary).with_details(found)
+            let headline = if n == 1 {
+                "1 acknowledged write lost".to_string()
+            } else {
+                format!("{n} acknowledged writes lost")
+            };
+            Verdict::new(CHECK, Status::Fail, summary)
+                .with_headline(headline)
+                .with_details(found)
         }
     }
 }

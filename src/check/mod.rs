@@ -40,7 +40,9 @@ pub struct Verdict {
     /// What was checked: "stale reads", "availability".
     pub check: String,
     pub status: Status,
-    /// One sentence a learner can read in the status line.
+    /// A few words for the status line: "not linearizable", "1 stale read".
+    pub headline: String,
+    /// One sentence that explains the finding.
     pub summary: String,
     /// Witnesses, one plain sentence each.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -51,14 +53,22 @@ pub struct Verdict {
 }
 
 impl Verdict {
+    /// A verdict whose summary is short enough to be its own headline.
     pub fn new(check: &str, status: Status, summary: impl Into<String>) -> Self {
+        let summary = summary.into();
         Self {
             check: check.into(),
             status,
-            summary: summary.into(),
+            headline: summary.clone(),
+            summary,
             details: Vec::new(),
             events: Vec::new(),
         }
+    }
+    /// The few words the status line shows instead of the whole summary.
+    pub fn with_headline(mut self, headline: impl Into<String>) -> Self {
+        self.headline = headline.into();
+        self
     }
     pub fn with_events(mut self, events: Vec<u64>) -> Self {
         self.events = events;

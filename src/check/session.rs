@@ -162,14 +162,15 @@ pub fn monotonic_reads(history: &History, sessions: Sessions) -> Verdict {
 pub(crate) fn summarize(check: &str, found: Vec<String>, pass: &str, what: &str) -> Verdict {
     match found.len() {
         0 => Verdict::new(check, Status::Pass, pass),
-        1 => {
-            Verdict::new(check, Status::Fail, format!("1 {what}: {}", found[0])).with_details(found)
-        }
+        1 => Verdict::new(check, Status::Fail, format!("1 {what}: {}", found[0]))
+            .with_headline(format!("1 {what}"))
+            .with_details(found),
         n => Verdict::new(
             check,
             Status::Fail,
             format!("{n} {what}s; first: {}", found[0]),
         )
+        .with_headline(format!("{n} {what}s"))
         .with_details(found),
     }
 }

@@ -91,14 +91,22 @@ pub fn stale_reads(history: &History) -> Verdict {
             ids::STALE_READS,
             Status::Pass,
             "no stale reads: every read saw the latest acknowledged write or a newer one",
-        ),
+        )
+        .with_headline("no stale reads"),
         n => {
             let summary = if n == 1 {
                 "1 stale read: ".to_string() + &found[0]
             } else {
                 format!("{n} stale reads; first: {}", found[0])
             };
-            Verdict::new(ids::STALE_READS, Status::Fail, summary).with_details(found)
+            let headline = if n == 1 {
+                "1 stale read".to_string()
+            } else {
+                format!("{n} stale reads")
+            };
+            Verdict::new(ids::STALE_READS, Status::Fail, summary)
+                .with_headline(headline)
+                .with_details(found)
         }
     }
 }

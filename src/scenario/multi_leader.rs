@@ -38,7 +38,8 @@ fn conflict_verdict(world: &World<MlNode>) -> Verdict {
             CHECK,
             Status::Pass,
             "no conflicts: no two leaders wrote the same key without seeing each other's write",
-        ),
+        )
+        .with_headline("no conflicts"),
         n => Verdict::new(
             CHECK,
             Status::Fail,
@@ -48,6 +49,10 @@ fn conflict_verdict(world: &World<MlNode>) -> Verdict {
                 found[0]
             ),
         )
+        .with_headline(format!(
+            "{n} conflict{} lost a write to last-writer-wins",
+            if n == 1 { "" } else { "s" }
+        ))
         .with_details(found),
     }
 }

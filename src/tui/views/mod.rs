@@ -232,13 +232,7 @@ impl App {
                             v.mark().trim_end().to_string(),
                             status_style(v.status, t),
                         ));
-                        let mut short = v.summary.split(':').next().unwrap_or_default();
-                        // Not "… 1 failed (refused": drop an unclosed aside.
-                        if let Some(open) = short.rfind(" (").filter(|&i| !short[i..].contains(')'))
-                        {
-                            short = &short[..open];
-                        }
-                        spans.push(Span::styled(format!(" {short}"), t.text()));
+                        spans.push(Span::styled(format!(" {}", v.headline), t.text()));
                         // Other checkers failing too: named, so the line
                         // never hides a failure (it goes last when narrow).
                         let also = l.also_failing();
@@ -605,14 +599,7 @@ fn witness(v: &Verdict) -> Vec<&str> {
     let Some(first) = details.next() else {
         return out;
     };
-    // "key x: <the summary's own words>" says nothing new either.
-    let said = |d: &str| {
-        v.summary.contains(d)
-            || d.strip_prefix("key ")
-                .and_then(|r| r.split_once(": "))
-                .is_some_and(|(_, rest)| v.summary.contains(rest))
-    };
-    if !said(first) {
+    if !v.summary.contains(first) {
         out.push(first);
     }
     if first.trim_end().ends_with(':') {
