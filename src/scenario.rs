@@ -146,8 +146,20 @@ pub trait Inspect: Node {
     fn panes(_world: &World<Self>) -> Vec<Pane> {
         Vec::new()
     }
-    fn knobs(_config: &Self::Config) -> Vec<Knob> {
-        Vec::new()
+    /// The live keys' settings: the protocol's declared settings that have a key.
+    fn knobs(config: &Self::Config) -> Vec<Knob> {
+        Self::settings()
+            .iter()
+            .filter_map(|s| {
+                Some(Knob {
+                    name: s.name.to_string(),
+                    key: s.key?,
+                    value: (s.value)(config),
+                    help: s.help.to_string(),
+                    choices: (s.choices)(config),
+                })
+            })
+            .collect()
     }
     /// Safety properties checked after every event while the run goes.
     fn invariants() -> Vec<Box<dyn Invariant<Self>>> {

@@ -28,7 +28,9 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::model::VersionVector;
-use crate::sim::{Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Value};
+use crate::sim::{
+    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Setting, Value, words,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delivery {
@@ -427,22 +429,28 @@ impl Node for CausalNode {
             .collect()
     }
 
-    fn tune(config: &mut CausalConfig, knob: &str, value: &str) -> Result<String, String> {
-        if knob != "mode" {
-            return Err(format!("this scenario's setting is mode (not '{knob}')"));
-        }
-        config.mode = match value {
-            "eventual" => Delivery::Eventual,
-            "causal" => Delivery::Causal,
-            _ => {
-                return Err(format!(
-                    "'{value}' is not a delivery mode: use eventual or causal"
-                ));
-            }
-        };
-        Ok(match config.mode {
-            Delivery::Eventual => "delivery is now eventual: writes apply as soon as they arrive, in any order".into(),
-            Delivery::Causal => "delivery is now causal: a write is held back until everything it depends on has been applied".into(),
-        })
+    fn settings() -> &'static [Setting<CausalConfig>] {
+        &[Setting {
+            name: "mode",
+            key: Some('m'),
+            help: "delivery: eventual (apply on arrival, any order) or causal (hold a write back until what it depends on is applied)",
+            choices: |_| words(&["eventual", "causal"]),
+            value: |c| c.mode.name().into(),
+            apply: |c, value| {
+                c.mode = match value {
+                    "eventual" => Delivery::Eventual,
+                    "causal" => Delivery::Causal,
+                    _ => {
+                        return Err(format!(
+                            "'{value}' is not a delivery mode: use eventual or causal"
+                        ));
+                    }
+                };
+                Ok(match c.mode {
+                    Delivery::Eventual => "delivery is now eventual: writes apply as soon as they arrive, in any order".into(),
+                    Delivery::Causal => "delivery is now causal: a write is held back until everything it depends on has been applied".into(),
+                })
+            },
+        }]
     }
 }

@@ -44,8 +44,8 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::sim::{
-    Arg, ArgSpec, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, TimerId,
-    Value, fmt_ms,
+    Arg, ArgSpec, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Setting,
+    TimerId, Value, fmt_ms, words,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,6 +231,52 @@ const OPS: &[OpSpec] = &[
         help: "compare-and-set through a node: the leader sets key to NEW only if it holds EXPECTED",
         key: None,
         label: "cas",
+    },
+];
+
+const SETTINGS: &[Setting<LfConfig>] = &[
+    Setting {
+        name: "mode",
+        key: Some('m'),
+        help: "replication mode: async (ack at once), semi-sync (ack after one follower), sync (ack after all)",
+        choices: |_| words(&["async", "semi-sync", "sync"]),
+        value: |c| c.mode.name().into(),
+        apply: |c, value| {
+            let mode = Replication::parse(value).ok_or_else(|| {
+                format!("'{value}' is not a replication mode: use async, semi-sync or sync")
+            })?;
+            c.mode = mode;
+            Ok(format!(
+                "replication is now {}: {}",
+                mode.name(),
+                match mode {
+                    Replication::Async =>
+                        "the leader acknowledges at once and ships later (fast; a crash can lose acknowledged writes)",
+                    Replication::SemiSync =>
+                        "the leader acknowledges once one follower has the write",
+                    Replication::Sync =>
+                        "the leader acknowledges once every follower has the write (one dead follower stalls writes)",
+                }
+            ))
+        },
+    },
+    Setting {
+        name: "failover",
+        key: Some('v'),
+        help: "failover: vote (a majority elects the new leader) or unsafe (a follower promotes itself)",
+        choices: |_| words(&["vote", "unsafe"]),
+        value: |c| c.failover.name().into(),
+        apply: |c, value| {
+            c.failover = match value {
+                "vote" => Failover::Vote,
+                "unsafe" => Failover::Unsafe,
+                _ => return Err(format!("'{value}' is not a failover: use vote or unsafe")),
+            };
+            Ok(match c.failover {
+                Failover::Vote => "failover is now vote: a follower must win a majority's votes in a new epoch before it leads".into(),
+                Failover::Unsafe => "failover is now unsafe: a follower that stops hearing the leader promotes itself at once, asking nobody".into(),
+            })
+        },
     },
 ];
 
@@ -942,40 +988,7 @@ impl Node for LfNode {
             .collect()
     }
 
-    fn tune(config: &mut LfConfig, knob: &str, value: &str) -> Result<String, String> {
-        match knob {
-            "mode" => {
-                let mode = Replication::parse(value).ok_or_else(|| {
-                    format!("'{value}' is not a replication mode: use async, semi-sync or sync")
-                })?;
-                config.mode = mode;
-                Ok(format!(
-                    "replication is now {}: {}",
-                    mode.name(),
-                    match mode {
-                        Replication::Async =>
-                            "the leader acknowledges at once and ships later (fast; a crash can lose acknowledged writes)",
-                        Replication::SemiSync =>
-                            "the leader acknowledges once one follower has the write",
-                        Replication::Sync =>
-                            "the leader acknowledges once every follower has the write (one dead follower stalls writes)",
-                    }
-                ))
-            }
-            "failover" => {
-                config.failover = match value {
-                    "vote" => Failover::Vote,
-                    "unsafe" => Failover::Unsafe,
-                    _ => return Err(format!("'{value}' is not a failover: use vote or unsafe")),
-                };
-                Ok(match config.failover {
-                    Failover::Vote => "failover is now vote: a follower must win a majority's votes in a new epoch before it leads".into(),
-                    Failover::Unsafe => "failover is now unsafe: a follower that stops hearing the leader promotes itself at once, asking nobody".into(),
-                })
-            }
-            _ => Err(format!(
-                "this scenario's settings are mode and failover (not '{knob}')"
-            )),
-        }
+    fn settings() -> &'static [Setting<LfConfig>] {
+        SETTINGS
     }
 }

@@ -45,8 +45,94 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::sim::{
-    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Value, fmt_ms,
+    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Setting, Value,
+    fmt_ms, words,
 };
+
+fn count(value: &str) -> Result<usize, String> {
+    value
+        .parse()
+        .map_err(|_| format!("'{value}' is not a whole number"))
+}
+
+/// Sets W or R (`which`), which must be 1 to N.
+fn set_wr(c: &mut QuorumConfig, which: char, value: &str) -> Result<String, String> {
+    let v = count(value)?;
+    if !(1..=c.n).contains(&v) {
+        return Err(format!("{which} must be 1 to N={}", c.n));
+    }
+    if which == 'W' {
+        c.w = v;
+    } else {
+        c.r = v;
+    }
+    Ok(format!("{which} is now {v}: {}", c.describe()))
+}
+
+fn numbers(max: usize) -> Vec<String> {
+    (1..=max).map(|i| i.to_string()).collect()
+}
+
+const SETTINGS: &[Setting<QuorumConfig>] = &[
+    Setting {
+        name: "n",
+        key: Some('n'),
+        help: "N: how many replicas hold each key (1 to the cluster size)",
+        choices: |c| numbers(c.cluster),
+        value: |c| c.n.to_string(),
+        apply: |c, value| {
+            let v = count(value)?;
+            let size = c.cluster;
+            if !(1..=size).contains(&v) {
+                return Err(format!("N must be 1 to {size} (the cluster size)"));
+            }
+            c.n = v;
+            let mut also = String::new();
+            if c.w > v || c.r > v {
+                c.w = c.w.min(v);
+                c.r = c.r.min(v);
+                also = " (W and R lowered to fit)".into();
+            }
+            Ok(format!("N is now {v}{also}: {}", c.describe()))
+        },
+    },
+    Setting {
+        name: "w",
+        key: Some('W'),
+        help: "W: acks a write needs before it is acknowledged (1 to N)",
+        choices: |c| numbers(c.n),
+        value: |c| c.w.to_string(),
+        apply: |c, value| set_wr(c, 'W', value),
+    },
+    Setting {
+        name: "r",
+        key: Some('E'),
+        help: "R: replies a read needs; the newest wins (1 to N; E because r reads and R resets)",
+        choices: |c| numbers(c.n),
+        value: |c| c.r.to_string(),
+        apply: |c, value| set_wr(c, 'R', value),
+    },
+    Setting {
+        name: "sloppy",
+        key: Some('s'),
+        help: "sloppy quorum: a write short of home replicas counts stand-ins (next nodes on the ring), which keep a hint and hand it off later; needs N < cluster size",
+        choices: |_| words(&["off", "on"]),
+        value: |c| if c.sloppy { "on" } else { "off" }.into(),
+        apply: |c, value| {
+            c.sloppy = match value {
+                "on" => true,
+                "off" => false,
+                _ => return Err(format!("sloppy is on or off (not '{value}')")),
+            };
+            let how = if c.sloppy {
+                "on: a write short of home replicas counts stand-ins, which hand the value off later"
+            } else {
+                "off: a write counts home replicas only"
+            };
+            Ok(format!("sloppy quorum {how}: {}", c.describe()))
+        },
+    },
+];
 
 #[derive(Clone, Debug)]
 pub struct QuorumConfig {
@@ -888,58 +974,7 @@ impl Node for QuorumNode {
             .collect()
     }
 
-    fn tune(config: &mut QuorumConfig, knob: &str, value: &str) -> Result<String, String> {
-        if knob == "sloppy" {
-            config.sloppy = match value {
-                "on" => true,
-                "off" => false,
-                _ => return Err(format!("sloppy is on or off (not '{value}')")),
-            };
-            let how = if config.sloppy {
-                "on: a write short of home replicas counts stand-ins, which hand the value off later"
-            } else {
-                "off: a write counts home replicas only"
-            };
-            return Ok(format!("sloppy quorum {how}: {}", config.describe()));
-        }
-        if !matches!(knob, "n" | "w" | "r") {
-            return Err(format!(
-                "this scenario's settings are n, w, r and sloppy (not '{knob}')"
-            ));
-        }
-        let v: usize = value
-            .parse()
-            .map_err(|_| format!("'{value}' is not a whole number"))?;
-        let c = config.cluster;
-        if knob == "n" {
-            if !(1..=c).contains(&v) {
-                return Err(format!("N must be 1 to {c} (the cluster size)"));
-            }
-            config.n = v;
-            let mut also = String::new();
-            if config.w > v || config.r > v {
-                config.w = config.w.min(v);
-                config.r = config.r.min(v);
-                also = " (W and R lowered to fit)".into();
-            }
-            return Ok(format!("N is now {v}{also}: {}", config.describe()));
-        }
-        if !(1..=config.n).contains(&v) {
-            return Err(format!(
-                "{} must be 1 to N={}",
-                knob.to_uppercase(),
-                config.n
-            ));
-        }
-        if knob == "w" {
-            config.w = v;
-        } else {
-            config.r = v;
-        }
-        Ok(format!(
-            "{} is now {v}: {}",
-            knob.to_uppercase(),
-            config.describe()
-        ))
+    fn settings() -> &'static [Setting<QuorumConfig>] {
+        SETTINGS
     }
 }

@@ -24,11 +24,73 @@ use std::fmt;
 use super::register::RegisterOp;
 use crate::sim::{
     Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, SessionToken,
-    TimerId, Value, fmt_ms,
+    Setting, TimerId, Value, fmt_ms, words,
 };
 
 /// The primary.
 pub const PRIMARY: NodeId = NodeId(1);
+
+fn parse_on(value: &str) -> Result<bool, String> {
+    match value {
+        "on" | "true" | "yes" => Ok(true),
+        "off" | "false" | "no" => Ok(false),
+        _ => Err(format!("'{value}' is not on or off")),
+    }
+}
+
+const SETTINGS: &[Setting<SessionConfig>] = &[
+    Setting {
+        name: "ryw",
+        key: Some('y'),
+        help: "read your writes: a node behind the client's last write waits (then refuses) instead of answering",
+        choices: |_| words(&["on", "off"]),
+        value: |c| on_off(c.ryw).into(),
+        apply: |c, value| {
+            c.ryw = parse_on(value)?;
+            Ok(format!(
+                "read-your-writes is now {}: {}",
+                on_off(c.ryw),
+                if c.ryw {
+                    "a node behind the client's last write waits before answering"
+                } else {
+                    "any node answers from its copy, however far behind"
+                }
+            ))
+        },
+    },
+    Setting {
+        name: "mr",
+        key: Some('m'),
+        help: "monotonic reads: a node behind what the client already read waits (then refuses) instead of answering",
+        choices: |_| words(&["on", "off"]),
+        value: |c| on_off(c.mr).into(),
+        apply: |c, value| {
+            c.mr = parse_on(value)?;
+            Ok(format!(
+                "monotonic reads are now {}: {}",
+                on_off(c.mr),
+                if c.mr {
+                    "a node behind what the client already read waits before answering"
+                } else {
+                    "a read may return something older than an earlier read"
+                }
+            ))
+        },
+    },
+    Setting {
+        name: "guarantees",
+        key: None,
+        help: "both session guarantees at once (scripts only)",
+        choices: |_| words(&["on", "off"]),
+        value: |c| on_off(c.ryw && c.mr).into(),
+        apply: |c, value| {
+            let on = parse_on(value)?;
+            c.ryw = on;
+            c.mr = on;
+            Ok(format!("both session guarantees are now {}", on_off(on)))
+        },
+    },
+];
 
 #[derive(Clone, Debug)]
 pub struct SessionConfig {
@@ -425,45 +487,7 @@ impl Node for SessionNode {
             .collect()
     }
 
-    fn tune(config: &mut SessionConfig, knob: &str, value: &str) -> Result<String, String> {
-        let on = match value {
-            "on" | "true" | "yes" => true,
-            "off" | "false" | "no" => false,
-            _ => return Err(format!("'{value}' is not on or off")),
-        };
-        match knob {
-            "ryw" => {
-                config.ryw = on;
-                Ok(format!(
-                    "read-your-writes is now {}: {}",
-                    on_off(on),
-                    if on {
-                        "a node behind the client's last write waits before answering"
-                    } else {
-                        "any node answers from its copy, however far behind"
-                    }
-                ))
-            }
-            "mr" => {
-                config.mr = on;
-                Ok(format!(
-                    "monotonic reads are now {}: {}",
-                    on_off(on),
-                    if on {
-                        "a node behind what the client already read waits before answering"
-                    } else {
-                        "a read may return something older than an earlier read"
-                    }
-                ))
-            }
-            "guarantees" => {
-                config.ryw = on;
-                config.mr = on;
-                Ok(format!("both session guarantees are now {}", on_off(on)))
-            }
-            _ => Err(format!(
-                "this scenario's settings are ryw, mr and guarantees (not '{knob}')"
-            )),
-        }
+    fn settings() -> &'static [Setting<SessionConfig>] {
+        SETTINGS
     }
 }

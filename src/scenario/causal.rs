@@ -1,8 +1,8 @@
 //! The `causal` scenario: posts, replies, held-back writes and the
 //! causality verdict.
 
-use super::tables::{keys, knob, node_cell, node_ids, quiet_for, table};
-use super::{Cell, Inspect, Knob, Pane, Params, Run, SimRun, Tone, tuned};
+use super::tables::{keys, node_cell, node_ids, quiet_for, table};
+use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
 use crate::check::{self, Sessions, Verdict};
 use std::collections::BTreeMap;
 
@@ -37,16 +37,6 @@ impl Inspect for CausalNode {
 
     fn panes(world: &World<Self>) -> Vec<Pane> {
         vec![replicas_pane(world), writes_pane(world)]
-    }
-
-    fn knobs(config: &CausalConfig) -> Vec<Knob> {
-        vec![knob(
-            "mode",
-            'm',
-            config.mode.name().into(),
-            "delivery: eventual (apply on arrival, any order) or causal (hold a write back until what it depends on is applied)",
-            &["eventual", "causal"],
-        )]
     }
 }
 

@@ -1,7 +1,7 @@
 //! The `leader-follower` scenario: panes, verdicts and the mode knob.
 
-use super::tables::{keys, knob, node_cell, node_ids, table};
-use super::{Cell, Inspect, Knob, Pane, Params, Run, SimRun, Tone, tuned};
+use super::tables::{keys, node_cell, node_ids, table};
+use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
 use crate::check::{self, Survivor, Verdict};
 use crate::protocols::leader_follower::{LfConfig, LfNode, Replication, Role};
 use std::collections::BTreeMap;
@@ -75,25 +75,6 @@ impl Inspect for LfNode {
 
     fn panes(world: &World<Self>) -> Vec<Pane> {
         vec![replicas_pane(world)]
-    }
-
-    fn knobs(config: &LfConfig) -> Vec<Knob> {
-        vec![
-            knob(
-                "mode",
-                'm',
-                config.mode.name().into(),
-                "replication mode: async (ack at once), semi-sync (ack after one follower), sync (ack after all)",
-                &["async", "semi-sync", "sync"],
-            ),
-            knob(
-                "failover",
-                'v',
-                config.failover.name().into(),
-                "failover: vote (a majority elects the new leader) or unsafe (a follower promotes itself)",
-                &["vote", "unsafe"],
-            ),
-        ]
     }
 
     fn invariants() -> Vec<Box<dyn Invariant<Self>>> {

@@ -1,7 +1,7 @@
 //! The `quorum` scenario: panes, verdicts and knobs of the N/W/R store.
 
-use super::tables::{keys, knob, node_cell, node_ids, numbers, table};
-use super::{Cell, Inspect, Knob, Pane, Params, Run, SimRun, Tone, tuned};
+use super::tables::{keys, node_cell, node_ids, table};
+use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
 use crate::check::{self, Verdict};
 use crate::protocols::quorum::{QuorumConfig, QuorumNode, Tally, replicas};
 use crate::sim::{World, WorldConfig, fmt_ms};
@@ -29,43 +29,6 @@ impl Inspect for QuorumNode {
     fn panes(world: &World<Self>) -> Vec<Pane> {
         // The short, always-current table first; then the votes, newest first.
         vec![replicas_pane(world), votes_pane(world)]
-    }
-
-    fn knobs(config: &QuorumConfig) -> Vec<Knob> {
-        let n = numbers(config.cluster);
-        let upto = numbers(config.n);
-        let n: Vec<&str> = n.iter().map(String::as_str).collect();
-        let upto: Vec<&str> = upto.iter().map(String::as_str).collect();
-        vec![
-            knob(
-                "n",
-                'n',
-                config.n.to_string(),
-                "N: how many replicas hold each key (1 to the cluster size)",
-                &n,
-            ),
-            knob(
-                "w",
-                'W',
-                config.w.to_string(),
-                "W: acks a write needs before it is acknowledged (1 to N)",
-                &upto,
-            ),
-            knob(
-                "r",
-                'E',
-                config.r.to_string(),
-                "R: replies a read needs; the newest wins (1 to N; E because r reads and R resets)",
-                &upto,
-            ),
-            knob(
-                "sloppy",
-                's',
-                if config.sloppy { "on" } else { "off" }.to_string(),
-                "sloppy quorum: a write short of home replicas counts stand-ins (next nodes on the ring), which keep a hint and hand it off later; needs N < cluster size",
-                &["off", "on"],
-            ),
-        ]
     }
 }
 

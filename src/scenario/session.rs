@@ -1,8 +1,8 @@
 //! The `session` scenario: the client's token, replica lag, and the
 //! session-guarantee verdicts.
 
-use super::tables::{keys, knob, node_cell, node_ids, table};
-use super::{Cell, Inspect, Knob, Pane, Params, Run, SimRun, Tone, tuned};
+use super::tables::{keys, node_cell, node_ids, table};
+use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
 use crate::check::{self, Sessions, Verdict};
 use crate::protocols::session::{PRIMARY, SessionConfig, SessionNode};
 use crate::sim::{World, WorldConfig};
@@ -15,10 +15,6 @@ pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
         config,
         p.script.clone(),
     )))
-}
-
-fn on_off(b: bool) -> String {
-    if b { "on" } else { "off" }.to_string()
 }
 
 impl Inspect for SessionNode {
@@ -34,25 +30,6 @@ impl Inspect for SessionNode {
 
     fn panes(world: &World<Self>) -> Vec<Pane> {
         vec![session_pane(world), replicas_pane(world)]
-    }
-
-    fn knobs(config: &SessionConfig) -> Vec<Knob> {
-        vec![
-            knob(
-                "ryw",
-                'y',
-                on_off(config.ryw),
-                "read your writes: a node behind the client's last write waits (then refuses) instead of answering",
-                &["on", "off"],
-            ),
-            knob(
-                "mr",
-                'm',
-                on_off(config.mr),
-                "monotonic reads: a node behind what the client already read waits (then refuses) instead of answering",
-                &["on", "off"],
-            ),
-        ]
     }
 }
 

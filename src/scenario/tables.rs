@@ -1,6 +1,6 @@
 //! Small helpers the block 2–3 scenarios share to build their panes.
 
-use super::{Cell, Knob, Pane, Tone};
+use super::{Cell, Pane, Tone};
 use crate::sim::{Node, NodeId, World};
 
 /// Every node id of the world, in order.
@@ -39,22 +39,6 @@ pub(super) fn node_cell<N: Node>(world: &World<N>, id: NodeId, role: Option<&str
         Some(r) => Cell::plain(format!("{id} ({r})")),
         None => Cell::plain(id.to_string()),
     }
-}
-
-/// A knob cycling through `choices`.
-pub(super) fn knob(name: &str, key: char, value: String, help: &str, choices: &[&str]) -> Knob {
-    Knob {
-        name: name.into(),
-        key,
-        value,
-        help: help.into(),
-        choices: choices.iter().map(|c| c.to_string()).collect(),
-    }
-}
-
-/// `1..=max` as strings.
-pub(super) fn numbers(max: usize) -> Vec<String> {
-    (1..=max).map(|i| i.to_string()).collect()
 }
 
 /// True when the network is whole and loses nothing, and no fault, restart

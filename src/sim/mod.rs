@@ -21,7 +21,7 @@ mod world;
 pub use history::{History, OpKind, OpOutcome, OpRecord, Value, positions_from_times};
 pub use invariant::{Invariant, Violation};
 pub use network::{CutRule, LinkQuality, NetConfig, Network, Side};
-pub use node::{ClientOp, Cx, Node, NodeId, OpId, SessionToken, TimerId};
+pub use node::{ClientOp, Cx, Node, NodeId, OpId, SessionToken, Setting, TimerId, words};
 pub use op::{Arg, ArgSpec, Call, OpSpec};
 pub use time::{Millis, fmt_ms};
 pub use trace::{Trace, TraceEvent, TraceKind};

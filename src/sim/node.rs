@@ -102,7 +102,7 @@ pub trait Node: Sized {
     type Durable: Clone + Debug + PartialEq;
     /// Settings shared by the whole cluster (a replication mode, W and R…),
     /// readable in every handler and changeable live with [`Node::tune`].
-    type Config: Clone + Debug;
+    type Config: Clone + Debug + 'static;
     /// The protocol's client operations, typed.
     type Op: Clone + Debug;
 
@@ -148,11 +148,49 @@ pub trait Node: Sized {
         false
     }
 
-    /// Change a cluster-wide setting live. Returns a sentence for the trace,
-    /// or why the change was refused.
-    fn tune(_config: &mut Self::Config, knob: &str, _value: &str) -> Result<String, String> {
-        Err(format!("this scenario has no setting named '{knob}'"))
+    /// The cluster-wide settings, each declared once: scripts' `set`,
+    /// `--set`, the live keys and their listing all come from here.
+    fn settings() -> &'static [Setting<Self::Config>] {
+        &[]
     }
+
+    /// Changes a setting by name. Returns a sentence for the trace, or why
+    /// the change was refused.
+    fn tune(config: &mut Self::Config, knob: &str, value: &str) -> Result<String, String> {
+        let all = Self::settings();
+        match all.iter().find(|s| s.name == knob) {
+            Some(s) => (s.apply)(config, value),
+            None if all.is_empty() => Err(format!("this scenario has no setting named '{knob}'")),
+            None => {
+                let names: Vec<&str> = all.iter().map(|s| s.name).collect();
+                Err(format!(
+                    "this scenario's settings are {} (not '{knob}')",
+                    names.join(", ")
+                ))
+            }
+        }
+    }
+}
+
+/// A cluster-wide setting of a protocol, declared once.
+pub struct Setting<C: 'static> {
+    /// How `set NAME=VALUE` and `--set` name it.
+    pub name: &'static str,
+    /// The live key that cycles it through its choices, if any.
+    pub key: Option<char>,
+    /// What it does, for the `?` overlay.
+    pub help: &'static str,
+    /// The values the live key cycles through, for the current settings.
+    pub choices: fn(&C) -> Vec<String>,
+    /// Its current value as a choice.
+    pub value: fn(&C) -> String,
+    /// Applies a value: a sentence for the trace, or why it is refused.
+    pub apply: fn(&mut C, &str) -> Result<String, String>,
+}
+
+/// `["on", "off"]`-style choices for [`Setting::choices`].
+pub fn words(w: &[&str]) -> Vec<String> {
+    w.iter().map(|s| s.to_string()).collect()
 }
 
 /// What a handler asks the kernel to do; applied in order after it returns.
