@@ -1,8 +1,8 @@
 //! statedist: learn state distribution on a live, deterministic simulated cluster.
 //!
 //! Layers, one direction of dependency (see DESIGN.md):
-//! `sim` (kernel) ← `protocols` ← `check` ← `scenario` ← `cli`/`tui`.
-//! `sim`, `protocols`, `check`, `content`, `quiz` and `progress` are plain
+//! `sim` (kernel) and `model` (shared mathematics) ← `protocols` ← `check`
+//! ← `scenario` ← `cli`/`tui`. All but `tui` (and the binary) are plain
 //! synchronous Rust and never import the terminal or async crates.
 
 pub mod check;

@@ -83,6 +83,8 @@ Fault scripts: one step per line (or per ';' with --do), '#' starts a comment.
   at 2s crash 3 / at 4s restart 3 stop a node (volatile state lost) / bring it back from disk
   at 1s write n1 x=5              a client writes x=5 through node 1
   at 2s read n3 x                 a client reads x through node 3
+                                  (client operations are the scenario's own: --list shows them,
+                                  e.g. leader-follower also has 'cas nN key EXPECTED NEW')
   at 0s skew n2 +300ms            node 2's clock runs 300 ms ahead
   at 0s loss 10% / at 0s dup 5%   lose / duplicate that share of messages
   at 0s delay 20-80ms             one-way latency range
@@ -213,6 +215,19 @@ pub fn list_text() -> String {
             info.sizes_text(),
             info.summary
         );
+        // The operations and settings the scenario's protocol declares.
+        if let Ok(run) = info.start(&Params::default()) {
+            let ops: Vec<&str> = run.operations().iter().map(|o| o.usage).collect();
+            s += &format!("{:<16} operations: {}\n", "", ops.join(" · "));
+            let knobs: Vec<String> = run
+                .knobs()
+                .iter()
+                .map(|k| format!("{}={}", k.name, k.choices.join("|")))
+                .collect();
+            if !knobs.is_empty() {
+                s += &format!("{:<16} settings: {}\n", "", knobs.join(" · "));
+            }
+        }
     }
     s
 }

@@ -182,7 +182,11 @@ enum Event<N: Node> {
         timer: N::Timer,
     },
     ClientTimeout(OpId),
-    Fault(Fault),
+    /// Boxed: faults are rare, and a large variant would make every queued
+    /// event (mostly deliveries) bigger to move around the heap.
+    Fault(Box<Fault>),
+    /// A scheduled client operation, parsed when it was scheduled.
+    Client(NodeId, N::Op),
 }
 
 struct Slot<N> {
@@ -382,7 +386,16 @@ impl<N: Node> World<N> {
 
     /// Schedules an outside action at virtual time `at` (not before now).
     pub fn schedule(&mut self, at: Millis, fault: Fault) {
-        self.queue.push(at.max(self.now), Event::Fault(fault));
+        // A client operation is parsed once, now, rather than when it runs;
+        // one the protocol refuses stays a fault, to be reported then.
+        let event = match &fault {
+            Fault::Client { node, call } => match Self::operation(call) {
+                Ok(op) => Event::Client(*node, op),
+                Err(_) => Event::Fault(Box::new(fault)),
+            },
+            _ => Event::Fault(Box::new(fault)),
+        };
+        self.queue.push(at.max(self.now), event);
     }
 
     /// Applies an outside action right now.
@@ -506,7 +519,12 @@ impl<N: Node> World<N> {
                         .push(self.now, TraceKind::ClientDone, Some(rec.node), None, text);
                 }
             }
-            Event::Fault(f) => self.apply_fault(f),
+            Event::Fault(f) => self.apply_fault(*f),
+            Event::Client(node, op) => {
+                if node.index() < self.slots.len() {
+                    self.client(node, op);
+                }
+            }
         }
     }
 
