@@ -641,6 +641,10 @@ fn the_live_cluster_pauses_on_a_broken_invariant() {
         let screen = text(&a);
         assert!(screen.contains("one leader per epoch"), "{screen}");
         assert!(screen.contains("paused"), "{screen}");
+        assert!(
+            screen.contains("Paused on event #") && screen.contains("broke"),
+            "{screen}"
+        );
         assert_snapshot!(format!("invariant_pause_{w}x{h}"), screen);
         // Resuming goes on past it; it does not pause again.
         keys(&mut a, " ");

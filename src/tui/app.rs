@@ -477,7 +477,17 @@ impl App {
                 }
                 return true;
             }
-            return self.live.as_mut().is_some_and(|l| l.tick(dt));
+            let Some(l) = self.live.as_mut() else {
+                return false;
+            };
+            let changed = l.tick(dt);
+            if let Some(v) = l.take_violation_news() {
+                self.flash = Some(format!(
+                    "Paused on event #{}: {} broke. Space resumes.",
+                    v.seq, v.invariant
+                ));
+            }
+            return changed;
         }
         if !matches!(action, Action::Resize(..)) {
             self.flash = None;

@@ -59,6 +59,8 @@ pub struct Live {
     /// Whether the run has already paused on its invariant violation (it
     /// pauses once; resuming goes on past it).
     stopped_at_violation: bool,
+    /// Set when the run has just paused on a violation, until the app says so.
+    violation_news: bool,
 }
 
 impl Live {
@@ -110,6 +112,7 @@ impl Live {
             checker_runs: 0,
             seen: None,
             stopped_at_violation: false,
+            violation_news: false,
         };
         live.refresh();
         Ok(live)
@@ -151,6 +154,7 @@ impl Live {
             // A safety invariant just broke: stop on the very event, so the
             // learner sees the state it broke in.
             self.stopped_at_violation = true;
+            self.violation_news = true;
             self.paused = true;
             self.carry = 0;
         }
@@ -247,6 +251,14 @@ impl Live {
         self.refresh();
     }
 
+    /// The violation the run has just paused on, once.
+    pub fn take_violation_news(&mut self) -> Option<crate::sim::Violation> {
+        if !std::mem::take(&mut self.violation_news) {
+            return None;
+        }
+        self.run.violation().cloned()
+    }
+
     pub fn reset(&mut self) {
         self.run.reset();
         self.next_value = 1;
@@ -257,6 +269,7 @@ impl Live {
         self.fail_news.clear();
         self.seen = None;
         self.stopped_at_violation = false;
+        self.violation_news = false;
         self.verdicts.clear();
         self.refresh();
     }
