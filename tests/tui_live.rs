@@ -15,6 +15,11 @@ use statedist::sim::{Fault, NodeId};
 use statedist::tui::{Action, App, Options, Start};
 
 fn playground(name: &str, nodes: Option<usize>, w: u16, h: u16) -> App {
+    playground_with(name, nodes, w, h, "")
+}
+
+/// A playground whose fault script plays out live.
+fn playground_with(name: &str, nodes: Option<usize>, w: u16, h: u16, script: &str) -> App {
     App::new(
         Options {
             color: false,
@@ -28,7 +33,7 @@ fn playground(name: &str, nodes: Option<usize>, w: u16, h: u16) -> App {
             scenario: scenario::find(name).expect("scenario"),
             nodes,
             seed: 1,
-            script: Default::default(),
+            script: statedist::sim::script::Script::parse(script).unwrap(),
         },
     )
 }
@@ -564,23 +569,7 @@ fn a_skewed_clock_shows_in_the_one_line_layout() {
 #[test]
 fn one_way_cuts_are_drawn_with_their_direction() {
     let start = |w: u16, h: u16| {
-        let mut a = App::new(
-            Options {
-                color: false,
-                content_dir: Some(
-                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content"),
-                ),
-                size: (w, h),
-                ..Options::default()
-            },
-            Start::Playground {
-                scenario: scenario::find("cap-cp").expect("scenario"),
-                nodes: None,
-                seed: 1,
-                script: statedist::sim::script::Script::parse("at 0s cut 1->2; at 0s cut 3<->1")
-                    .unwrap(),
-            },
-        );
+        let mut a = playground_with("cap-cp", None, w, h, "at 0s cut 1->2; at 0s cut 3<->1");
         a.update(Action::Tick(Duration::from_millis(100)));
         a
     };
@@ -604,24 +593,12 @@ fn one_way_cuts_are_drawn_with_their_direction() {
 #[test]
 fn the_live_cluster_pauses_on_a_broken_invariant() {
     for (w, h) in [(80, 24), (120, 40)] {
-        let mut a = App::new(
-            Options {
-                color: false,
-                content_dir: Some(
-                    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content"),
-                ),
-                size: (w, h),
-                ..Options::default()
-            },
-            Start::Playground {
-                scenario: scenario::find("leader-follower").expect("scenario"),
-                nodes: None,
-                seed: 1,
-                script: statedist::sim::script::Script::parse(
-                    "at 0s set failover=unsafe; at 1s partition 1 | 2 | 3",
-                )
-                .unwrap(),
-            },
+        let mut a = playground_with(
+            "leader-follower",
+            None,
+            w,
+            h,
+            "at 0s set failover=unsafe; at 1s partition 1 | 2 | 3",
         );
         keys(&mut a, "++++++"); // fast, so the failover comes within the test's ticks
         run_for(&mut a, 30.0);

@@ -16,9 +16,7 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::sim::Value;
-use crate::sim::{
-    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, TimerId, fmt_ms,
-};
+use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpId, OpOutcome, TimerId, fmt_ms};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -391,17 +389,7 @@ impl Node for CapNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = CapConfig;
-    type Op = RegisterOp;
-
-    fn operations() -> &'static [OpSpec] {
-        super::register::OPS
-    }
-    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
-        super::register::operation(verb, args)
-    }
-    fn model(op: &RegisterOp) -> OpKind {
-        op.model()
-    }
+    super::register::register_operations!();
 
     /// Anti-entropy gossip (AP).
     fn routine(msg: &Msg) -> bool {

@@ -28,9 +28,7 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::model::VersionVector;
-use crate::sim::{
-    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Setting, Value, words,
-};
+use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpId, OpOutcome, Setting, Value, words};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Delivery {
@@ -299,17 +297,7 @@ impl Node for CausalNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = CausalConfig;
-    type Op = RegisterOp;
-
-    fn operations() -> &'static [OpSpec] {
-        super::register::OPS
-    }
-    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
-        super::register::operation(verb, args)
-    }
-    fn model(op: &RegisterOp) -> OpKind {
-        op.model()
-    }
+    super::register::register_operations!();
 
     /// Re-sends and their confirmations.
     fn routine(msg: &Msg) -> bool {

@@ -24,9 +24,7 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::model::{LwwRegister, VersionVector};
-use crate::sim::{
-    Arg, ClientOp, Cx, Millis, Node, NodeId, OpKind, OpOutcome, OpSpec, Value, fmt_ms,
-};
+use crate::sim::{ClientOp, Cx, Millis, Node, NodeId, OpOutcome, Value, fmt_ms};
 
 #[derive(Clone, Debug)]
 pub struct MlConfig {
@@ -201,17 +199,7 @@ impl Node for MlNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = MlConfig;
-    type Op = RegisterOp;
-
-    fn operations() -> &'static [OpSpec] {
-        super::register::OPS
-    }
-    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
-        super::register::operation(verb, args)
-    }
-    fn model(op: &RegisterOp) -> OpKind {
-        op.model()
-    }
+    super::register::register_operations!();
 
     /// Anti-entropy gossip.
     fn routine(msg: &Msg) -> bool {

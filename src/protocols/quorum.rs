@@ -45,8 +45,7 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::sim::{
-    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Setting, Value,
-    fmt_ms, words,
+    ClientOp, Cx, Millis, Node, NodeId, OpId, OpOutcome, Setting, Value, fmt_ms, words,
 };
 
 fn count(value: &str) -> Result<usize, String> {
@@ -847,17 +846,7 @@ impl Node for QuorumNode {
     type Timer = Timer;
     type Durable = Disk;
     type Config = QuorumConfig;
-    type Op = RegisterOp;
-
-    fn operations() -> &'static [OpSpec] {
-        super::register::OPS
-    }
-    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
-        super::register::operation(verb, args)
-    }
-    fn model(op: &RegisterOp) -> OpKind {
-        op.model()
-    }
+    super::register::register_operations!();
 
     fn new(id: NodeId, _n: usize, _config: &QuorumConfig) -> Self {
         Self {

@@ -83,3 +83,25 @@ pub fn read(node: NodeId, key: &str) -> Fault {
         call: crate::sim::Call::new("read", &[key]),
     }
 }
+
+/// The register vocabulary inside a `Node` impl: `type Op = RegisterOp` and
+/// the three functions that declare, build and model it.
+macro_rules! register_operations {
+    () => {
+        type Op = $crate::protocols::register::RegisterOp;
+
+        fn operations() -> &'static [$crate::sim::OpSpec] {
+            $crate::protocols::register::OPS
+        }
+        fn operation(
+            verb: &str,
+            args: &[$crate::sim::Arg],
+        ) -> Result<$crate::protocols::register::RegisterOp, String> {
+            $crate::protocols::register::operation(verb, args)
+        }
+        fn model(op: &$crate::protocols::register::RegisterOp) -> $crate::sim::OpKind {
+            op.model()
+        }
+    };
+}
+pub(crate) use register_operations;

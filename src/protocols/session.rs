@@ -23,8 +23,8 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::sim::{
-    Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, SessionToken,
-    Setting, TimerId, Value, fmt_ms, words,
+    ClientOp, Cx, Millis, Node, NodeId, OpId, OpOutcome, SessionToken, Setting, TimerId, Value,
+    fmt_ms, words,
 };
 
 /// The primary.
@@ -288,17 +288,7 @@ impl Node for SessionNode {
     type Timer = Timer;
     type Durable = Vec<Entry>;
     type Config = SessionConfig;
-    type Op = RegisterOp;
-
-    fn operations() -> &'static [OpSpec] {
-        super::register::OPS
-    }
-    fn operation(verb: &str, args: &[Arg]) -> Result<RegisterOp, String> {
-        super::register::operation(verb, args)
-    }
-    fn model(op: &RegisterOp) -> OpKind {
-        op.model()
-    }
+    super::register::register_operations!();
 
     /// Empty log shipments (every 0.5 s) and the replicas' progress
     /// reports; what a replica applies shows as its own note.
