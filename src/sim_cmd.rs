@@ -169,7 +169,7 @@ pub fn run(args: &SimArgs) -> ExitCode {
     run.run_until(args.duration);
     // A run stops at its first invariant violation; headless, go on to the
     // end so the trace shows what followed (the verdicts name the event).
-    if run.now() < args.duration {
+    if run.violation().is_some() {
         run.run_until(args.duration);
     }
     let mut out = io::stdout().lock();

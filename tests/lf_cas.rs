@@ -72,3 +72,26 @@ fn cas_is_checked_up_front_and_other_scenarios_refuse_it() {
         String::from_utf8_lossy(&o.stderr)
     );
 }
+
+/// A value a cas wrote back is not a stale read of the first write of it.
+#[test]
+fn a_value_restored_by_cas_is_not_called_stale() {
+    let params = Params {
+        script: Script::parse(
+            "at 1s write n1 x=1; at 2s write n1 x=2; at 3s cas n1 x 2 1; at 4s read n1 x",
+        )
+        .unwrap(),
+        settings: [("mode".to_string(), "sync".to_string())].into(),
+        ..Params::default()
+    };
+    let mut r = scenario::find("leader-follower")
+        .unwrap()
+        .start(&params)
+        .unwrap();
+    r.run_until(5000);
+    assert_eq!(r.history().ops()[3].read_value(), Some(Some(1)));
+    for check in ["stale reads", "acknowledged writes"] {
+        let v = r.verdicts().into_iter().find(|v| v.check == check).unwrap();
+        assert_ne!(v.status, Status::Fail, "{v:?}");
+    }
+}

@@ -241,3 +241,24 @@ fn link_steps_are_checked_up_front() {
         "script:1:14: there is no node 7: this cluster has nodes 1 to 5"
     );
 }
+
+#[test]
+fn a_partition_replaces_a_bridge_and_keeps_hand_made_cuts() {
+    let r = run(
+        "cap-ap",
+        5,
+        7,
+        "at 0.2s cut 2->3; at 0.5s bridge 3 | 1,2 | 4,5; at 1s partition 1,4 | 2,3,5; \
+         at 1.5s write n1 x=1; at 1.6s write n2 y=1",
+        3000,
+    );
+    // n1 and n4 share a side now: the bridge's cut between them is gone.
+    assert!(delivered(&*r, 1, 4).iter().any(|e| e.time > 1000));
+    // The hand-made one-way cut survives both the bridge and the partition.
+    assert!(delivered(&*r, 2, 3).is_empty());
+    assert!(
+        dropped(&*r, 2, 3)
+            .iter()
+            .all(|e| e.text.contains("cut one way"))
+    );
+}

@@ -28,9 +28,10 @@
 //!   returned its value — so the witness fails *because* the whole history
 //!   does (a linearization of the whole would give one of the part).
 //!
-//! Operations touching at the same millisecond (one completes at t, the
-//! next is invoked at t) count as concurrent, which can only hide a
-//! violation, never invent one.
+//! Real-time order is the run's event order (`OpRecord::call`/`ret`, trace
+//! sequence numbers): an operation that returned before another was invoked
+//! precedes it even inside one millisecond. Keys with operations other than
+//! reads and writes (a compare-and-set) are not judged.
 
 use super::ids;
 use std::collections::{BTreeMap, BTreeSet, HashSet};

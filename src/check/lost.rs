@@ -70,11 +70,16 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
     for list in acked.values_mut() {
         list.sort_by_key(|o| (o.ret, o.id));
     }
+    // A compare-and-set or an increment may have replaced the value legitimately.
+    let beyond = history.keys_beyond_registers();
     let mut found = Vec::new();
     for w in ops.iter().filter(|o| o.is_ok()) {
         let OpKind::Write { key, value } = &w.kind else {
             continue;
         };
+        if beyond.contains(key.as_str()) {
+            continue;
+        }
         let same = &acked[&(key.as_str(), *value)];
         let rank = same.iter().position(|o| o.id == w.id).unwrap_or(0);
         // `None`: this copy keeps the write (or something that may be newer).

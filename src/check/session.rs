@@ -52,6 +52,13 @@ pub(crate) fn older(ops: &[OpRecord], key: &str, a: Option<Value>, b: Option<Val
         (_, None) => false,
         (None, Some(_)) => true,
         (Some(a), Some(b)) if a == b => false,
+        // A compare-and-set or an increment may have produced either value.
+        _ if ops
+            .iter()
+            .any(|o| matches!(o.kind, OpKind::Other { .. }) && o.kind.key() == key) =>
+        {
+            false
+        }
         (Some(a), Some(b)) => {
             let wa: Vec<&OpRecord> = writes_of(ops, key, a).collect();
             let wb: Vec<&OpRecord> = writes_of(ops, key, b).collect();

@@ -34,12 +34,17 @@ pub fn stale_reads(history: &History) -> Verdict {
     for k in by_key.values_mut() {
         k.acked.sort_by_key(|w| (w.ret, w.id));
     }
+    // A compare-and-set or an increment may have produced the value read.
+    let beyond = history.keys_beyond_registers();
     let mut found = Vec::new();
     for r in ops {
         let (OpKind::Read { key }, Some(got), Some(r_end)) = (&r.kind, r.read_value(), r.ret)
         else {
             continue;
         };
+        if beyond.contains(key.as_str()) {
+            continue;
+        }
         let Some(k) = by_key.get(key.as_str()) else {
             continue;
         };

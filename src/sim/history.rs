@@ -149,6 +149,15 @@ impl History {
         });
         id
     }
+    /// Keys with an operation only its protocol models (`OpKind::Other`):
+    /// read/write checkers cannot say what such a key should hold.
+    pub fn keys_beyond_registers(&self) -> std::collections::BTreeSet<&str> {
+        self.ops
+            .iter()
+            .filter(|o| matches!(o.kind, OpKind::Other { .. }))
+            .map(|o| o.kind.key())
+            .collect()
+    }
     pub fn get(&self, id: OpId) -> Option<&OpRecord> {
         self.ops.get((id.0 as usize).checked_sub(1)?)
     }

@@ -100,9 +100,12 @@ impl Network {
     pub fn sides(&self) -> &[Side] {
         &self.sides
     }
-    /// Puts every node back on side A (cut links and isolation stay).
-    pub fn clear_sides(&mut self) {
+    /// Undoes the last partition, whether by sides or a bridge: every node
+    /// back on side A and the bridge's cuts gone. Cuts and isolation made
+    /// by hand stay.
+    pub fn clear_partition(&mut self) {
         self.sides.iter_mut().for_each(|s| *s = Side::default());
+        self.cuts.retain(|_, rule| *rule != CutRule::Bridge);
     }
     /// Reconnects every node: sides, cut links and isolation are gone.
     /// Per-link loss and latency stay: they are the link's quality, not a cut.

@@ -70,7 +70,10 @@ impl Script {
                 if toks.is_empty() {
                     continue;
                 }
-                steps.push(parse_step(&toks, line_no, code.len() + 1)?);
+                // "Ends early" errors point just past this step's last word.
+                let last = toks.last().expect("non-empty");
+                let end_col = last.col + last.text.len();
+                steps.push(parse_step(&toks, line_no, end_col)?);
             }
         }
         steps.sort_by_key(|s| s.at); // stable: same-time steps keep their order
@@ -679,6 +682,11 @@ mod tests {
         );
         assert_eq!(
             err("at 1s crash"),
+            "script:1:12: the step ends early: expected a node number"
+        );
+        // With several steps on a line, at the end of the step concerned.
+        assert_eq!(
+            err("at 1s crash; at 2s heal"),
             "script:1:12: the step ends early: expected a node number"
         );
         assert_eq!(

@@ -537,7 +537,7 @@ impl<N: Node> World<N> {
         let n = self.slots.len();
         match fault {
             Fault::Partition(groups) => {
-                self.net.clear_sides();
+                self.net.clear_partition();
                 for (side, group) in groups.iter().enumerate().take(Side::MAX as usize) {
                     for &id in group.iter().filter(|id| id.index() < n) {
                         self.net.set_side(id, Side(side as u8));
@@ -623,7 +623,7 @@ impl<N: Node> World<N> {
                         .collect::<Vec<_>>()
                 };
                 let (bridge, left, right) = (inside(&bridge), inside(&left), inside(&right));
-                self.net.heal();
+                self.net.clear_partition();
                 for &a in &left {
                     for &b in &right {
                         self.net.cut(a, b, CutRule::Bridge);
