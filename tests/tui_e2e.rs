@@ -1,5 +1,5 @@
-//! End to end: the real binary in tmux, driven as a learner would with
-//! `../shared/tools/tui-drive`: open block 1, select node 1, partition it
+//! End to end: the real binary in a pseudo-terminal, driven as a learner
+//! would (tests/common): open block 1, select node 1, partition it
 //! away, heal, quit, and the terminal is back in its normal mode.
 
 use std::ffi::OsStr;
@@ -7,41 +7,19 @@ use std::process::Command;
 
 mod common;
 
-/// Runs `play` against `statedist ARGS`; afterwards the shell prints the
-/// terminal's line discipline, which must be back to canonical with echo.
+/// Runs `play` against `statedist --data-dir TMP ARGS` in a `size` terminal;
+/// returns whether it held, the transcript, and the progress file after.
 fn drive(size: &str, args: &[&str], env: &[&str], play: &str) -> (bool, String, String) {
-    let data = std::env::temp_dir().join(format!("statedist-e2e-{}-{size}", std::process::id()));
-    std::fs::create_dir_all(&data).unwrap();
-    let bin = env!("CARGO_BIN_EXE_statedist");
-    let mut cmd_line = format!("'{bin}' --data-dir '{}'", data.display());
-    for a in args {
-        cmd_line += &format!(" '{a}'");
-    }
-    let script = format!(
-        "{cmd_line}; rc=$?; echo \"tty: $(stty -a | tr ' ;' '\\n\\n' | grep -E '^-?(icanon|echo)$' | tr '\\n' ' ')\"; exit $rc"
-    );
-    let mut opts: Vec<&OsStr> = vec![OsStr::new("--size"), OsStr::new(size)];
-    for e in env {
-        opts.push(OsStr::new("--env"));
-        opts.push(OsStr::new(e));
-    }
-    opts.extend([
-        OsStr::new("--"),
-        OsStr::new("bash"),
-        OsStr::new("-c"),
-        OsStr::new(&script),
-    ]);
-    let (ok, text) = common::drive(&opts, play);
-    let progress = std::fs::read_to_string(data.join("progress.toml")).unwrap_or_default();
-    let _ = std::fs::remove_dir_all(&data);
+    let data = tempfile::tempdir().unwrap();
+    let mut argv: Vec<&OsStr> = vec![OsStr::new("--data-dir"), data.path().as_os_str()];
+    argv.extend(args.iter().map(OsStr::new));
+    let (ok, text) = common::drive(size, &argv, env, play);
+    let progress = std::fs::read_to_string(data.path().join("progress.toml")).unwrap_or_default();
     (ok, text, progress)
 }
 
 #[test]
 fn learner_partitions_and_heals_block_one() {
-    if !common::tmux_or_skip() {
-        return;
-    }
     let play = r#"
 wait-for Course map 10
 expect CAP theorem
@@ -70,10 +48,10 @@ wait-for Keys: lesson 3
 expect heal every partition
 key Escape
 key q
-wait-for \[exited 0\] 5
+exits 0
 reject Course map
 reject Cluster
-expect tty: icanon echo
+tty-restored
 "#;
     let (ok, out, progress) = drive("140x40", &["learn"], &[], play);
     assert!(ok, "{out}");
@@ -85,9 +63,6 @@ expect tty: icanon echo
 
 #[test]
 fn playground_resizes_and_quits_with_ctrl_c_in_monochrome() {
-    if !common::tmux_or_skip() {
-        return;
-    }
     let play = r#"
 wait-for Cluster cap-ap 10
 key 2 p w
@@ -97,8 +72,8 @@ wait-for at least 80×24 3
 resize 100x30
 wait-for Cluster cap-ap 3
 key C-c
-wait-for \[exited 0\] 5
-expect tty: icanon echo
+exits 0
+tty-restored
 "#;
     let (ok, out, _) = drive(
         "120x40",
@@ -139,9 +114,6 @@ fn playground_unknown_scenario_lists_the_valid_ones() {
 
 #[test]
 fn a_gauntlet_is_taken_and_saved() {
-    if !common::tmux_or_skip() {
-        return;
-    }
     let play = r#"
 wait-for Course map 10
 # The Gauntlets entry is fourth from the bottom (then Review, Anti-patterns, Takeaways).
@@ -159,8 +131,8 @@ key y
 # result page's own line, or the next key races the save.
 wait-for saved to your progress 3
 key q
-wait-for \[exited 0\] 5
-expect tty: icanon echo
+exits 0
+tty-restored
 "#;
     let (ok, out, progress) = drive("120x36", &["learn"], &[], play);
     assert!(ok, "{out}");

@@ -1,69 +1,340 @@
-//! Shared by the end-to-end tests that drive the real binary in tmux with
-//! `../shared/tools/tui-drive` (or the script named by STATEDIST_TUI_DRIVE).
+//! Shared by the end-to-end tests: runs the real binary in a pseudo-terminal
+//! (portable-pty), reads its screen with a terminal emulator (vt100), and
+//! drives it as a person would from a small play script. Everything is in
+//! Rust and in this repository, so the tests pass on a fresh clone.
+//!
+//! A play is one step a line:
+//!   key K1 K2 ...       key names: q, Enter, Escape, Tab, BTab, Space, BSpace,
+//!                       Up, Down, Left, Right, PageUp, PageDown, Home, End, C-c ...
+//!   type TEXT           the text, literally
+//!   wait SECONDS        sleep
+//!   wait-for REGEX [S]  poll the screen until a line matches REGEX, at most S
+//!                       seconds (default 5)
+//!   expect REGEX        a line of the screen must match now
+//!   reject REGEX        no line of the screen may match now
+//!   snap                print the screen between two rulers
+//!   resize COLSxROWS    resize the terminal (the program gets SIGWINCH)
+//!   exits CODE [S]      the program ends with CODE within S seconds (default 5)
+//!   tty-restored        the terminal is back in canonical mode with echo
+//!   # ...               a comment
+//! A play that ends with the program still running closes the terminal: the
+//! program gets SIGHUP, as when a learner closes the window.
 
-use std::io::Write;
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
+#![allow(dead_code)]
 
-/// The tui-drive script; a missing one is a failure, not a reason to skip.
-pub fn tui_drive() -> PathBuf {
-    let script = std::env::var_os("STATEDIST_TUI_DRIVE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| {
-            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tui-drive")
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, MasterPty, PtySize, SlavePty, native_pty_system};
+use regex::Regex;
+
+/// A program running in a pseudo-terminal, and the screen it has drawn.
+pub struct Term {
+    master: Option<Box<dyn MasterPty + Send>>,
+    // Held open so the terminal's modes can be read after the program ends.
+    slave: Option<Box<dyn SlavePty + Send>>,
+    writer: Option<Box<dyn Write + Send>>,
+    child: Box<dyn Child + Send + Sync>,
+    screen: Arc<Mutex<vt100::Parser>>,
+    size: (u16, u16),
+    exit: Option<u32>,
+}
+
+fn parse_size(size: &str) -> (u16, u16) {
+    let (c, r) = size.split_once('x').expect("size is COLSxROWS");
+    (c.parse().unwrap(), r.parse().unwrap())
+}
+
+fn nz(n: u16) -> std::num::NonZeroU16 {
+    std::num::NonZeroU16::new(n.max(1)).unwrap()
+}
+
+impl Term {
+    /// Starts `program args` in a `size` ("COLSxROWS") terminal with `env`
+    /// ("NAME=VALUE") added to this process's environment.
+    pub fn spawn(size: &str, program: &str, args: &[&std::ffi::OsStr], env: &[&str]) -> Term {
+        let (cols, rows) = parse_size(size);
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("open a pseudo-terminal");
+        let mut cmd = CommandBuilder::new(program);
+        cmd.args(args);
+        cmd.env("TERM", "xterm-256color");
+        cmd.env_remove("NO_COLOR");
+        for e in env {
+            let (k, v) = e.split_once('=').expect("env is NAME=VALUE");
+            cmd.env(k, v);
+        }
+        cmd.cwd(env!("CARGO_MANIFEST_DIR"));
+        let child = pair.slave.spawn_command(cmd).expect("start the program");
+        let screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
+        let mut reader = pair.master.try_clone_reader().unwrap();
+        let sink = Arc::clone(&screen);
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                sink.lock().unwrap().process(&buf[..n]);
+            }
         });
-    assert!(
-        script.is_file(),
-        "tui-drive not found at {}",
-        script.display()
-    );
-    script
-}
-
-/// Whether tmux is here to run the test. Without it a developer's run says
-/// why it skipped; under CI (`CI` set) `.ci/run` installs tmux, so a missing
-/// one fails rather than letting a green run hide an untested screen.
-pub fn tmux_or_skip() -> bool {
-    let here = Command::new("tmux")
-        .arg("-V")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !here {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "tmux is missing under CI: .ci/run should have installed it"
-        );
-        println!(
-            "SKIPPED: tmux is not installed (apt-get install tmux); this end-to-end test needs it"
-        );
+        let writer = pair.master.take_writer().unwrap();
+        Term {
+            master: Some(pair.master),
+            slave: Some(pair.slave),
+            writer: Some(writer),
+            child,
+            screen,
+            size: (cols, rows),
+            exit: None,
+        }
     }
-    here
+
+    /// The screen's text, a line a row.
+    pub fn text(&self) -> String {
+        self.screen.lock().unwrap().screen().contents()
+    }
+
+    fn matches(&self, re: &Regex) -> bool {
+        self.text().lines().any(|l| re.is_match(l))
+    }
+
+    fn send(&mut self, bytes: &[u8]) {
+        let w = self.writer.as_mut().expect("terminal open");
+        w.write_all(bytes).unwrap();
+        w.flush().unwrap();
+    }
+
+    fn resize(&mut self, size: &str) {
+        let (cols, rows) = parse_size(size);
+        self.screen.lock().unwrap().set_size(nz(rows), nz(cols));
+        if let Some(m) = &self.master {
+            m.resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        }
+        self.size = (cols, rows);
+    }
+
+    fn poll_exit(&mut self) -> Option<u32> {
+        if self.exit.is_none()
+            && let Ok(Some(status)) = self.child.try_wait()
+        {
+            self.exit = Some(status.exit_code());
+        }
+        self.exit
+    }
+
+    /// Waits up to `limit` for the program to end; its exit code.
+    pub fn wait_exit(&mut self, limit: Duration) -> Option<u32> {
+        let end = Instant::now() + limit;
+        while Instant::now() < end {
+            if let Some(c) = self.poll_exit() {
+                return Some(c);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        self.poll_exit()
+    }
+
+    /// Whether the terminal is in canonical mode with echo, as a shell needs.
+    #[cfg(unix)]
+    fn tty_restored(&self) -> Result<(), String> {
+        let fd = self
+            .master
+            .as_ref()
+            .and_then(|m| m.as_raw_fd())
+            .ok_or("no terminal")?;
+        // SAFETY: tcgetattr only writes the struct it is given.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        if unsafe { libc::tcgetattr(fd, &mut t) } != 0 {
+            return Err(format!("tcgetattr: {}", std::io::Error::last_os_error()));
+        }
+        let (icanon, echo) = (t.c_lflag & libc::ICANON != 0, t.c_lflag & libc::ECHO != 0);
+        if icanon && echo {
+            Ok(())
+        } else {
+            Err(format!(
+                "the terminal was left in raw mode (icanon {icanon}, echo {echo})"
+            ))
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn tty_restored(&self) -> Result<(), String> {
+        Ok(())
+    }
+
+    /// Closes the terminal: the program gets SIGHUP. Waits for it to end.
+    pub fn hang_up(&mut self) {
+        self.writer = None;
+        self.master = None;
+        self.slave = None;
+        if self.wait_exit(Duration::from_secs(5)).is_none() {
+            let _ = self.child.kill();
+        }
+    }
+
+    fn show(&self) -> String {
+        format!(
+            "----- screen ({}x{}) -----\n{}\n--------------------------\n",
+            self.size.0,
+            self.size.1,
+            self.text()
+        )
+    }
+
+    /// Runs one play step; Err says why it did not hold.
+    fn step(&mut self, verb: &str, rest: &str, log: &mut String) -> Result<(), String> {
+        match verb {
+            "key" => {
+                for k in rest.split_whitespace() {
+                    let bytes = key_bytes(k).ok_or(format!("unknown key '{k}'"))?;
+                    self.send(&bytes);
+                    // A lone Escape must not merge with the next key into
+                    // an Alt chord or an escape sequence.
+                    std::thread::sleep(Duration::from_millis(if k == "Escape" { 60 } else { 5 }));
+                }
+            }
+            "type" => self.send(rest.as_bytes()),
+            "wait" => std::thread::sleep(Duration::from_secs_f64(rest.parse().unwrap())),
+            "wait-for" => {
+                let (re, limit) = split_limit(rest);
+                let re = regex(&re)?;
+                let end = Instant::now() + limit;
+                while !self.matches(&re) {
+                    if Instant::now() > end {
+                        return Err(format!(
+                            "'{re}' did not appear within {}s",
+                            limit.as_secs_f64()
+                        ));
+                    }
+                    std::thread::sleep(Duration::from_millis(30));
+                }
+            }
+            "expect" => {
+                if !self.matches(&regex(rest)?) {
+                    return Err(format!("expected '{rest}' on screen"));
+                }
+            }
+            "reject" => {
+                if self.matches(&regex(rest)?) {
+                    return Err(format!("'{rest}' should not be on screen"));
+                }
+            }
+            "snap" => log.push_str(&self.show()),
+            "resize" => self.resize(rest),
+            "exits" => {
+                let (code, limit) = split_limit(rest);
+                let want: u32 = code.parse().map_err(|_| "exits CODE".to_string())?;
+                match self.wait_exit(limit) {
+                    Some(c) if c == want => {}
+                    Some(c) => return Err(format!("exited {c}, expected {want}")),
+                    None => return Err(format!("still running after {}s", limit.as_secs())),
+                }
+                // Let the reader take the program's last output.
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            "tty-restored" => self.tty_restored()?,
+            other => return Err(format!("unknown step '{other}'")),
+        }
+        Ok(())
+    }
 }
 
-/// Runs tui-drive with `options` (its own flags, then `--` and the command)
-/// and feeds it `play`. Returns whether every step held, and what it printed.
-pub fn drive(options: &[&std::ffi::OsStr], play: &str) -> (bool, String) {
-    let mut child = Command::new("bash")
-        .arg(tui_drive())
-        .args(options)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run tui-drive");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(play.as_bytes())
-        .unwrap();
-    let out = child.wait_with_output().unwrap();
-    (
-        out.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-    )
+impl Drop for Term {
+    fn drop(&mut self) {
+        if self.poll_exit().is_none() {
+            let _ = self.child.kill();
+        }
+    }
+}
+
+fn regex(re: &str) -> Result<Regex, String> {
+    Regex::new(re).map_err(|e| format!("bad regex '{re}': {e}"))
+}
+
+/// "REGEX 5" → ("REGEX", 5 s); the number is optional.
+fn split_limit(rest: &str) -> (String, Duration) {
+    if let Some((head, tail)) = rest.rsplit_once(' ')
+        && let Ok(s) = tail.parse::<f64>()
+    {
+        return (head.to_string(), Duration::from_secs_f64(s));
+    }
+    (rest.to_string(), Duration::from_secs(5))
+}
+
+/// The bytes a terminal sends for a key name.
+fn key_bytes(k: &str) -> Option<Vec<u8>> {
+    let fixed: &[u8] = match k {
+        "Enter" => b"\r",
+        "Escape" => b"\x1b",
+        "Tab" => b"\t",
+        "BTab" => b"\x1b[Z",
+        "Space" => b" ",
+        "BSpace" => b"\x7f",
+        "Up" => b"\x1b[A",
+        "Down" => b"\x1b[B",
+        "Right" => b"\x1b[C",
+        "Left" => b"\x1b[D",
+        "Home" => b"\x1b[H",
+        "End" => b"\x1b[F",
+        "PageUp" => b"\x1b[5~",
+        "PageDown" => b"\x1b[6~",
+        _ => {
+            if let Some(c) = k.strip_prefix("C-")
+                && c.len() == 1
+            {
+                let b = c.as_bytes()[0].to_ascii_lowercase();
+                return b.is_ascii_lowercase().then(|| vec![b - b'a' + 1]);
+            }
+            let k = k.trim_matches('\'');
+            return (k.chars().count() == 1).then(|| k.as_bytes().to_vec());
+        }
+    };
+    Some(fixed.to_vec())
+}
+
+/// Runs `play` against a started program. Returns whether every step held,
+/// and a transcript (the failed step and the screen when one did not).
+pub fn play(term: &mut Term, play: &str) -> (bool, String) {
+    let mut log = String::new();
+    for (n, line) in play.lines().enumerate() {
+        let line = line.trim_end();
+        if line.trim().is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (verb, rest) = line.split_once(' ').unwrap_or((line, ""));
+        if let Err(why) = term.step(verb, rest, &mut log) {
+            log.push_str(&format!("play: FAILED at line {}: {why}\n", n + 1));
+            log.push_str(&term.show());
+            return (false, log);
+        }
+    }
+    if term.poll_exit().is_none() {
+        term.hang_up();
+    }
+    (true, log)
+}
+
+/// Starts the statedist binary with `args` in a `size` terminal and runs `play`.
+pub fn drive(
+    size: &str,
+    args: &[&std::ffi::OsStr],
+    env: &[&str],
+    play_text: &str,
+) -> (bool, String) {
+    let mut term = Term::spawn(size, env!("CARGO_BIN_EXE_statedist"), args, env);
+    play(&mut term, play_text)
 }
