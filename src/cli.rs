@@ -135,7 +135,27 @@ pub struct ProgressArgs {
 }
 
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // A mistake goes to standard error, as clap does it.
+        Err(e) if e.use_stderr() => e.exit(),
+        // --help and --version go to standard output through `out!`, so a
+        // full disk is reported rather than ignored.
+        Err(e) => {
+            use std::io::IsTerminal;
+            let styled = e.render();
+            if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none() {
+                crate::out!("{}", styled.ansi());
+            } else {
+                crate::out!("{styled}");
+            }
+            return crate::out::finish(ExitCode::SUCCESS);
+        }
+    };
+    crate::out::finish(dispatch(cli))
+}
+
+fn dispatch(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::Sim(args)) => crate::sim_cmd::run(&args),
         Some(Command::Learn(args)) => crate::tui::learn(&cli.global, &args),

@@ -54,7 +54,12 @@ impl Input {
     }
 
     /// Wait for a line at most `timeout`. `Err(())` on timeout.
+    /// A closed or failed standard output ends the input too: nobody can
+    /// see the questions any more, so the run stops (and is saved).
     fn line_within(&self, timeout: Duration) -> Result<Option<String>, ()> {
+        if crate::out::broken() {
+            return Ok(None);
+        }
         match self.rx.recv_timeout(timeout) {
             Ok(l) => Ok(l),
             Err(RecvTimeoutError::Timeout) => Err(()),
@@ -63,17 +68,20 @@ impl Input {
     }
 
     fn line(&self) -> Option<String> {
+        if crate::out::broken() {
+            return None;
+        }
         self.rx.recv().ok().flatten()
     }
 }
 
 fn prompt(s: &str) {
-    print!("{s}");
+    crate::out!("{s}");
     let _ = io::stdout().flush();
 }
 
 fn fail(msg: impl std::fmt::Display) -> ExitCode {
-    eprintln!("statedist: {msg}");
+    crate::errln!("statedist: {msg}");
     ExitCode::from(1)
 }
 
@@ -87,7 +95,7 @@ fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, ProgressError> {
 
 fn show_notice(n: &Option<Notice>) {
     if let Some(n) = n {
-        eprintln!("note: {}", text::wrap(&n.to_string(), WIDTH, 0));
+        crate::errln!("note: {}", text::wrap(&n.to_string(), WIDTH, 0));
     }
 }
 
@@ -98,11 +106,11 @@ pub(crate) fn bank_or_exit(banks: &Banks, id: &str) -> Result<Bank, ExitCode> {
     }
     let diags = banks.diagnostics_for(id);
     if diags.is_empty() {
-        eprintln!("statedist: there is no question bank \"{id}\" in the course content");
+        crate::errln!("statedist: there is no question bank \"{id}\" in the course content");
     } else {
-        eprintln!("statedist: the question bank \"{id}\" has problems:");
+        crate::errln!("statedist: the question bank \"{id}\" has problems:");
         for d in diags {
-            eprintln!("{d}");
+            crate::errln!("{d}");
         }
     }
     Err(ExitCode::from(2))
@@ -125,8 +133,8 @@ pub(crate) fn writable(dir: &Path) -> Result<(Progress, Option<Notice>), ExitCod
     match progress::update(dir, |p| p.clone()) {
         Ok(x) => Ok(x),
         Err(e @ ProgressError::NewerSchema { .. }) => {
-            eprintln!("statedist: {}", text::wrap(&e.to_string(), WIDTH, 0));
-            eprintln!("Nothing you do now could be saved, so this command stops here.");
+            crate::errln!("statedist: {}", text::wrap(&e.to_string(), WIDTH, 0));
+            crate::errln!("Nothing you do now could be saved, so this command stops here.");
             Err(ExitCode::from(2))
         }
         Err(e) => Err(fail(format!(
@@ -179,7 +187,7 @@ pub fn gauntlet(
     }
     let (summary, input_ended) = drive_run(&mut run, &bank, best_before, &input);
     if input_ended && run.progress().0 == 0 {
-        println!("Nothing was answered, so nothing was recorded.");
+        crate::outln!("Nothing was answered, so nothing was recorded.");
         return ExitCode::SUCCESS;
     }
     let now = Timestamp::now();
@@ -197,7 +205,7 @@ pub fn gauntlet(
 }
 
 fn choose_bank(banks: &Banks, progress: &Progress, input: &Input) -> Option<String> {
-    println!("Which quiz?");
+    crate::outln!("Which quiz?");
     for b in &banks.banks {
         let key = match b.kind {
             crate::quiz::BankKind::Gauntlet(n) => n.to_string(),
@@ -208,7 +216,7 @@ fn choose_bank(banks: &Banks, progress: &Progress, input: &Input) -> Option<Stri
             .best
             .get(&b.id)
             .map_or(String::new(), |s| format!("  (best {})", s.score));
-        println!("  {key:>3}  {} · {} min{best}", b.title, b.minutes);
+        crate::outln!("  {key:>3}  {} · {} min{best}", b.title, b.minutes);
     }
     loop {
         prompt("Type 1-4 for a gauntlet, b1-b7 for a focus block (empty to leave): ");
@@ -227,7 +235,7 @@ fn choose_bank(banks: &Banks, progress: &Progress, input: &Input) -> Option<Stri
         if banks.get(&id).is_some() {
             return Some(id);
         }
-        println!("There is no \"{t}\" here.");
+        crate::outln!("There is no \"{t}\" here.");
     }
 }
 
@@ -235,8 +243,8 @@ fn choose_bank(banks: &Banks, progress: &Progress, input: &Input) -> Option<Stri
 /// whether the input ended before the run did.
 fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (Summary, bool) {
     let (_, total) = run.progress();
-    println!();
-    println!(
+    crate::outln!();
+    crate::outln!(
         "{} · {} question{} · {} to answer them{}",
         bank.title,
         total,
@@ -245,9 +253,9 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
         best.map_or(String::new(), |b| format!(" · your best: {b}"))
     );
     if !bank.intro.trim().is_empty() {
-        println!("{}", text::wrap(bank.intro.trim(), WIDTH, 0));
+        crate::outln!("{}", text::wrap(bank.intro.trim(), WIDTH, 0));
     }
-    println!("{HELP}");
+    crate::outln!("{HELP}");
     let start = Instant::now();
     let mut warned_minute = run.limit() <= Duration::from_secs(60);
     let mut shown: Option<usize> = None;
@@ -256,8 +264,8 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
         let idx = run.current_index();
         if shown != idx {
             let (_, total) = run.progress();
-            println!();
-            println!(
+            crate::outln!();
+            crate::outln!(
                 "[{}/{}] {} left{}",
                 idx.map_or(0, |i| i + 1),
                 total,
@@ -268,8 +276,8 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
                     ""
                 }
             );
-            println!("{}", text::wrap(&q.render(), WIDTH, 0));
-            println!("({})", q.form.hint());
+            crate::outln!("{}", text::wrap(&q.render(), WIDTH, 0));
+            crate::outln!("({})", q.form.hint());
             shown = idx;
         }
         prompt("> ");
@@ -281,7 +289,7 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
             }
             if !warned_minute && left <= Duration::from_secs(60) {
                 warned_minute = true;
-                println!("\n(1 minute left)");
+                crate::outln!("\n(1 minute left)");
                 prompt("> ");
             }
             let wait = left.min(Duration::from_millis(500));
@@ -293,23 +301,23 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
         let at = start.elapsed();
         if run.tick(at) == RunState::TimeUp || line.is_err() {
             run.tick(at.max(run.limit()));
-            println!("\nTime is up!");
+            crate::outln!("\nTime is up!");
             break;
         }
         let Ok(Some(line)) = line else {
             run.abandon(at);
             input_ended = true;
-            println!("\nInput ended: the run stops here, as abandoned.");
+            crate::outln!("\nInput ended: the run stops here, as abandoned.");
             break;
         };
         match line.trim() {
             "/help" | "/?" => {
-                println!("{HELP}");
+                crate::outln!("{HELP}");
                 shown = None;
             }
             "/skip" => match run.skip(at) {
-                Ok(Skip::Later) => println!("  skipped: it comes back after the others"),
-                Ok(Skip::GaveUp) => println!("  given up: counted as wrong"),
+                Ok(Skip::Later) => crate::outln!("  skipped: it comes back after the others"),
+                Ok(Skip::GaveUp) => crate::outln!("  given up: counted as wrong"),
                 Err(_) => {}
             },
             "/quit" => {
@@ -322,7 +330,7 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
                         run.abandon(start.elapsed());
                     }
                     Some(_) => {
-                        println!("Carrying on.");
+                        crate::outln!("Carrying on.");
                         shown = None;
                     }
                     None => {
@@ -332,10 +340,10 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
                 }
             }
             other => match run.answer(other, at) {
-                Ok(g) => println!("  {}", verdict_text(&g)),
-                Err(AnswerError::Parse(e)) => println!("  {e}"),
+                Ok(g) => crate::outln!("  {}", verdict_text(&g)),
+                Err(AnswerError::Parse(e)) => crate::outln!("  {e}"),
                 Err(AnswerError::Over) => {
-                    println!("\nTime is up!");
+                    crate::outln!("\nTime is up!");
                     break;
                 }
             },
@@ -345,40 +353,47 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
 }
 
 fn print_summary(s: &Summary, run: &Run, previous_best: Option<u32>, new_best: bool) {
-    println!();
-    println!("{}", "=".repeat(WIDTH.min(60)));
+    crate::outln!();
+    crate::outln!("{}", "=".repeat(WIDTH.min(60)));
     let how = match s.state {
         RunState::Finished => "finished",
         RunState::TimeUp => "time up",
         RunState::Abandoned => "abandoned",
         RunState::Running => "stopped",
     };
-    println!(
+    crate::outln!(
         "{} · {how} after {} of {}",
         s.title,
         report::mmss(s.time_used_ms),
         report::mmss(s.limit_ms)
     );
-    println!(
+    crate::outln!(
         "Score: {} = {} correctness + {} time bonus (max {})",
-        s.score, s.correctness, s.bonus, s.max_score
+        s.score,
+        s.correctness,
+        s.bonus,
+        s.max_score
     );
-    println!(
+    crate::outln!(
         "{} right, {} partly right, {} wrong, {} skipped, {} unanswered",
-        s.right, s.partial, s.wrong, s.skipped, s.unanswered
+        s.right,
+        s.partial,
+        s.wrong,
+        s.skipped,
+        s.unanswered
     );
     if s.abandoned() {
-        println!("Abandoned runs do not count toward your personal best.");
+        crate::outln!("Abandoned runs do not count toward your personal best.");
     } else if new_best {
         match previous_best {
-            Some(b) => println!("New personal best! (was {b})"),
-            None => println!("Personal best: {} (your first complete run)", s.score),
+            Some(b) => crate::outln!("New personal best! (was {b})"),
+            None => crate::outln!("Personal best: {} (your first complete run)", s.score),
         }
     } else if let Some(b) = previous_best {
-        println!("Personal best: {b}");
+        crate::outln!("Personal best: {b}");
     }
     for (i, r) in s.items.iter().enumerate() {
-        println!();
+        crate::outln!();
         let mark = match r.outcome.label() {
             "right" => "RIGHT",
             "partial" => "PARTLY",
@@ -389,23 +404,23 @@ fn print_summary(s: &Summary, run: &Run, previous_best: Option<u32>, new_best: b
         let q = &run.questions()[i];
         let first_line = q.prompt.lines().next().unwrap_or("");
         let short: String = first_line.chars().take(200).collect();
-        println!("{}. {mark}  [{}]", i + 1, r.item_id);
-        println!("{}", text::wrap(&short, WIDTH, 3));
+        crate::outln!("{}. {mark}  [{}]", i + 1, r.item_id);
+        crate::outln!("{}", text::wrap(&short, WIDTH, 3));
         if let crate::quiz::ItemOutcome::Answered { response, .. } = &r.outcome {
-            println!("{}", text::wrap(&format!("you: {response}"), WIDTH, 3));
+            crate::outln!("{}", text::wrap(&format!("you: {response}"), WIDTH, 3));
         }
-        println!(
+        crate::outln!(
             "{}",
             text::wrap(&format!("answer: {}", r.right_answer), WIDTH, 3)
         );
-        println!(
+        crate::outln!(
             "{}",
             text::wrap(&format!("why: {}", r.explanation.trim()), WIDTH, 3)
         );
     }
     // the list above can be long: repeat the headline where the eye ends up
-    println!();
-    println!(
+    crate::outln!();
+    crate::outln!(
         "Score: {} of {} possible ({} right of {}){}",
         s.score,
         s.max_score,
@@ -420,8 +435,8 @@ fn print_summary(s: &Summary, run: &Run, previous_best: Option<u32>, new_best: b
     );
     let missed = s.items.len() - s.right - s.unanswered;
     if missed > 0 {
-        println!();
-        println!(
+        crate::outln!();
+        crate::outln!(
             "The {missed} question{} you missed come{} back in `statedist review` in about {}.",
             if missed == 1 { "" } else { "s" },
             if missed == 1 { "s" } else { "" },
@@ -453,7 +468,7 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
         .into_iter()
         .partition(|(id, _)| banks.item(id).is_some());
     if !gone.is_empty() {
-        println!(
+        crate::outln!(
             "({} scheduled item{} no longer exist in the course and {} skipped.)",
             gone.len(),
             if gone.len() == 1 { "" } else { "s" },
@@ -462,21 +477,21 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
     }
     if askable.is_empty() {
         if progress.review.is_empty() {
-            println!("Nothing to review yet. Take a gauntlet first: `statedist gauntlet 1`.");
+            crate::outln!("Nothing to review yet. Take a gauntlet first: `statedist gauntlet 1`.");
         } else {
             match progress.next_due(now) {
-                Some((id, s)) => println!(
+                Some((id, s)) => crate::outln!(
                     "Nothing is due. Next: {id} in {} ({}).",
                     human_duration(s.due.0 - now.0),
                     s.due.human()
                 ),
-                None => println!("Nothing is due."),
+                None => crate::outln!("Nothing is due."),
             }
         }
         return ExitCode::SUCCESS;
     }
     let total = askable.len();
-    println!(
+    crate::outln!(
         "{total} item{} due for review. Type your answer and press Enter; /skip leaves an item due, \
          /quit stops (every answer is saved as you go).",
         if total == 1 { " is" } else { "s are" }
@@ -486,38 +501,38 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
     for (k, (id, seed)) in askable.iter().enumerate() {
         let Some(item) = banks.item(id) else { continue };
         let q = item.instantiate(*seed);
-        println!();
-        println!("[{}/{}] {}", k + 1, total, id);
-        println!("{}", text::wrap(&q.render(), WIDTH, 0));
-        println!("({})", q.form.hint());
+        crate::outln!();
+        crate::outln!("[{}/{}] {}", k + 1, total, id);
+        crate::outln!("{}", text::wrap(&q.render(), WIDTH, 0));
+        crate::outln!("({})", q.form.hint());
         let grade = loop {
             prompt("> ");
             let Some(line) = input.line() else {
-                println!();
+                crate::outln!();
                 return finish_review(done, total);
             };
             match line.trim() {
                 "/quit" => return finish_review(done, total),
                 "/skip" => break None,
-                "/help" | "/?" => println!("{HELP}"),
+                "/help" | "/?" => crate::outln!("{HELP}"),
                 other => match q.grade_input(other) {
                     Ok(g) => break Some(g),
-                    Err(e) => println!("  {e}"),
+                    Err(e) => crate::outln!("  {e}"),
                 },
             }
         };
         let Some(grade) = grade else {
-            println!("  skipped: still due");
+            crate::outln!("  skipped: still due");
             continue;
         };
-        println!("  {}", verdict_text(&grade));
+        crate::outln!("  {}", verdict_text(&grade));
         if grade.verdict != Verdict::Right {
-            println!(
+            crate::outln!(
                 "{}",
                 text::wrap(&format!("answer: {}", q.answer_text()), WIDTH, 2)
             );
         }
-        println!(
+        crate::outln!(
             "{}",
             text::wrap(&format!("why: {}", q.explanation.trim()), WIDTH, 2)
         );
@@ -525,7 +540,7 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
         match progress::update(&dir, |p| p.record_review(id, grade.verdict, now).due) {
             Ok((next, notice)) => {
                 show_notice(&notice);
-                println!("  next review in {}", human_duration(next.0 - now.0));
+                crate::outln!("  next review in {}", human_duration(next.0 - now.0));
                 done += 1;
             }
             Err(e) => return fail(format!("your answer could not be saved: {e}")),
@@ -535,8 +550,8 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
 }
 
 fn finish_review(done: usize, total: usize) -> ExitCode {
-    println!();
-    println!(
+    crate::outln!();
+    crate::outln!(
         "Reviewed {done} of {total}. {}",
         if done == total {
             "All caught up."
@@ -569,11 +584,11 @@ pub fn progress_report(
     let r = report::build(&progress, &banks.banks, &file, Timestamp::now(), notices);
     if json {
         match serde_json::to_string_pretty(&r) {
-            Ok(s) => println!("{s}"),
+            Ok(s) => crate::outln!("{s}"),
             Err(e) => return fail(e),
         }
     } else {
-        print!("{}", report::render_text(&r));
+        crate::out!("{}", report::render_text(&r));
     }
     ExitCode::SUCCESS
 }
@@ -594,13 +609,13 @@ pub fn check_content(content_dir: Option<&Path>) -> ExitCode {
 /// Print a check report: problems to stderr (exit 2), or "ok: ..." (exit 0).
 pub fn print_check(report: &content::CheckReport) -> ExitCode {
     if report.is_ok() {
-        println!("ok: {}", report.summary.join(", "));
+        crate::outln!("ok: {}", report.summary.join(", "));
         ExitCode::SUCCESS
     } else {
         for d in &report.diagnostics {
-            eprintln!("{d}");
+            crate::errln!("{d}");
         }
-        eprintln!(
+        crate::errln!(
             "{} problem{} found",
             report.diagnostics.len(),
             if report.diagnostics.len() == 1 {

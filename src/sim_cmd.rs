@@ -110,19 +110,19 @@ fn parse_setting(s: &str) -> Result<(String, String), String> {
 
 pub fn run(args: &SimArgs) -> ExitCode {
     if args.list {
-        print!("{}", list_text());
+        crate::out!("{}", list_text());
         return ExitCode::SUCCESS;
     }
     let name = args.scenario.as_deref().unwrap_or_default();
     let Some(info) = scenario::find(name) else {
-        eprintln!("statedist sim: {}", scenario::unknown(name));
+        crate::errln!("statedist sim: {}", scenario::unknown(name));
         return ExitCode::from(2);
     };
     let text = match (&args.script, &args.do_steps) {
         (Some(path), _) => match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!("statedist sim: cannot read script {}: {e}", path.display());
+                crate::errln!("statedist sim: cannot read script {}: {e}", path.display());
                 return ExitCode::from(2);
             }
         },
@@ -130,7 +130,7 @@ pub fn run(args: &SimArgs) -> ExitCode {
         (None, None) => String::new(),
     };
     if args.duration > LONG && !args.allow_long {
-        eprintln!(
+        crate::errln!(
             "statedist sim: --for {} is more than {} of virtual time; add --allow-long to run it anyway",
             fmt_ms(args.duration),
             fmt_ms(LONG)
@@ -144,7 +144,7 @@ pub fn run(args: &SimArgs) -> ExitCode {
     let script = match script {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("{e}");
+            crate::errln!("{e}");
             return ExitCode::from(2);
         }
     };
@@ -158,11 +158,11 @@ pub fn run(args: &SimArgs) -> ExitCode {
         Ok(r) => r,
         // A refused `set` step is a script mistake like any other.
         Err(e) if e.starts_with("script:") => {
-            eprintln!("{e}");
+            crate::errln!("{e}");
             return ExitCode::from(2);
         }
         Err(e) => {
-            eprintln!("statedist sim: {e}");
+            crate::errln!("statedist sim: {e}");
             return ExitCode::from(2);
         }
     };
@@ -182,7 +182,7 @@ pub fn run(args: &SimArgs) -> ExitCode {
         // A closed pipe (`| head`) is not an error worth a message.
         Err(e) if e.kind() == io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("statedist sim: cannot write output: {e}");
+            crate::errln!("statedist sim: cannot write output: {e}");
             ExitCode::FAILURE
         }
     }

@@ -141,3 +141,18 @@ tty-restored
         "the attempt is saved:\n{progress}"
     );
 }
+
+/// The reproducer from issue 10: a burst of keys, then the window shrinks
+/// before the app has handled the Resize event. The draw in between used to
+/// lay out from the old size and write outside the buffer (exit 101).
+#[test]
+fn shrinking_the_window_during_a_burst_of_keys_does_not_panic() {
+    let burst = "f".repeat(100);
+    let play = format!(
+        "wait-for Cluster cap-cp 10\ntype {burst}\nresize 100x30\nwait-for Cluster cap-cp 5\nresize 70x20\nwait-for at least 80×24 5\nresize 120x40\nwait-for Cluster cap-cp 5\nkey q\nexits 0\ntty-restored\n"
+    );
+    for _ in 0..3 {
+        let (ok, out, _) = drive("120x40", &["playground"], &[], &play);
+        assert!(ok, "{out}");
+    }
+}

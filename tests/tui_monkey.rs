@@ -1,5 +1,10 @@
-//! A monkey at the keyboard: 100,000 random keys, resizes, clicks, wheel
-//! turns and ticks fed to `App`, drawing along the way. Nothing may panic.
+//! A monkey at the keyboard: random keys, resizes, clicks, wheel turns and
+//! ticks fed to `App`, drawing along the way, sometimes at a size that is not
+//! the last Resize event's (a real terminal can shrink between the event
+//! and the draw). Nothing may panic.
+//!
+//! STATEDIST_MONKEY=N multiplies the default lengths (90,000 events in all)
+//! by N, for a longer run: `STATEDIST_MONKEY=3 cargo test --release --test tui_monkey`.
 
 use std::time::Duration;
 
@@ -96,7 +101,34 @@ struct Seen {
     quiz: usize,
 }
 
+/// How many events: `base` times STATEDIST_MONKEY (default 1).
+fn length(base: usize) -> usize {
+    let n = std::env::var("STATEDIST_MONKEY")
+        .ok()
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(1);
+    base * n.max(1)
+}
+
+/// The size a draw happens at: mostly the last Resize's, sometimes another
+/// one, smaller or larger, down to 1×1.
+fn draw_size(rng: &mut ChaCha8Rng, size: (u16, u16)) -> (u16, u16) {
+    match rng.random_range(0..6u32) {
+        0 => (
+            rng.random_range(1..=size.0.max(1)),
+            rng.random_range(1..=size.1.max(1)),
+        ),
+        1 => (
+            size.0.saturating_add(rng.random_range(1..60u16)),
+            size.1.saturating_add(rng.random_range(1..30u16)),
+        ),
+        2 => (1, 1),
+        _ => (size.0.max(1), size.1.max(1)),
+    }
+}
+
 fn monkey(mut app: App, seed: u64, events: usize) -> Seen {
+    let events = length(events);
     let mut seen = Seen::default();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let mut size = (app.size.width, app.size.height);
@@ -125,7 +157,7 @@ fn monkey(mut app: App, seed: u64, events: usize) -> Seen {
         // Draw often enough to exercise every view, not every event (debug
         // builds draw slowly).
         if i % 40 == 0 || matches!(ev, Event::Resize(..)) {
-            let (w, h) = (size.0.max(1), size.1.max(1));
+            let (w, h) = draw_size(&mut rng, size);
             let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
             t.draw(|f| f.render_widget(&app, f.area())).unwrap();
         }

@@ -301,10 +301,11 @@ fn random_keys_in_a_review_never_panic_and_never_lose_an_answer() {
         let code = keys[rng.random_range(0..keys.len())];
         let before = matches!(&a.screen, Screen::Review(r) if r.asking());
         key(&mut a, code);
-        if let Screen::Review(r) = &a.screen {
-            if before && matches!(r.phase, statedist::tui::review::Phase::Answered(_)) {
-                answered += 1;
-            }
+        if let Screen::Review(r) = &a.screen
+            && before
+            && matches!(r.phase, statedist::tui::review::Phase::Answered(_))
+        {
+            answered += 1;
         }
         if a.quit || !matches!(a.screen, Screen::Review(_)) {
             // A real session would have ended: start another one.

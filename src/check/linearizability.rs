@@ -199,7 +199,7 @@ fn search(ops: &[LOp], budget: u64, spent: &mut u64) -> Found {
     let mut order: Vec<usize> = (0..2 * n).collect();
     let time = |e: usize| -> (Millis, u8, usize) {
         let o = &ops[e / 2];
-        if e % 2 == 0 {
+        if e.is_multiple_of(2) {
             (o.call, 0, e / 2)
         } else {
             (o.ret, 1, e / 2)

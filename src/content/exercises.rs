@@ -680,10 +680,10 @@ fn parse_item(
                     let mut dup = None;
                     for (i, syns) in p.get_ref().iter().enumerate() {
                         for s in syns {
-                            if let Some(j) = all.insert(crate::quiz::text::normalize(s), i) {
-                                if j != i {
-                                    dup = Some(s.clone());
-                                }
+                            if let Some(j) = all.insert(crate::quiz::text::normalize(s), i)
+                                && j != i
+                            {
+                                dup = Some(s.clone());
                             }
                         }
                     }
@@ -756,10 +756,10 @@ fn parse_item(
                 }
                 None => 0.7,
             };
-            if let Some((opts, ospan)) = &options {
-                if !opts.iter().any(|o| o.points > 0) {
-                    cx.err(ospan.clone(), "at least one option needs positive points");
-                }
+            if let Some((opts, ospan)) = &options
+                && !opts.iter().any(|o| o.points > 0)
+            {
+                cx.err(ospan.clone(), "at least one option needs positive points");
             }
             match (prompt, options, reasons, model) {
                 (Some(prompt), Some((options, _)), Some((reasons, _)), Some(model)) => {

@@ -14,10 +14,10 @@ impl Timestamp {
     /// The current wall-clock time. `STATEDIST_NOW` (an RFC 3339 UTC
     /// timestamp) overrides it, so tests and demos can travel in time.
     pub fn now() -> Timestamp {
-        if let Ok(s) = std::env::var("STATEDIST_NOW") {
-            if let Some(t) = Timestamp::parse(&s) {
-                return t;
-            }
+        if let Ok(s) = std::env::var("STATEDIST_NOW")
+            && let Some(t) = Timestamp::parse(&s)
+        {
+            return t;
         }
         let secs = SystemTime::now()
             .duration_since(UNIX_EPOCH)

@@ -343,7 +343,7 @@ fn majority_tolerance(rng: &mut ChaCha8Rng) -> Generated {
     let n = below(rng, 2, 15);
     let f = (n - 1) / 2;
     let (form, key) = number(f as f64, 0.0, Some("nodes"));
-    let even_note = if n % 2 == 0 {
+    let even_note = if n.is_multiple_of(2) {
         format!(
             " Note that {n} members tolerate no more failures than {} would: the extra member also \
              raises the majority by one, so it adds no tolerance.",

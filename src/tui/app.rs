@@ -430,19 +430,23 @@ impl App {
     }
 
     pub fn lesson_areas(&self) -> layout::LessonAreas {
-        layout::lesson(
-            self.body(),
-            self.live.as_ref().map(|l| l as &dyn layout::Wants),
-        )
+        self.lesson_areas_in(self.body())
+    }
+
+    /// The lesson screen laid out in `body`. Drawing passes the area ratatui
+    /// gives it, which can differ from the last Resize event the app saw.
+    pub fn lesson_areas_in(&self, body: Rect) -> layout::LessonAreas {
+        layout::lesson(body, self.live.as_ref().map(|l| l as &dyn layout::Wants))
     }
 
     pub fn cluster_areas(&self) -> Option<layout::ClusterAreas> {
+        self.cluster_areas_in(self.body())
+    }
+
+    pub fn cluster_areas_in(&self, body: Rect) -> Option<layout::ClusterAreas> {
         match self.screen {
-            Screen::Lesson => self.lesson_areas().cluster,
-            Screen::Playground => self
-                .live
-                .as_ref()
-                .map(|l| layout::playground(self.body(), l)),
+            Screen::Lesson => self.lesson_areas_in(body).cluster,
+            Screen::Playground => self.live.as_ref().map(|l| layout::playground(body, l)),
             _ => None,
         }
     }
@@ -512,11 +516,11 @@ impl App {
             }
             return true;
         }
-        if let Screen::Quiz(q) = &mut self.screen {
-            if q.running() {
-                self.quiz_action(action);
-                return true;
-            }
+        if let Screen::Quiz(q) = &mut self.screen
+            && q.running()
+        {
+            self.quiz_action(action);
+            return true;
         }
         if matches!(self.screen, Screen::Review(_)) && self.review_action(&action) {
             return true;

@@ -133,7 +133,7 @@ impl Live {
     /// "0.1x".
     pub fn speed_label(&self) -> String {
         let s = SPEEDS[self.speed];
-        if s % 1000 == 0 {
+        if s.is_multiple_of(1000) {
             format!("{}x", s / 1000)
         } else {
             let t = format!("{:.3}", s as f64 / 1000.0);
@@ -421,7 +421,7 @@ impl Live {
 pub fn fmt_skew(ms: i64) -> String {
     let sign = if ms < 0 { '-' } else { '+' };
     let abs = ms.unsigned_abs();
-    if abs % 1000 == 0 {
+    if abs.is_multiple_of(1000) {
         format!("{sign}{}s", abs / 1000)
     } else {
         format!("{sign}{abs}ms")

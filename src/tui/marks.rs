@@ -177,10 +177,10 @@ impl Marks {
     /// saved shows here (before a review session picks its items). Never
     /// writes; a file that cannot be read now keeps what is in memory.
     pub fn refresh(&mut self) {
-        if let Some(dir) = &self.dir {
-            if let Ok((p, _)) = progress::load(dir) {
-                self.progress = p;
-            }
+        if let Some(dir) = &self.dir
+            && let Ok((p, _)) = progress::load(dir)
+        {
+            self.progress = p;
         }
     }
 

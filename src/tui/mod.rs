@@ -72,7 +72,7 @@ fn saving_options(global: &Global, what: &str) -> Result<Options, ExitCode> {
     let dir = match crate::progress::resolve_dir(global.data_dir.as_deref()) {
         Ok(d) => d,
         Err(e) => {
-            eprintln!("statedist {what}: {e}");
+            crate::errln!("statedist {what}: {e}");
             return Err(ExitCode::from(1));
         }
     };
@@ -126,11 +126,11 @@ pub fn review(global: &Global) -> ExitCode {
 /// `statedist playground`.
 pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
     if args.list {
-        print!("{}", crate::sim_cmd::list_text());
+        crate::out!("{}", crate::sim_cmd::list_text());
         return ExitCode::SUCCESS;
     }
     let Some(info) = scenario::find(&args.scenario) else {
-        eprintln!(
+        crate::errln!(
             "statedist playground: {}",
             scenario::unknown(&args.scenario)
         );
@@ -140,7 +140,7 @@ pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
         (Some(path), _) => match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
-                eprintln!(
+                crate::errln!(
                     "statedist playground: cannot read script {}: {e}",
                     path.display()
                 );
@@ -153,13 +153,13 @@ pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
     let script = match crate::sim::script::Script::parse(&text) {
         Ok(s) => s,
         Err(e) => {
-            eprintln!("statedist playground: {e}");
+            crate::errln!("statedist playground: {e}");
             return ExitCode::from(2);
         }
     };
     // Check the node count and the script before taking over the terminal.
     if let Err(e) = live::Live::start_with(info, args.nodes, args.seed, script.clone()) {
-        eprintln!("statedist playground: {e}");
+        crate::errln!("statedist playground: {e}");
         return ExitCode::from(2);
     }
     let app = App::new(

@@ -33,9 +33,9 @@ impl Widget for &App {
         let chrome = layout::chrome(area);
         match &self.screen {
             Screen::Home => home::render(self, chrome.body, buf),
-            Screen::Lesson => self.render_lesson(buf),
+            Screen::Lesson => self.render_lesson(chrome.body, buf),
             Screen::Playground => {
-                if let (Some(live), Some(c)) = (&self.live, self.cluster_areas()) {
+                if let (Some(live), Some(c)) = (&self.live, self.cluster_areas_in(chrome.body)) {
                     self.render_cluster(live, c, buf);
                 }
             }
@@ -100,8 +100,8 @@ pub(crate) fn pane_block<'a>(title: &'a str, focused: bool, t: &Theme) -> Block<
 }
 
 impl App {
-    fn render_lesson(&self, buf: &mut Buffer) {
-        let areas = self.lesson_areas();
+    fn render_lesson(&self, body: Rect, buf: &mut Buffer) {
+        let areas = self.lesson_areas_in(body);
         let t = &self.theme;
         if let Some(r) = &self.reader {
             let lesson = &self.lessons[r.lesson];
@@ -441,11 +441,10 @@ impl App {
         // The "Try it" being read runs another scenario: say how to load it.
         if let (Screen::Lesson, Some(name), Some(l)) =
             (&self.screen, self.current_try_it(), &self.live)
+            && l.info.name != name
         {
-            if l.info.name != name {
-                lead.push(Span::styled("t", t.key()));
-                lead.push(Span::styled(format!(" run {name} here  "), t.warn()));
-            }
+            lead.push(Span::styled("t", t.key()));
+            lead.push(Span::styled(format!(" run {name} here  "), t.warn()));
         }
         // Too many for the width: the ones `?` explains best go first, so
         // "? help" always shows.
