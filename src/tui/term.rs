@@ -162,6 +162,10 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
         tokio::select! {
             ev = next_event(&mut events) => match ev {
                 Some(Ok(ev)) => match app.action_for_event(&ev) {
+                    Some(a @ Action::Resize(..)) => {
+                        wake_reader_if_input_waits();
+                        dirty |= app.update(a);
+                    }
                     Some(Action::Suspend) => {
                         suspend(terminal)?;
                         dirty = true;
@@ -179,6 +183,32 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
                 dirty |= app.update(Action::Tick(dt.min(Duration::from_millis(250))));
             },
             sig = signal => return Ok(Ending::Signal(sig)),
+        }
+    }
+}
+
+/// crossterm 0.29 reads the terminal edge-triggered and, when a resize and
+/// input arrive in the same wakeup, returns the resize and leaves the input
+/// unread until more arrives: a key pressed as the window changes would wait
+/// for the next key (seen as a lost `q` when a tick had already redrawn at
+/// the new size, so the resize's own redraw wrote nothing). If input is
+/// waiting, ask the terminal for its status (DSR): that write and the
+/// terminal's reply wake the reader, which then reads all that is waiting;
+/// the reply is not an event and is dropped.
+fn wake_reader_if_input_waits() {
+    #[cfg(unix)]
+    {
+        let mut stdin = libc::pollfd {
+            fd: libc::STDIN_FILENO,
+            events: libc::POLLIN,
+            revents: 0,
+        };
+        // SAFETY: one valid pollfd and a zero timeout; poll only writes revents.
+        let ready = unsafe { libc::poll(&mut stdin, 1, 0) };
+        if ready == 1 && stdin.revents & libc::POLLIN != 0 {
+            let mut out = io::stdout();
+            let _ = out.write_all(b"\x1b[5n");
+            let _ = out.flush();
         }
     }
 }

@@ -34,7 +34,8 @@ pub struct Term {
     master: Option<Box<dyn MasterPty + Send>>,
     // Held open so the terminal's modes can be read after the program ends.
     slave: Option<Box<dyn SlavePty + Send>>,
-    writer: Option<Box<dyn Write + Send>>,
+    // Shared with the reader, which answers status queries as a terminal does.
+    writer: Arc<Mutex<Option<Box<dyn Write + Send>>>>,
     child: Box<dyn Child + Send + Sync>,
     screen: Arc<Mutex<vt100::Parser>>,
     size: (u16, u16),
@@ -75,21 +76,34 @@ impl Term {
         let child = pair.slave.spawn_command(cmd).expect("start the program");
         let screen = Arc::new(Mutex::new(vt100::Parser::new(nz(rows), nz(cols), 0)));
         let mut reader = pair.master.try_clone_reader().unwrap();
+        let writer = Arc::new(Mutex::new(Some(pair.master.take_writer().unwrap())));
         let sink = Arc::clone(&screen);
+        let answer = Arc::clone(&writer);
         std::thread::spawn(move || {
             let mut buf = [0u8; 8192];
+            // The end of the last read, so a query split across reads is seen.
+            let mut tail: Vec<u8> = Vec::new();
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
                 sink.lock().unwrap().process(&buf[..n]);
+                tail.extend_from_slice(&buf[..n]);
+                let queries = tail.windows(4).filter(|w| w == b"\x1b[5n").count();
+                tail.drain(..tail.len().saturating_sub(3));
+                // Device status report: "OK", as every VT100-style terminal says.
+                if let Some(w) = answer.lock().unwrap().as_mut() {
+                    for _ in 0..queries {
+                        let _ = w.write_all(b"\x1b[0n");
+                    }
+                    let _ = w.flush();
+                }
             }
         });
-        let writer = pair.master.take_writer().unwrap();
         Term {
             master: Some(pair.master),
             slave: Some(pair.slave),
-            writer: Some(writer),
+            writer,
             child,
             screen,
             size: (cols, rows),
@@ -107,7 +121,8 @@ impl Term {
     }
 
     fn send(&mut self, bytes: &[u8]) {
-        let w = self.writer.as_mut().expect("terminal open");
+        let mut w = self.writer.lock().unwrap();
+        let w = w.as_mut().expect("terminal open");
         w.write_all(bytes).unwrap();
         w.flush().unwrap();
     }
@@ -178,7 +193,7 @@ impl Term {
 
     /// Closes the terminal: the program gets SIGHUP. Waits for it to end.
     pub fn hang_up(&mut self) {
-        self.writer = None;
+        *self.writer.lock().unwrap() = None;
         self.master = None;
         self.slave = None;
         if self.wait_exit(Duration::from_secs(5)).is_none() {
