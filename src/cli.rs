@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory, Parser, Subcommand};
 
 /// Learn how distributed systems keep state: partition, crash and heal a live
 /// simulated cluster beside short lessons, then prove it in timed quizzes.
@@ -61,6 +61,16 @@ pub enum Command {
     Sim(crate::sim_cmd::SimArgs),
     /// Validate the lessons and exercises (front-matter, question banks, scenario names).
     CheckContent,
+    /// Print a shell completion script.
+    ///
+    /// bash: `statedist completions bash > ~/.local/share/bash-completion/completions/statedist`;
+    /// zsh: `statedist completions zsh > ~/.zfunc/_statedist` (with ~/.zfunc on fpath);
+    /// fish: `statedist completions fish > ~/.config/fish/completions/statedist.fish`;
+    /// PowerShell: `statedist completions powershell >> $PROFILE`.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
 }
 
 #[derive(Debug, Default, Args)]
@@ -184,6 +194,12 @@ fn dispatch(cli: Cli) -> ExitCode {
         ),
         Some(Command::CheckContent) => {
             crate::quiz_cmd::check_content(cli.global.content_dir.as_deref())
+        }
+        Some(Command::Completions { shell }) => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "statedist", &mut script);
+            crate::out!("{}", String::from_utf8_lossy(&script));
+            ExitCode::SUCCESS
         }
     }
 }

@@ -18,6 +18,8 @@ const COMMANDS: &[&[&str]] = &[
     &["--help"],
     &["sim", "--help"],
     &["--version"],
+    &["completions", "bash"],
+    &["completions", "zsh"],
 ];
 
 fn command(data: &std::path::Path, args: &[&str]) -> Command {
@@ -81,4 +83,38 @@ fn a_full_disk_is_one_line_and_exit_1() {
             "{args:?}: {err}"
         );
     }
+}
+
+#[test]
+fn completions_name_every_command_for_each_shell() {
+    for (shell, marker) in [
+        ("bash", "complete -F _statedist"),
+        ("zsh", "#compdef statedist"),
+        ("fish", "complete -c statedist"),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        let script = String::from_utf8(out.stdout).unwrap();
+        assert!(script.contains(marker), "{shell}: no `{marker}`");
+        for sub in [
+            "learn",
+            "playground",
+            "gauntlet",
+            "review",
+            "progress",
+            "sim",
+        ] {
+            assert!(script.contains(sub), "{shell} does not complete `{sub}`");
+        }
+    }
+    let bad = Command::new(env!("CARGO_BIN_EXE_statedist"))
+        .args(["completions", "tcsh"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("possible values"));
 }
