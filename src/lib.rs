@@ -2,13 +2,15 @@
 //!
 //! Layers, one direction of dependency (see DESIGN.md):
 //! `sim` (kernel) and `model` (shared mathematics) ← `protocols` ← `check`
-//! ← `scenario` ← `cli`/`tui`. All but `tui` (and the binary) are plain
+//! ← `scenario` ← `app` (UI-free app state) ← `cli`/`tui`. All but `tui`
+//! (and the binary) are plain
 //! synchronous Rust and never import the terminal or async crates.
 
 // Printing goes through `out!`/`outln!`/`errln!` (src/out.rs), which do not
 // panic on a closed pipe or a full disk.
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
+pub mod app;
 pub mod check;
 pub mod cli;
 pub mod content;

@@ -1,6 +1,6 @@
 //! The architecture's one rule that code review alone cannot keep: the
-//! simulator, protocols, checkers, content, quiz and progress layers never
-//! touch the terminal or the async runtime.
+//! simulator, protocols, checkers, content, quiz, progress and UI-free app
+//! state layers never touch the terminal or the async runtime.
 
 use std::path::Path;
 
@@ -23,6 +23,7 @@ fn core_layers_do_not_import_terminal_or_async_crates() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     for layer in [
+        "app",
         "sim",
         "model",
         "protocols",

@@ -10,9 +10,9 @@
 use std::time::Duration;
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use statedist::app::live::Live;
 use statedist::check::{Status, Verdict};
 use statedist::sim::{OpOutcome, OpRecord};
-use statedist::tui::live::Live;
 use statedist::tui::{Action, App, Options, Start};
 
 fn open(block: u8) -> App {

@@ -3,8 +3,8 @@
 //! same store opens the lesson where the learner left it, at any width.
 
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use statedist::app::marks::Marks;
 use statedist::progress::{self, Progress, Timestamp};
-use statedist::tui::marks::Marks;
 use statedist::tui::{App, Options, Start};
 
 fn t0() -> Timestamp {

@@ -8,10 +8,10 @@ use insta::assert_snapshot;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use statedist::app::marks::Marks;
 use statedist::progress::{self, Progress, Timestamp};
 use statedist::quiz::Verdict;
 use statedist::tui::app::Screen;
-use statedist::tui::marks::Marks;
 use statedist::tui::{App, Options, Start};
 
 const DAY: i64 = 86_400;
@@ -303,7 +303,7 @@ fn random_keys_in_a_review_never_panic_and_never_lose_an_answer() {
         key(&mut a, code);
         if let Screen::Review(r) = &a.screen
             && before
-            && matches!(r.phase, statedist::tui::review::Phase::Answered(_))
+            && matches!(r.phase, statedist::app::review::Phase::Answered(_))
         {
             answered += 1;
         }

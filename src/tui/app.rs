@@ -8,13 +8,13 @@ use ratatui::layout::Rect;
 
 use super::keymap::{self, Action, KeyCtx, QuizPhase, ReviewPhase, ScreenKind};
 use super::layout;
-use super::live::Live;
 use super::markdown::{self, Doc};
-use super::marks::{Mark, Marks};
-use super::quiz::{Picker, Quiz};
-use super::review::{self, Outlook, Review};
 use super::theme::Theme;
 use super::views::cluster;
+use crate::app::live::Live;
+use crate::app::marks::{Mark, Marks};
+use crate::app::quiz::{Picker, Quiz};
+use crate::app::review::{self, Outlook, Review};
 use crate::lessons::{self, Lesson};
 use crate::scenario::{self, ScenarioInfo};
 use crate::sim::{Fault, NodeId};

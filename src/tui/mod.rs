@@ -10,11 +10,7 @@
 pub mod app;
 pub mod keymap;
 pub mod layout;
-pub mod live;
 pub mod markdown;
-pub mod marks;
-pub mod quiz;
-pub mod review;
 pub mod term;
 pub mod theme;
 pub mod views;
@@ -36,7 +32,7 @@ fn options(global: &Global) -> Options {
     Options {
         color: use_color(global),
         content_dir: global.content_dir.clone(),
-        marks: marks::Marks::open(global.data_dir.as_deref()),
+        marks: crate::app::marks::Marks::open(global.data_dir.as_deref()),
         ..Options::default()
     }
 }
@@ -158,7 +154,8 @@ pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
         }
     };
     // Check the node count and the script before taking over the terminal.
-    if let Err(e) = live::Live::start_with(info, args.nodes, args.seed, script.clone()) {
+    if let Err(e) = crate::app::live::Live::start_with(info, args.nodes, args.seed, script.clone())
+    {
         crate::errln!("statedist playground: {e}");
         return ExitCode::from(2);
     }

@@ -10,8 +10,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
+use crate::app::live::{Live, fmt_skew};
 use crate::scenario::ClusterView;
-use crate::tui::live::{Live, fmt_skew};
 use crate::tui::theme::Theme;
 
 /// The canvas's drawing area inside its border.

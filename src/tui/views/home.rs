@@ -7,9 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 use super::pane_block;
+use crate::app::marks::Mark;
 use crate::tui::app::{App, EntryKind};
 use crate::tui::layout;
-use crate::tui::marks::Mark;
 
 pub fn render(app: &App, body: Rect, buf: &mut Buffer) {
     let t = &app.theme;

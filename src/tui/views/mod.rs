@@ -18,8 +18,8 @@ use ratatui::widgets::{
 use super::app::{App, Focus, Screen};
 use super::keymap::{self, ScreenKind};
 use super::layout::{self, ClusterAreas};
-use super::live::Live;
 use super::theme::Theme;
+use crate::app::live::Live;
 use crate::check::{Status, Verdict};
 use crate::sim::{TraceKind, fmt_ms};
 use unicode_width::UnicodeWidthStr;
@@ -262,7 +262,7 @@ impl App {
                             .filter_map(|e| e.lesson)
                             .filter(|&i| {
                                 self.marks.mark(&self.lessons[i].id)
-                                    == super::marks::Mark::Completed
+                                    == crate::app::marks::Mark::Completed
                             })
                             .count();
                         let total = self.entries.iter().filter(|e| e.lesson.is_some()).count();
@@ -283,8 +283,8 @@ impl App {
                     Screen::Review(r) => format!(
                         "review · {}{}",
                         match r.phase {
-                            super::review::Phase::Empty => "nothing due".to_string(),
-                            super::review::Phase::Done => "finished".to_string(),
+                            crate::app::review::Phase::Empty => "nothing due".to_string(),
+                            crate::app::review::Phase::Done => "finished".to_string(),
                             _ => format!("{} left", r.total() - r.pos),
                         },
                         if self.marks.saved() {

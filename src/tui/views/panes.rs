@@ -14,8 +14,8 @@ use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
 use super::{pane_block, wrap_words};
+use crate::app::live::Live;
 use crate::scenario::{Cell, Pane};
-use crate::tui::live::Live;
 use crate::tui::theme::Theme;
 
 /// Space between columns.

@@ -10,9 +10,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
 use super::pane_block;
+use crate::app::quiz::{Feedback, Picker, Quiz, mmss};
 use crate::quiz::{BankKind, ItemOutcome, RunState, Verdict, verdict_text};
 use crate::tui::app::App;
-use crate::tui::quiz::{Feedback, Picker, Quiz, mmss};
 use crate::tui::theme::Theme;
 
 pub fn render_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {

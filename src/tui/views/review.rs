@@ -10,10 +10,10 @@ use ratatui::widgets::{Padding, Paragraph, Widget, Wrap};
 use super::pane_block;
 use super::quiz::answer_line;
 use super::wrap_words;
+use crate::app::review::{Answered, Phase, Review};
 use crate::progress::{RELEARN_SECS, human_duration};
 use crate::quiz::{Verdict, verdict_text};
 use crate::tui::app::App;
-use crate::tui::review::{Answered, Phase, Review};
 use crate::tui::theme::Theme;
 
 pub fn render(app: &App, r: &Review, area: Rect, buf: &mut Buffer) {
