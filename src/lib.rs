@@ -3,8 +3,8 @@
 //! Layers, one direction of dependency (see DESIGN.md):
 //! `sim` (kernel) and `model` (shared mathematics) ← `protocols` ← `check`
 //! ← `scenario` ← `app` (UI-free app state) ← `cli`/`tui`. All but `tui`
-//! (and the binary) are plain
-//! synchronous Rust and never import the terminal or async crates.
+//! (and the binary) are plain synchronous Rust and never import the
+//! terminal or async crates.
 
 // Printing goes through `out!`/`outln!`/`errln!` (src/out.rs), which do not
 // panic on a closed pipe or a full disk.
