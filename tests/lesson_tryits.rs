@@ -40,7 +40,7 @@ fn keys(app: &mut App, keys: &str) {
 }
 
 fn live(app: &App) -> &Live {
-    app.live.as_ref().expect("a live cluster beside the lesson")
+    app.live().expect("a live cluster beside the lesson")
 }
 
 /// Lets `ms` of simulated time pass.

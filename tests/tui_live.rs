@@ -61,14 +61,14 @@ fn run_for(app: &mut App, secs: f64) {
 }
 
 fn text(app: &App) -> String {
-    let size = app.size;
+    let size = app.size();
     let mut t = Terminal::new(TestBackend::new(size.width, size.height)).unwrap();
     t.draw(|f| f.render_widget(app, f.area())).unwrap();
     t.backend().to_string()
 }
 
 fn status(app: &App, check: &str) -> Status {
-    let live = app.live.as_ref().expect("a live cluster");
+    let live = app.live().expect("a live cluster");
     live.verdicts
         .iter()
         .find(|v| v.check == check)
@@ -188,7 +188,7 @@ fn leader_follower_async_loses_an_acknowledged_write_sync_does_not() {
     assert!(text(&a).contains("acknowledged write lost"));
     let mut a = playground("leader-follower", None, 120, 40);
     keys(&mut a, "m"); // async → next mode
-    let mode = a.live.as_ref().unwrap().knobs[0].value.clone();
+    let mode = a.live().unwrap().knobs[0].value.clone();
     assert_ne!(mode, "async");
     keys(&mut a, "1w");
     run_for(&mut a, 1.0);
@@ -239,12 +239,12 @@ fn checkers_run_only_when_something_happened() {
     run_for(&mut a, 3.0);
     // The quorum store has no periodic timers: once the write settled the
     // trace stops growing, and so do the checker runs.
-    let runs = a.live.as_ref().unwrap().checker_runs;
+    let runs = a.live().unwrap().checker_runs;
     run_for(&mut a, 5.0);
-    assert_eq!(a.live.as_ref().unwrap().checker_runs, runs);
+    assert_eq!(a.live().unwrap().checker_runs, runs);
     keys(&mut a, " "); // paused: a step with nothing queued changes nothing
     keys(&mut a, "r");
-    assert_eq!(a.live.as_ref().unwrap().checker_runs, runs + 1);
+    assert_eq!(a.live().unwrap().checker_runs, runs + 1);
 }
 
 /// The status line: the screen's second line from the bottom.
@@ -253,7 +253,7 @@ fn status_line(app: &App) -> String {
 }
 
 fn headline(app: &App) -> String {
-    let live = app.live.as_ref().expect("a live cluster");
+    let live = app.live().expect("a live cluster");
     live.headline().expect("a headline").check.clone()
 }
 
@@ -449,7 +449,7 @@ fn leader_follower_labels_a_lagging_copy_behind_and_a_discarded_one_apart() {
 
 /// What every node's box shows for `x`.
 fn xs(app: &App) -> Vec<String> {
-    let live = app.live.as_ref().unwrap();
+    let live = app.live().unwrap();
     live.view
         .nodes
         .iter()
@@ -467,8 +467,7 @@ fn xs(app: &App) -> Vec<String> {
 fn o_cycles_the_selected_nodes_clock_and_the_run_remembers_it() {
     let mut a = playground("cap-ap", None, 120, 40);
     let skews = |a: &App| -> Vec<i64> {
-        a.live
-            .as_ref()
+        a.live()
             .unwrap()
             .view
             .nodes
@@ -487,8 +486,7 @@ fn o_cycles_the_selected_nodes_clock_and_the_run_remembers_it() {
     assert_eq!(skews(&a), [0, 0, 0]);
     assert!(!text(&a).contains("clock +1s") && !text(&a).contains("clock -1s"));
     let actions: Vec<Fault> = a
-        .live
-        .as_ref()
+        .live()
         .unwrap()
         .run()
         .actions()
@@ -520,7 +518,7 @@ fn cap_ap_a_fast_clock_loses_the_later_write_and_replays_the_same() {
     assert!(xs(&a).iter().all(|v| v.starts_with("1 ")), "{:?}", xs(&a));
     // The action log, replayed on a fresh run of the same seed, gives the
     // same history: the skew is part of it.
-    let live = a.live.as_ref().unwrap();
+    let live = a.live().unwrap();
     assert!(
         live.run()
             .actions()
@@ -580,7 +578,7 @@ fn one_way_cuts_are_drawn_with_their_direction() {
     let small = start(80, 24);
     let t = text(&small);
     assert_snapshot!("one_way_cut_80x24", t);
-    let live = small.live.as_ref().unwrap();
+    let live = small.live().unwrap();
     assert!(live.view.is_blocked(NodeId(1), NodeId(2)));
     assert!(!live.view.is_blocked(NodeId(2), NodeId(1)));
     assert!(
@@ -602,7 +600,7 @@ fn the_live_cluster_pauses_on_a_broken_invariant() {
         );
         keys(&mut a, "++++++"); // fast, so the failover comes within the test's ticks
         run_for(&mut a, 30.0);
-        let live = a.live.as_ref().unwrap();
+        let live = a.live().unwrap();
         assert!(live.paused, "the run did not pause");
         let v = live.run().violation().expect("a violation").clone();
         assert_eq!(v.invariant, "one leader per epoch");
@@ -626,8 +624,8 @@ fn the_live_cluster_pauses_on_a_broken_invariant() {
         // Resuming goes on past it; it does not pause again.
         keys(&mut a, " ");
         run_for(&mut a, 2.0);
-        assert!(!a.live.as_ref().unwrap().paused);
-        assert!(a.live.as_ref().unwrap().now() > v.time);
+        assert!(!a.live().unwrap().paused);
+        assert!(a.live().unwrap().now() > v.time);
     }
 }
 
@@ -637,30 +635,30 @@ fn the_live_cluster_pauses_on_a_broken_invariant() {
 fn nodes_beyond_nine_are_selected_by_number_and_enter() {
     let mut a = playground("cap-cp", Some(15), 100, 30);
     keys(&mut a, "12");
-    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(1), "not yet");
+    assert_eq!(a.live().unwrap().selected, NodeId(1), "not yet");
     assert!(text(&a).contains("Node n12…"));
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(12));
+    assert_eq!(a.live().unwrap().selected, NodeId(12));
     assert!(text(&a).contains("Selected n12"));
     key(&mut a, KeyCode::Right);
     key(&mut a, KeyCode::Right);
-    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(14));
+    assert_eq!(a.live().unwrap().selected, NodeId(14));
     keys(&mut a, "3");
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(3));
+    assert_eq!(a.live().unwrap().selected, NodeId(3));
     keys(&mut a, "40");
     key(&mut a, KeyCode::Enter);
-    assert_eq!(a.live.as_ref().unwrap().selected, NodeId(3));
+    assert_eq!(a.live().unwrap().selected, NodeId(3));
     assert!(text(&a).contains("There is no node 40"));
     // The selected node is the one the cluster keys act on.
     keys(&mut a, "1");
     keys(&mut a, "5");
     key(&mut a, KeyCode::Enter);
     keys(&mut a, "c");
-    let live = a.live.as_ref().unwrap();
+    let live = a.live().unwrap();
     assert!(!live.view.nodes[14].up, "n15 should be down");
     // A 3-node cluster keeps one key per node.
     let mut small = playground("cap-cp", None, 100, 30);
     keys(&mut small, "2");
-    assert_eq!(small.live.as_ref().unwrap().selected, NodeId(2));
+    assert_eq!(small.live().unwrap().selected, NodeId(2));
 }

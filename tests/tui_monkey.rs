@@ -16,6 +16,7 @@ use ratatui::crossterm::event::{
     Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use statedist::scenario;
+use statedist::tui::keymap::ScreenKind;
 use statedist::tui::{Action, App, Options, Start};
 
 const KEYS: &str =
@@ -131,7 +132,7 @@ fn monkey(mut app: App, seed: u64, events: usize) -> Seen {
     let events = length(events);
     let mut seen = Seen::default();
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
-    let mut size = (app.size.width, app.size.height);
+    let mut size = (app.size().width, app.size().height);
     for i in 0..events {
         let ev = random_event(&mut rng, size.0, size.1);
         if let Event::Resize(w, h) = ev {
@@ -143,11 +144,11 @@ fn monkey(mut app: App, seed: u64, events: usize) -> Seen {
                 rng.random_range(0..400u64),
             )));
         }
-        seen.lesson += usize::from(matches!(app.screen, statedist::tui::app::Screen::Lesson));
+        seen.lesson += usize::from(app.screen_kind() == ScreenKind::Lesson);
         seen.help += usize::from(app.help.is_some());
-        seen.quiz += usize::from(matches!(app.screen, statedist::tui::app::Screen::Quiz(_)));
-        seen.too_small += usize::from(statedist::tui::layout::too_small(app.size));
-        if let Some(l) = &app.live {
+        seen.quiz += usize::from(app.screen_kind() == ScreenKind::Quiz);
+        seen.too_small += usize::from(statedist::tui::layout::too_small(app.size()));
+        if let Some(l) = app.live() {
             seen.live_events = seen.live_events.max(l.run().trace().total());
         }
         if app.quit {
@@ -212,11 +213,12 @@ fn monkey_in_the_gauntlets() {
         },
         Start::Home,
     );
-    app.home_sel = app
-        .entries
-        .iter()
-        .position(|e| e.name == "Gauntlets")
-        .unwrap();
+    while app.home_entry().is_some_and(|e| e.name != "Gauntlets") {
+        app.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Down,
+            KeyModifiers::NONE,
+        )));
+    }
     app.handle_event(&Event::Key(KeyEvent::new(
         KeyCode::Enter,
         KeyModifiers::NONE,

@@ -35,13 +35,12 @@ fn down(app: &mut App, n: usize) {
 
 /// The source offset of the block at the top of the reader.
 fn top_src(app: &App) -> usize {
-    let r = app.reader.as_ref().expect("a lesson is open");
+    let r = app.lesson().expect("a lesson is open");
     r.doc.src[r.top]
 }
 
 fn lesson_id(app: &App) -> String {
-    let r = app.reader.as_ref().expect("a lesson is open");
-    app.lessons[r.lesson].id.clone()
+    app.lesson_id().expect("a lesson is open").to_string()
 }
 
 #[test]
@@ -51,12 +50,12 @@ fn a_new_app_over_the_same_store_reopens_where_the_learner_left() {
     let src = top_src(&a);
     assert!(src > 0);
     key(&mut a, KeyCode::Esc);
-    let marks = std::mem::take(&mut a.marks);
+    let marks = std::mem::take(&mut a.cx.marks);
     drop(a);
 
     // Another session, in a narrower terminal: same block, not the same line.
     let b = app(marks, 100, 30);
-    let r = b.reader.as_ref().unwrap();
+    let r = b.lesson().unwrap();
     assert!(r.top > 0, "opened at the top");
     assert_eq!(top_src(&b), src, "opened at the block left");
 }
@@ -66,9 +65,9 @@ fn nothing_is_saved_while_scrolling_only_when_leaving() {
     let mut a = app(Marks::in_memory(Progress::new()).with_clock(t0()), 140, 40);
     let id = lesson_id(&a);
     down(&mut a, 25);
-    assert_eq!(a.marks.position(&id), None, "saved on a scroll event");
+    assert_eq!(a.cx.marks.position(&id), None, "saved on a scroll event");
     key(&mut a, KeyCode::Esc);
-    assert_eq!(a.marks.position(&id), Some(top_src_after_reopen(&mut a)));
+    assert_eq!(a.cx.marks.position(&id), Some(top_src_after_reopen(&mut a)));
 }
 
 /// Reopens the lesson from the map and returns its top block's offset.
@@ -96,7 +95,7 @@ fn quitting_saves_the_position_to_the_progress_file() {
     assert_eq!(p.position(&id), Some(src as u64));
 
     let b = app(Marks::open(Some(dir.path())).with_clock(t0()), 90, 30);
-    assert!(b.reader.as_ref().unwrap().top > 0);
+    assert!(b.lesson().unwrap().top > 0);
     assert_eq!(top_src(&b), src);
 }
 
@@ -106,11 +105,11 @@ fn scrolling_back_to_the_top_is_saved_too() {
     down(&mut a, 25);
     key(&mut a, KeyCode::Esc);
     key(&mut a, KeyCode::Enter);
-    assert!(a.reader.as_ref().unwrap().top > 0);
+    assert!(a.lesson().unwrap().top > 0);
     key(&mut a, KeyCode::Char('g'));
     key(&mut a, KeyCode::Esc);
-    let b = app(std::mem::take(&mut a.marks), 140, 40);
-    assert_eq!(b.reader.as_ref().unwrap().top, 0);
+    let b = app(std::mem::take(&mut a.cx.marks), 140, 40);
+    assert_eq!(b.lesson().unwrap().top, 0);
 }
 
 #[test]
@@ -159,9 +158,9 @@ fn a_progress_file_without_positions_loads_and_gains_one() {
     assert_eq!(p.position("cap"), None);
 
     let mut a = app(Marks::open(Some(dir.path())).with_clock(t0()), 140, 40);
-    assert!(a.flash.is_none(), "{:?}", a.flash);
+    assert!(a.cx.flash.is_none(), "{:?}", a.cx.flash);
     let id = lesson_id(&a);
-    assert_eq!(a.reader.as_ref().unwrap().top, 0);
+    assert_eq!(a.lesson().unwrap().top, 0);
     down(&mut a, 25);
     key(&mut a, KeyCode::Esc);
     let (p, _) = progress::load(dir.path()).unwrap();

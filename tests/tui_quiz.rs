@@ -8,7 +8,7 @@ use insta::assert_snapshot;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
-use statedist::tui::app::Screen;
+use statedist::tui::screens::Screen;
 use statedist::tui::{Action, App, Options, Start};
 
 fn app() -> App {
@@ -35,7 +35,7 @@ fn typed(app: &mut App, text: &str) {
 }
 
 fn text(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(app.size().width, app.size().height)).unwrap();
     t.draw(|f| f.render_widget(app, f.area())).unwrap();
     t.backend().to_string()
 }
@@ -43,16 +43,13 @@ fn text(app: &App) -> String {
 /// Home → Gauntlets → gauntlet 1.
 fn start() -> App {
     let mut a = app();
-    let i = a
-        .entries
-        .iter()
-        .position(|e| e.name == "Gauntlets")
-        .unwrap();
-    a.home_sel = i;
+    while a.home_entry().is_some_and(|e| e.name != "Gauntlets") {
+        key(&mut a, KeyCode::Down);
+    }
     key(&mut a, KeyCode::Enter);
     assert!(text(&a).contains("Gauntlet 1 · Fixture recall"));
     typed(&mut a, "1");
-    assert!(matches!(a.screen, Screen::Quiz(_)));
+    assert!(matches!(a.screen(), Screen::Quiz(_)));
     a
 }
 
@@ -92,9 +89,9 @@ fn a_gauntlet_from_first_question_to_the_recorded_score() {
     assert!(s.contains("Finished."), "{s}");
     assert!(s.contains("Score"), "{s}");
     assert_snapshot!("gauntlet_result", s);
-    assert_eq!(a.marks.best("gauntlet1"), Some(124));
+    assert_eq!(a.cx.marks.best("gauntlet1"), Some(124));
     key(&mut a, KeyCode::Enter);
-    assert!(matches!(a.screen, Screen::Gauntlets));
+    assert!(matches!(a.screen(), Screen::Gauntlets(_)));
     assert!(text(&a).contains("best 124"));
 }
 

@@ -11,7 +11,7 @@ use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use statedist::app::marks::Marks;
 use statedist::progress::{self, Progress, Timestamp};
 use statedist::quiz::Verdict;
-use statedist::tui::app::Screen;
+use statedist::tui::screens::Screen;
 use statedist::tui::{App, Options, Start};
 
 const DAY: i64 = 86_400;
@@ -63,14 +63,16 @@ fn typed(app: &mut App, text: &str) {
 }
 
 fn text(app: &App) -> String {
-    let mut t = Terminal::new(TestBackend::new(app.size.width, app.size.height)).unwrap();
+    let mut t = Terminal::new(TestBackend::new(app.size().width, app.size().height)).unwrap();
     t.draw(|f| f.render_widget(app, f.area())).unwrap();
     t.backend().to_string()
 }
 
 /// The course map's Review entry, selected.
 fn to_review_entry(a: &mut App) {
-    a.home_sel = a.entries.iter().position(|e| e.name == "Review").unwrap();
+    while a.home_entry().is_some_and(|e| e.name != "Review") {
+        key(a, KeyCode::Down);
+    }
 }
 
 #[test]
@@ -82,7 +84,7 @@ fn a_review_session_from_the_course_map_to_its_summary() {
     let s = text(&a);
     assert!(s.contains("3 questions are due now."), "{s}");
     key(&mut a, KeyCode::Enter);
-    assert!(matches!(a.screen, Screen::Review(_)));
+    assert!(matches!(a.screen(), Screen::Review(_)));
     // The most overdue first: the choice question, answered by letter.
     typed(&mut a, "a");
     assert_snapshot!("review_question", text(&a));
@@ -129,7 +131,7 @@ fn a_review_session_from_the_course_map_to_its_summary() {
     assert_snapshot!("review_summary", s);
     // Back on the map, the count is what is left.
     key(&mut a, KeyCode::Esc);
-    assert!(matches!(a.screen, Screen::Home));
+    assert!(matches!(a.screen(), Screen::Home(_)));
     assert!(text(&a).contains("Review · 1 due"), "{}", text(&a));
     assert!(!a.quit);
 }
@@ -154,11 +156,12 @@ fn nothing_due_says_when_the_next_one_is_and_how_to_get_some() {
     assert!(s.contains("Nothing to review yet"), "{s}");
     assert!(s.contains("Enter pick a gauntlet"), "{s}");
     key(&mut a, KeyCode::Enter);
-    assert!(matches!(a.screen, Screen::Gauntlets));
-    // Back from there: the course map, on the Gauntlets entry.
+    assert!(matches!(a.screen(), Screen::Gauntlets(_)));
+    // The gauntlets took the review's place: Esc there leaves, as it
+    // does for `statedist gauntlet`, and the hint bar says so.
+    assert!(text(&a).contains("Esc leave"), "{}", text(&a));
     key(&mut a, KeyCode::Esc);
-    assert!(matches!(a.screen, Screen::Home));
-    assert_eq!(a.entries[a.home_sel].name, "Gauntlets");
+    assert!(a.quit);
 }
 
 #[test]
@@ -214,7 +217,7 @@ fn started_for_a_review_esc_ends_the_session_then_leaves() {
 #[test]
 fn started_for_one_gauntlet_its_clock_runs_at_once_and_esc_leaves_after_the_result() {
     let mut a = app(Progress::new(), Start::Gauntlet("gauntlet1".into()));
-    assert!(matches!(&a.screen, Screen::Quiz(q) if q.running()));
+    assert!(matches!(a.screen(), Screen::Quiz(q) if q.quiz.running()));
     typed(&mut a, "3");
     key(&mut a, KeyCode::Enter);
     // Esc while it runs asks first, as from the course.
@@ -233,7 +236,7 @@ fn started_for_one_gauntlet_its_clock_runs_at_once_and_esc_leaves_after_the_resu
     key(&mut a, KeyCode::Esc);
     assert!(a.quit);
     // Its items now have a review schedule.
-    assert!(a.marks.review_state("gauntlet1.majority").is_some());
+    assert!(a.cx.marks.review_state("gauntlet1.majority").is_some());
 }
 
 #[test]
@@ -243,12 +246,12 @@ fn started_for_the_gauntlets_esc_on_the_list_leaves() {
     assert!(s.contains("Block 1 · Fixture CAP"), "{s}");
     assert!(s.contains("Esc leave"), "{s}");
     typed(&mut a, "1");
-    assert!(matches!(a.screen, Screen::Quiz(_)));
+    assert!(matches!(a.screen(), Screen::Quiz(_)));
     key(&mut a, KeyCode::Esc);
     typed(&mut a, "y");
     // From the result, back to the list; from the list, out.
     key(&mut a, KeyCode::Esc);
-    assert!(matches!(a.screen, Screen::Gauntlets));
+    assert!(matches!(a.screen(), Screen::Gauntlets(_)));
     assert!(!a.quit);
     key(&mut a, KeyCode::Esc);
     assert!(a.quit);
@@ -257,7 +260,7 @@ fn started_for_the_gauntlets_esc_on_the_list_leaves() {
 #[test]
 fn an_unknown_quiz_opens_the_list_with_a_message() {
     let a = app(Progress::new(), Start::Gauntlet("gauntlet9".into()));
-    assert!(matches!(a.screen, Screen::Gauntlets));
+    assert!(matches!(a.screen(), Screen::Gauntlets(_)));
     assert!(text(&a).contains("There is no quiz \"gauntlet9\""));
 }
 
@@ -299,15 +302,15 @@ fn random_keys_in_a_review_never_panic_and_never_lose_an_answer() {
     let mut answered = 0;
     for n in 0..5_000 {
         let code = keys[rng.random_range(0..keys.len())];
-        let before = matches!(&a.screen, Screen::Review(r) if r.asking());
+        let before = matches!(a.screen(), Screen::Review(r) if r.review.asking());
         key(&mut a, code);
-        if let Screen::Review(r) = &a.screen
+        if let Screen::Review(r) = a.screen()
             && before
-            && matches!(r.phase, statedist::app::review::Phase::Answered(_))
+            && matches!(r.review.phase, statedist::app::review::Phase::Answered(_))
         {
             answered += 1;
         }
-        if a.quit || !matches!(a.screen, Screen::Review(_)) {
+        if a.quit || !matches!(a.screen(), Screen::Review(_)) {
             // A real session would have ended: start another one.
             a.quit = false;
             a.open_review();
@@ -318,7 +321,7 @@ fn random_keys_in_a_review_never_panic_and_never_lose_an_answer() {
     }
     assert!(answered > 5, "the monkey should answer some: {answered}");
     // Each answer rescheduled its item: fewer are due now.
-    assert_eq!(a.marks.due(t0()).len(), due - answered.min(due));
+    assert_eq!(a.cx.marks.due(t0()).len(), due - answered.min(due));
 }
 
 #[test]
@@ -326,15 +329,19 @@ fn a_gauntlet_cut_short_by_a_signal_keeps_what_was_answered() {
     let mut a = app(Progress::new(), Start::Gauntlet("gauntlet1".into()));
     a.shutdown();
     assert_eq!(
-        a.marks.next_seed("gauntlet1"),
+        a.cx.marks.next_seed("gauntlet1"),
         1,
         "nothing answered, nothing kept"
     );
     typed(&mut a, "3");
     key(&mut a, KeyCode::Enter);
     a.shutdown();
-    assert_eq!(a.marks.next_seed("gauntlet1"), 2, "the attempt is recorded");
-    assert!(a.marks.review_state("gauntlet1.majority").is_some());
+    assert_eq!(
+        a.cx.marks.next_seed("gauntlet1"),
+        2,
+        "the attempt is recorded"
+    );
+    assert!(a.cx.marks.review_state("gauntlet1.majority").is_some());
     assert!(text(&a).contains("recorded as abandoned"));
 }
 

@@ -1,14 +1,18 @@
-//! Keys → actions, in one table per screen. The help overlay is drawn from
-//! the same table, so what `?` says and what a key does cannot drift apart.
+//! Keys → actions. Each screen builds its table of [`Binding`]s (in
+//! `screens/`); the same table dispatches keys, fills the `?` overlay and
+//! the bottom hint bar, so what help says and what a key does cannot drift
+//! apart. This file holds the types, the matching, the bindings several
+//! screens share (the ones that work everywhere, scrolling, the live
+//! cluster's keys from the scenario's declaration) and the hint bar's fit.
 
 use std::time::Duration;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use crate::scenario::Knob;
+use crate::app::live::Live;
 
 /// Everything that can happen to the app. Terminal events and ticks become
-/// actions; `App::update` applies them.
+/// actions; `App::update` hands them to the screen on top.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Action {
     Quit,
@@ -92,63 +96,18 @@ pub enum ScreenKind {
     Review,
 }
 
-/// Where a gauntlet is, for its keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum QuizPhase {
-    /// Typing an answer; `?` opens help only on an empty line.
-    Answering { input_empty: bool },
-    /// "Leave this gauntlet?"
-    Confirm,
-    /// The result page.
-    Done,
-}
-
-/// Where a review session is, for its keys.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ReviewPhase {
-    /// Typing an answer; `?` opens help only on an empty line.
-    Answering { input_empty: bool },
-    /// The grade and explanation are on screen.
-    Answered,
-    /// The summary.
-    Done,
-    /// Nothing was due.
-    Empty,
-}
-
-/// What decides which keys mean what.
-#[derive(Clone, Copy, Debug)]
-pub struct KeyCtx<'a> {
-    pub screen: ScreenKind,
-    pub help_open: bool,
-    /// A live cluster is on screen.
-    pub live: bool,
-    /// The lesson has "Try it" headings.
-    pub try_its: bool,
-    pub answers: bool,
-    pub knobs: &'a [Knob],
-    /// Nodes in the live cluster (0 without one): above 9, digits build a
-    /// node number that Enter selects.
-    pub cluster_size: usize,
-    /// The live cluster's client operations (its protocol's declaration).
-    pub ops: &'a [crate::sim::OpSpec],
-    /// The live cluster's keys for `w` and `r`, and which one is in use.
-    pub data_keys: &'a [&'static str],
-    pub data_key: &'a str,
-    /// On the quiz screen.
-    pub quiz: Option<QuizPhase>,
-    /// On the review screen.
-    pub review: Option<ReviewPhase>,
-    /// Esc here leaves the program: this screen is what it was started
-    /// for (`statedist gauntlet 1`, `statedist review`).
-    pub esc_leaves: bool,
-}
-
-impl KeyCtx<'_> {
-    /// Whether characters go to an answer line.
-    pub fn typing(&self) -> bool {
-        matches!(self.quiz, Some(QuizPhase::Answering { .. }))
-            || matches!(self.review, Some(ReviewPhase::Answering { .. }))
+impl ScreenKind {
+    /// What the `?` overlay calls the screen.
+    pub fn name(self) -> &'static str {
+        match self {
+            ScreenKind::Home => "course map",
+            ScreenKind::Lesson => "lesson",
+            ScreenKind::Playground => "playground",
+            ScreenKind::Info => "page",
+            ScreenKind::Gauntlets => "gauntlets",
+            ScreenKind::Quiz => "gauntlet",
+            ScreenKind::Review => "review",
+        }
     }
 }
 
@@ -184,19 +143,19 @@ pub struct Key {
     pub ctrl: bool,
 }
 
-const fn ch(c: char) -> Key {
+pub const fn ch(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: false,
     }
 }
-const fn code(c: KeyCode) -> Key {
+pub const fn code(c: KeyCode) -> Key {
     Key {
         code: c,
         ctrl: false,
     }
 }
-const fn ctrl(c: char) -> Key {
+pub const fn ctrl(c: char) -> Key {
     Key {
         code: KeyCode::Char(c),
         ctrl: true,
@@ -219,6 +178,18 @@ impl Key {
     }
 }
 
+/// How a binding shows in the bottom hint bar.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Hint {
+    /// The keys as the bar shows them ("↑↓" for a pair of bindings).
+    pub keys: String,
+    pub word: String,
+    /// When the bar is too narrow the lowest `keep` goes first; `?` keeps 9.
+    pub keep: u8,
+    /// Drawn first and in the warning colour: what the learner should do next.
+    pub urgent: bool,
+}
+
 #[derive(Clone, Debug)]
 pub struct Binding {
     pub keys: Vec<Key>,
@@ -229,9 +200,10 @@ pub struct Binding {
     pub action: Action,
     /// Bound but listed under another binding's label (node keys 2-9).
     pub hidden: bool,
+    pub hint: Option<Hint>,
 }
 
-fn bind(section: Section, keys: &[Key], label: &str, help: &str, action: Action) -> Binding {
+pub fn bind(section: Section, keys: &[Key], label: &str, help: &str, action: Action) -> Binding {
     Binding {
         keys: keys.to_vec(),
         label: label.to_string(),
@@ -239,720 +211,55 @@ fn bind(section: Section, keys: &[Key], label: &str, help: &str, action: Action)
         section,
         action,
         hidden: false,
+        hint: None,
     }
 }
 
-/// Keys that scenario settings may not take.
-fn reserved(c: char) -> bool {
-    matches!(
-        c,
-        'q' | '?'
-            | ' '
-            | '.'
-            | '+'
-            | '='
-            | '-'
-            | '_'
-            | 'c'
-            | 'p'
-            | 'H'
-            | 'R'
-            | 'j'
-            | 'k'
-            | 'g'
-            | 'G'
-            | 'h'
-            | 'l'
-            | 'a'
-            | 't'
-            | 'f'
-            | 'o'
-    ) || c.is_ascii_digit()
+impl Binding {
+    pub fn hidden(mut self) -> Self {
+        self.hidden = true;
+        self
+    }
+    /// Shown in the hint bar under its own label.
+    pub fn hint(self, word: &str, keep: u8) -> Self {
+        let keys = self.label.clone();
+        self.hint_as(&keys, word, keep)
+    }
+    pub fn hint_as(mut self, keys: &str, word: &str, keep: u8) -> Self {
+        self.hint = Some(Hint {
+            keys: keys.to_string(),
+            word: word.to_string(),
+            keep,
+            urgent: false,
+        });
+        self
+    }
+    pub fn urgent(mut self) -> Self {
+        if let Some(h) = &mut self.hint {
+            h.urgent = true;
+        }
+        self
+    }
+    fn takes(&self, ev: &KeyEvent) -> bool {
+        self.keys.iter().any(|k| k.matches(ev))
+    }
 }
 
-/// Every binding of a screen, in the order help lists them. The first
-/// binding that matches a key wins.
-pub fn bindings(ctx: &KeyCtx<'_>) -> Vec<Binding> {
-    use Section::*;
-    let mut b = Vec::new();
-    if ctx.help_open {
-        b.push(bind(
-            Everywhere,
-            &[ch('?'), code(KeyCode::Esc)],
-            "? Esc",
-            "close this help",
-            Action::ToggleHelp,
-        ));
-        b.push(bind(
-            Everywhere,
-            &[code(KeyCode::Down), ch('j')],
-            "↓ j",
-            "scroll the help",
-            Action::Move(1),
-        ));
-        b.push(bind(
-            Everywhere,
-            &[code(KeyCode::Up), ch('k')],
-            "↑ k",
-            "scroll the help",
-            Action::Move(-1),
-        ));
-        b.push(bind(
-            Everywhere,
-            &[ch('q'), ctrl('c')],
-            "q",
-            "quit",
-            Action::Quit,
-        ));
-        return b;
-    }
-    if matches!(
-        ctx.quiz,
-        Some(QuizPhase::Answering { .. } | QuizPhase::Confirm)
-    ) || ctx.typing()
-    {
-        b.push(bind(
-            Everywhere,
-            &[ctrl('z')],
-            "Ctrl-Z",
-            "suspend to the shell (fg comes back)",
-            Action::Suspend,
-        ));
-    }
-    // On an answer line `?` is help only while the line is empty (then it
-    // is typed). Listed first, with the other keys that work everywhere.
-    let input_empty = matches!(
-        (ctx.quiz, ctx.review),
-        (Some(QuizPhase::Answering { input_empty: true }), _)
-            | (_, Some(ReviewPhase::Answering { input_empty: true }))
-    );
-    if input_empty {
-        b.push(bind(
-            Everywhere,
-            &[ch('?')],
-            "?",
-            "this help (on an empty answer line)",
-            Action::ToggleHelp,
-        ));
-    }
-    if matches!(ctx.review, Some(ReviewPhase::Answering { .. })) {
-        b.push(bind(
-            Everywhere,
-            &[ctrl('c')],
-            "Ctrl-C",
-            "quit (every answer so far is saved)",
-            Action::Quit,
-        ));
-    }
-    match ctx.quiz {
-        Some(QuizPhase::Answering { .. }) => {
-            b.push(bind(
-                Gauntlet,
-                &[code(KeyCode::Enter)],
-                "Enter",
-                "submit your answer",
-                Action::Submit,
-            ));
-            b.push(bind(
-                Gauntlet,
-                &[code(KeyCode::Tab)],
-                "Tab",
-                "skip: the question comes back after the others; skipped twice, it counts as wrong",
-                Action::SkipQuestion,
-            ));
-            b.push(bind(
-                Gauntlet,
-                &[code(KeyCode::Backspace)],
-                "Backspace",
-                "erase a character",
-                Action::DeleteChar,
-            ));
-            b.push(bind(
-                Gauntlet,
-                &[],
-                "letters",
-                "type your answer (the line under the question says what to type)",
-                Action::TypeChar(' '),
-            ));
-            b.push(bind(
-                Gauntlet,
-                &[code(KeyCode::Esc), ctrl('c')],
-                "Esc Ctrl-C",
-                "leave the gauntlet (asks first; it counts as abandoned)",
-                Action::Back,
-            ));
-            return b;
-        }
-        Some(QuizPhase::Confirm) => {
-            b.push(bind(
-                Gauntlet,
-                &[ch('y'), ch('Y')],
-                "y",
-                "yes, leave: the attempt is recorded as abandoned",
-                Action::ConfirmLeave(true),
-            ));
-            b.push(bind(
-                Gauntlet,
-                &[ch('n'), ch('N'), code(KeyCode::Esc)],
-                "n Esc",
-                "no, keep going",
-                Action::ConfirmLeave(false),
-            ));
-            return b;
-        }
-        Some(QuizPhase::Done) | None => {}
-    }
-    if let Some(ReviewPhase::Answering { .. }) = ctx.review {
-        b.push(bind(
-            Review,
-            &[code(KeyCode::Enter)],
-            "Enter",
-            "submit your answer: it is graded, explained and rescheduled at once",
-            Action::Submit,
-        ));
-        b.push(bind(
-            Review,
-            &[code(KeyCode::Tab)],
-            "Tab",
-            "skip: the question stays due for your next review",
-            Action::SkipQuestion,
-        ));
-        b.push(bind(
-            Review,
-            &[code(KeyCode::Backspace)],
-            "Backspace",
-            "erase a character",
-            Action::DeleteChar,
-        ));
-        b.push(bind(
-            Review,
-            &[],
-            "letters",
-            "type your answer (the line under the question says what to type)",
-            Action::TypeChar(' '),
-        ));
-        b.push(bind(
-            Review,
-            &[code(KeyCode::Esc)],
-            "Esc",
-            "end the review: your answers are saved, the rest stay due",
-            Action::Back,
-        ));
-        return b;
-    }
-    b.push(bind(
-        Everywhere,
-        &[ch('?')],
-        "?",
-        "this help: every key of this screen",
-        Action::ToggleHelp,
-    ));
-    b.push(bind(
-        Everywhere,
-        &[ch('q'), ctrl('c')],
-        "q Ctrl-C",
-        "quit (your progress is kept)",
-        Action::Quit,
-    ));
-    b.push(bind(
-        Everywhere,
-        &[ctrl('z')],
-        "Ctrl-Z",
-        "suspend to the shell (fg comes back)",
-        Action::Suspend,
-    ));
-    let back = match (ctx.screen, ctx.review) {
-        (ScreenKind::Review, Some(ReviewPhase::Answered)) => {
-            "end the review: your answers are saved, the rest stay due"
-        }
-        _ if ctx.esc_leaves => match ctx.screen {
-            ScreenKind::Quiz => "leave statedist (it was started for this gauntlet)",
-            ScreenKind::Review => "leave statedist (it was started for this review)",
-            _ => "leave statedist (it was started for the gauntlets)",
-        },
-        (ScreenKind::Home, _) => "back (nothing to go back to here)",
-        (ScreenKind::Quiz, _) => "back to the list of gauntlets",
-        (ScreenKind::Playground, _) => "back (q quits the playground)",
-        _ => "back to the course map",
-    };
-    b.push(bind(
-        Everywhere,
-        &[code(KeyCode::Esc), code(KeyCode::Backspace)],
-        "Esc",
-        back,
-        Action::Back,
-    ));
-    match ctx.screen {
-        ScreenKind::Home => {
-            b.push(bind(
-                Course,
-                &[code(KeyCode::Down), ch('j')],
-                "↓ j",
-                "next entry",
-                Action::Move(1),
-            ));
-            b.push(bind(
-                Course,
-                &[code(KeyCode::Up), ch('k')],
-                "↑ k",
-                "previous entry",
-                Action::Move(-1),
-            ));
-            b.push(bind(
-                Course,
-                &[code(KeyCode::Home), ch('g')],
-                "Home g",
-                "first entry",
-                Action::Top,
-            ));
-            b.push(bind(
-                Course,
-                &[code(KeyCode::End), ch('G')],
-                "End G",
-                "last entry",
-                Action::Bottom,
-            ));
-            b.push(bind(
-                Course,
-                &[code(KeyCode::Enter), code(KeyCode::Right), ch('l')],
-                "Enter →",
-                "open the entry",
-                Action::Open,
-            ));
-            for n in 1..=7u8 {
-                let mut x = bind(
-                    Course,
-                    &[ch((b'0' + n) as char)],
-                    "1-7",
-                    "open focus block N",
-                    Action::OpenBlock(n),
-                );
-                x.hidden = n > 1;
-                b.push(x);
-            }
-        }
-        ScreenKind::Gauntlets => {
-            b.push(bind(
-                Course,
-                &[code(KeyCode::Down), ch('j')],
-                "↓ j",
-                "next",
-                Action::Move(1),
-            ));
-            b.push(bind(
-                Course,
-                &[code(KeyCode::Up), ch('k')],
-                "↑ k",
-                "previous",
-                Action::Move(-1),
-            ));
-            b.push(bind(
-                Course,
-                &[code(KeyCode::Enter), code(KeyCode::Right), ch('l')],
-                "Enter →",
-                "start the selected quiz (its clock starts at once)",
-                Action::Open,
-            ));
-            for n in 1..=4u8 {
-                let mut x = bind(
-                    Course,
-                    &[ch((b'0' + n) as char)],
-                    "1-4",
-                    "start gauntlet N",
-                    Action::StartGauntlet(n),
-                );
-                x.hidden = n > 1;
-                b.push(x);
-            }
-        }
-        ScreenKind::Quiz => {
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::Down), ch('j')],
-                "↓ j",
-                "scroll the results",
-                Action::Move(1),
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::Up), ch('k')],
-                "↑ k",
-                "scroll the results",
-                Action::Move(-1),
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::PageDown)],
-                "PgDn",
-                "scroll a page",
-                Action::Page(1),
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::PageUp)],
-                "PgUp",
-                "scroll a page back",
-                Action::Page(-1),
-            ));
-            b.push(bind(
-                Course,
-                &[code(KeyCode::Enter)],
-                "Enter",
-                if ctx.esc_leaves {
-                    "leave statedist, as Esc does"
-                } else {
-                    "back to the list of gauntlets"
-                },
-                Action::Back,
-            ));
-        }
-        ScreenKind::Review => {
-            let what = match ctx.review {
-                Some(ReviewPhase::Done | ReviewPhase::Empty) => "scroll the summary",
-                _ => "scroll the answer and its explanation",
-            };
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::Down), ch('j')],
-                "↓ j",
-                what,
-                Action::Move(1),
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::Up), ch('k')],
-                "↑ k",
-                what,
-                Action::Move(-1),
-            ));
-            match ctx.review {
-                Some(ReviewPhase::Answered) => b.push(bind(
-                    Review,
-                    &[code(KeyCode::Enter), ch(' ')],
-                    "Enter Space",
-                    "next question (after the last one: the summary)",
-                    Action::Next,
-                )),
-                Some(ReviewPhase::Empty) => b.push(bind(
-                    Review,
-                    &[code(KeyCode::Enter), ch('g')],
-                    "Enter g",
-                    "pick a gauntlet: what you answer there gets a review schedule",
-                    Action::Open,
-                )),
-                _ => b.push(bind(
-                    Review,
-                    &[code(KeyCode::Enter)],
-                    "Enter",
-                    if ctx.esc_leaves {
-                        "leave statedist, as Esc does"
-                    } else {
-                        "back to the course map, as Esc does"
-                    },
-                    Action::Back,
-                )),
-            }
-        }
-        ScreenKind::Info => {
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::Down), ch('j')],
-                "↓ j",
-                "scroll down",
-                Action::Move(1),
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::Up), ch('k')],
-                "↑ k",
-                "scroll up",
-                Action::Move(-1),
-            ));
-        }
-        ScreenKind::Lesson | ScreenKind::Playground => {
-            let what = if ctx.screen == ScreenKind::Lesson {
-                "the focused pane (lesson, event log, inside the nodes or checkers)"
-            } else {
-                "the focused pane"
-            };
-            b.push(bind(
-                Everywhere,
-                &[code(KeyCode::Tab)],
-                "Tab",
-                &format!("focus the next pane; arrows scroll {what}"),
-                Action::FocusNext,
-            ));
-            b.push(bind(
-                Everywhere,
-                &[code(KeyCode::BackTab)],
-                "Shift-Tab",
-                "focus the previous pane",
-                Action::FocusPrev,
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::Down), ch('j')],
-                "↓ j",
-                "scroll down a line (mouse wheel too)",
-                Action::Move(1),
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::Up), ch('k')],
-                "↑ k",
-                "scroll up a line",
-                Action::Move(-1),
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::PageDown), ctrl('d'), ctrl('f')],
-                "PgDn",
-                "scroll down a page",
-                Action::Page(1),
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::PageUp), ctrl('u'), ctrl('b')],
-                "PgUp",
-                "scroll up a page",
-                Action::Page(-1),
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::Home), ch('g')],
-                "Home g",
-                "go to the top",
-                Action::Top,
-            ));
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::End), ch('G')],
-                "End G",
-                "go to the end",
-                Action::Bottom,
-            ));
-            if ctx.screen == ScreenKind::Lesson {
-                b.push(bind(
-                    Reading,
-                    &[ch(']')],
-                    "] [",
-                    "next / previous section",
-                    Action::Section(1),
-                ));
-                let mut prev = bind(
-                    Reading,
-                    &[ch('[')],
-                    "[",
-                    "previous section",
-                    Action::Section(-1),
-                );
-                prev.hidden = true;
-                b.push(prev);
-            }
-            if ctx.answers {
-                b.push(bind(
-                    Reading,
-                    &[ch('a')],
-                    "a",
-                    "reveal (or hide) the model answer on screen",
-                    Action::RevealAnswer,
-                ));
-            }
-            if ctx.try_its && ctx.live {
-                b.push(bind(
-                    Reading,
-                    &[ch('t')],
-                    "t",
-                    "run the scenario of the \"Try it\" section you are reading",
-                    Action::LoadTryIt,
-                ));
-            }
-        }
-    }
-    if ctx.live && matches!(ctx.screen, ScreenKind::Lesson | ScreenKind::Playground) {
-        b.push(bind(
-            Cluster,
-            &[ch(' ')],
-            "Space",
-            "pause / resume the cluster",
-            Action::TogglePause,
-        ));
-        b.push(bind(
-            Cluster,
-            &[ch('.')],
-            ".",
-            "advance one event (pauses)",
-            Action::StepOne,
-        ));
-        b.push(bind(
-            Cluster,
-            &[ch('+'), ch('=')],
-            "+",
-            "faster",
-            Action::Faster,
-        ));
-        b.push(bind(
-            Cluster,
-            &[ch('-'), ch('_')],
-            "-",
-            "slower",
-            Action::Slower,
-        ));
-        if ctx.cluster_size > 9 {
-            for d in 0..=9u32 {
-                let mut x = bind(
-                    Cluster,
-                    &[ch(char::from_digit(d, 10).expect("a digit"))],
-                    "0-9 Enter",
-                    "type a node's number, then Enter to select it (or click it)",
-                    Action::NodeDigit(d),
-                );
-                x.hidden = d > 0;
-                b.push(x);
-            }
-            let mut x = bind(
-                Cluster,
-                &[code(KeyCode::Enter)],
-                "Enter",
-                "select the node whose number you typed",
-                Action::ConfirmNode,
-            );
-            x.hidden = true;
-            b.push(x);
-        } else {
-            for n in 1..=9u32 {
-                let mut x = bind(
-                    Cluster,
-                    &[ch(char::from_digit(n, 10).expect("a digit"))],
-                    "1-9",
-                    "select node N (or click it)",
-                    Action::SelectNode(n),
-                );
-                x.hidden = n > 1;
-                b.push(x);
-            }
-        }
-        b.push(bind(
-            Cluster,
-            &[code(KeyCode::Left), ch('h')],
-            "← h",
-            "select the previous node",
-            Action::CycleNode(-1),
-        ));
-        b.push(bind(
-            Cluster,
-            &[code(KeyCode::Right), ch('l')],
-            "→ l",
-            "select the next node",
-            Action::CycleNode(1),
-        ));
-        b.push(bind(
-            Cluster,
-            &[ch('c')],
-            "c",
-            "crash the selected node, or restart it",
-            Action::CrashRestart,
-        ));
-        b.push(bind(
-            Cluster,
-            &[ch('o')],
-            "o",
-            "skew the selected node's clock: 0 → +1s → −1s → 0 (its writes are stamped by it)",
-            Action::CycleSkew,
-        ));
-        b.push(bind(
-            Cluster,
-            &[ch('p')],
-            "p",
-            "move the selected node to the next partition side (A→B→C→A)",
-            Action::NextSide,
-        ));
-        b.push(bind(
-            Cluster,
-            &[ch('H')],
-            "H",
-            "heal every partition",
-            Action::Heal,
-        ));
-        // The scenario's own client operations, as its protocol declares them.
-        for op in ctx.ops {
-            if let Some(k) = op.key {
-                b.push(bind(
-                    Cluster,
-                    &[ch(k)],
-                    &k.to_string(),
-                    &op.help.replace("{key}", ctx.data_key),
-                    Action::Client(op.verb),
-                ));
-            }
-        }
-        if ctx.data_keys.len() > 1 {
-            b.push(bind(
-                Cluster,
-                &[ch('K')],
-                "K",
-                &format!(
-                    "switch the key w and r use ({}); now {}",
-                    ctx.data_keys.join(" → "),
-                    ctx.data_key
-                ),
-                Action::NextKey,
-            ));
-        }
-        b.push(bind(
-            Cluster,
-            &[ch('R')],
-            "R",
-            "reset the scenario (same seed, your actions undone)",
-            Action::Reset,
-        ));
-        b.push(bind(
-            Cluster,
-            &[ch('f')],
-            "f",
-            "event log: hide routine traffic (timer firings, heartbeats, gossip, resends and their acks), or show it again",
-            Action::ToggleRoutine,
-        ));
-        for k in ctx.knobs {
-            let choices = k.choices.join(" → ");
-            if reserved(k.key) || ctx.ops.iter().any(|o| o.key == Some(k.key)) {
-                b.push(bind(
-                    Settings,
-                    &[],
-                    "(none)",
-                    &format!(
-                        "{} = {} ({choices}): {} — its key '{}' is taken",
-                        k.name, k.value, k.help, k.key
-                    ),
-                    Action::Tune(k.name.clone()),
-                ));
-            } else {
-                b.push(bind(
-                    Settings,
-                    &[ch(k.key)],
-                    &k.key.to_string(),
-                    &format!("{} = {} ({choices}): {}", k.name, k.value, k.help),
-                    Action::Tune(k.name.clone()),
-                ));
-            }
-        }
-    }
-    b
+/// Whether a key is already bound in `table`.
+pub fn taken(table: &[Binding], key: Key) -> bool {
+    table.iter().any(|b| b.keys.contains(&key))
 }
 
-/// The action a key press means on this screen, if any. Pure.
-pub fn action_for(ctx: &KeyCtx<'_>, ev: &KeyEvent) -> Option<Action> {
+/// The action `ev` means in `table`: the first binding that takes it. On an
+/// answer line (`typing`) every other plain character is typed.
+pub fn action_for(table: &[Binding], typing: bool, ev: &KeyEvent) -> Option<Action> {
     if ev.kind == KeyEventKind::Release {
         return None;
     }
-    let bound = bindings(ctx)
-        .into_iter()
-        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
-        .map(|b| b.action);
-    // On the answer line, every other character is typed.
+    let bound = table.iter().find(|b| b.takes(ev)).map(|b| b.action.clone());
     match (bound, ev.code) {
         (None, KeyCode::Char(c))
-            if ctx.typing()
+            if typing
                 && !ev
                     .modifiers
                     .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
@@ -963,184 +270,425 @@ pub fn action_for(ctx: &KeyCtx<'_>, ev: &KeyEvent) -> Option<Action> {
     }
 }
 
+/// The overlay's own keys while `?` is open.
+pub fn help_open() -> Vec<Binding> {
+    use Section::Everywhere;
+    vec![
+        bind(
+            Everywhere,
+            &[ch('?'), code(KeyCode::Esc)],
+            "? Esc",
+            "close this help",
+            Action::ToggleHelp,
+        ),
+        bind(
+            Everywhere,
+            &[code(KeyCode::Down), ch('j')],
+            "↓ j",
+            "scroll the help",
+            Action::Move(1),
+        ),
+        bind(
+            Everywhere,
+            &[code(KeyCode::Up), ch('k')],
+            "↑ k",
+            "scroll the help",
+            Action::Move(-1),
+        ),
+        bind(Everywhere, &[ch('q'), ctrl('c')], "q", "quit", Action::Quit),
+    ]
+}
+
+/// `Esc` (saying where it goes), `?`, `q` and Ctrl-Z: the keys of every
+/// screen without an answer line.
+pub fn everywhere(back: &str, back_word: Option<&str>) -> Vec<Binding> {
+    use Section::Everywhere;
+    let esc = bind(
+        Everywhere,
+        &[code(KeyCode::Esc), code(KeyCode::Backspace)],
+        "Esc",
+        back,
+        Action::Back,
+    );
+    vec![
+        match back_word {
+            Some(w) => esc.hint(w, 9),
+            None => esc,
+        },
+        bind(
+            Everywhere,
+            &[ch('?')],
+            "?",
+            "this help: every key of this screen",
+            Action::ToggleHelp,
+        )
+        .hint("help", 9),
+        bind(
+            Everywhere,
+            &[ch('q'), ctrl('c')],
+            "q Ctrl-C",
+            "quit (your progress is kept)",
+            Action::Quit,
+        )
+        .hint_as("q", "quit", 8),
+        suspend(),
+    ]
+}
+
+pub fn suspend() -> Binding {
+    bind(
+        Section::Everywhere,
+        &[ctrl('z')],
+        "Ctrl-Z",
+        "suspend to the shell (fg comes back)",
+        Action::Suspend,
+    )
+}
+
+/// ↓ j and ↑ k, which the bar shows as one "↑↓" hint.
+pub fn up_down(section: Section, down: &str, up: &str, word: &str, keep: u8) -> Vec<Binding> {
+    vec![
+        bind(
+            section,
+            &[code(KeyCode::Down), ch('j')],
+            "↓ j",
+            down,
+            Action::Move(1),
+        )
+        .hint_as("↑↓", word, keep),
+        bind(
+            section,
+            &[code(KeyCode::Up), ch('k')],
+            "↑ k",
+            up,
+            Action::Move(-1),
+        ),
+    ]
+}
+
+/// A group of single-key bindings (node numbers, gauntlet numbers) that
+/// help lists once, under the first one's label.
+pub fn numbered(
+    section: Section,
+    range: std::ops::RangeInclusive<u32>,
+    label: &str,
+    help: &str,
+    action: impl Fn(u32) -> Action,
+) -> Vec<Binding> {
+    let first = *range.start();
+    range
+        .map(|n| {
+            let b = bind(
+                section,
+                &[ch(char::from_digit(n, 10).expect("a digit"))],
+                label,
+                help,
+                action(n),
+            );
+            if n == first { b } else { b.hidden() }
+        })
+        .collect()
+}
+
+/// The live cluster's keys: the ones every scenario has, then the
+/// scenario's own client operations and settings as its protocol and
+/// scenario declare them. A setting whose key an earlier binding (in
+/// `table` or here) already uses is listed without a key.
+pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
+    use Section::{Cluster, Settings};
+    let mut b = Vec::new();
+    if l.size() > 9 {
+        let mut digits = numbered(
+            Cluster,
+            0..=9,
+            "0-9 Enter",
+            "type a node's number, then Enter to select it (or click it)",
+            Action::NodeDigit,
+        );
+        digits[0] = digits[0].clone().hint("node", 7);
+        b.extend(digits);
+        b.push(
+            bind(
+                Cluster,
+                &[code(KeyCode::Enter)],
+                "Enter",
+                "select the node whose number you typed",
+                Action::ConfirmNode,
+            )
+            .hidden(),
+        );
+    } else {
+        let mut nodes = numbered(
+            Cluster,
+            1..=9,
+            "1-9",
+            "select node N (or click it)",
+            Action::SelectNode,
+        );
+        nodes[0] = nodes[0]
+            .clone()
+            .hint_as(&format!("1-{}", l.size()), "node", 7);
+        b.extend(nodes);
+    }
+    b.extend([
+        bind(
+            Cluster,
+            &[code(KeyCode::Left), ch('h')],
+            "← h",
+            "select the previous node",
+            Action::CycleNode(-1),
+        ),
+        bind(
+            Cluster,
+            &[code(KeyCode::Right), ch('l')],
+            "→ l",
+            "select the next node",
+            Action::CycleNode(1),
+        ),
+        bind(
+            Cluster,
+            &[ch('p')],
+            "p",
+            "move the selected node to the next partition side (A→B→C→A)",
+            Action::NextSide,
+        )
+        .hint("side", 9),
+        bind(
+            Cluster,
+            &[ch('c')],
+            "c",
+            "crash the selected node, or restart it",
+            Action::CrashRestart,
+        )
+        .hint("crash", 9),
+        bind(
+            Cluster,
+            &[ch('o')],
+            "o",
+            "skew the selected node's clock: 0 → +1s → −1s → 0 (its writes are stamped by it)",
+            Action::CycleSkew,
+        ),
+        bind(
+            Cluster,
+            &[ch('H')],
+            "H",
+            "heal every partition",
+            Action::Heal,
+        )
+        .hint("heal", 9),
+    ]);
+    for op in l.run().operations() {
+        if let Some(k) = op.key {
+            b.push(
+                bind(
+                    Cluster,
+                    &[ch(k)],
+                    &k.to_string(),
+                    &op.help.replace("{key}", l.key()),
+                    Action::Client(op.verb),
+                )
+                .hint(&op.label.replace("{key}", l.key()), 9),
+            );
+        }
+    }
+    if l.info.keys.len() > 1 {
+        b.push(
+            bind(
+                Cluster,
+                &[ch('K')],
+                "K",
+                &format!(
+                    "switch the key w and r use ({}); now {}",
+                    l.info.keys.join(" → "),
+                    l.key()
+                ),
+                Action::NextKey,
+            )
+            .hint("key", 9),
+        );
+    }
+    b.extend([
+        bind(
+            Cluster,
+            &[ch(' ')],
+            "Space",
+            "pause / resume the cluster",
+            Action::TogglePause,
+        )
+        .hint("pause", 6),
+        bind(
+            Cluster,
+            &[ch('.')],
+            ".",
+            "advance one event (pauses)",
+            Action::StepOne,
+        )
+        .hint("step", 2),
+        bind(Cluster, &[ch('+'), ch('=')], "+", "faster", Action::Faster).hint_as("+-", "speed", 1),
+        bind(Cluster, &[ch('-'), ch('_')], "-", "slower", Action::Slower),
+    ]);
+    b.extend([
+        bind(
+            Cluster,
+            &[ch('R')],
+            "R",
+            "reset the scenario (same seed, your actions undone)",
+            Action::Reset,
+        )
+        .hint("reset", 3),
+        bind(
+            Cluster,
+            &[ch('f')],
+            "f",
+            "event log: hide routine traffic (timer firings, heartbeats, gossip, resends and their acks), or show it again",
+            Action::ToggleRoutine,
+        ),
+    ]);
+    for k in &l.knobs {
+        let choices = k.choices.join(" → ");
+        let used = taken(table, ch(k.key)) || taken(&b, ch(k.key));
+        b.push(if used {
+            bind(
+                Settings,
+                &[],
+                "(none)",
+                &format!(
+                    "{} = {} ({choices}): {} — its key '{}' is taken",
+                    k.name, k.value, k.help, k.key
+                ),
+                Action::Tune(k.name.clone()),
+            )
+        } else {
+            bind(
+                Settings,
+                &[ch(k.key)],
+                &k.key.to_string(),
+                &format!("{} = {} ({choices}): {}", k.name, k.value, k.help),
+                Action::Tune(k.name.clone()),
+            )
+        });
+    }
+    b
+}
+
+/// The hints of `table` that fit in `width` columns, in the order the
+/// bar draws them: urgent ones first, then the screen's own keys, then the
+/// ones that work everywhere. Too many for the width: the lowest `keep`
+/// goes first (the later of equals), so "? help" always shows.
+pub fn hint_bar(table: &[Binding], width: usize) -> Vec<Hint> {
+    let mut hints: Vec<(u8, Hint)> = table
+        .iter()
+        .filter_map(|b| {
+            let h = b.hint.clone()?;
+            let group = if h.urgent {
+                0
+            } else if b.section == Section::Everywhere {
+                2
+            } else {
+                1
+            };
+            Some((group, h))
+        })
+        .collect();
+    hints.sort_by_key(|(g, _)| *g);
+    let mut hints: Vec<Hint> = hints.into_iter().map(|(_, h)| h).collect();
+    let cost = |h: &[Hint]| -> usize {
+        1 + h
+            .iter()
+            .map(|h| {
+                unicode_width::UnicodeWidthStr::width(h.keys.as_str())
+                    + unicode_width::UnicodeWidthStr::width(h.word.as_str())
+                    + 3
+            })
+            .sum::<usize>()
+    };
+    while cost(&hints) > width {
+        let Some(i) = (0..hints.len())
+            .filter(|&i| hints[i].keep < 9)
+            .min_by_key(|&i| (hints[i].keep, std::cmp::Reverse(i)))
+        else {
+            break;
+        };
+        hints.remove(i);
+    }
+    hints
+}
+
+/// What the status line says for a plain key the screen does not bind, so
+/// a key never does nothing silently. `live_here`: the scenario's name when
+/// a cluster is on screen; `cluster_key`: whether a live cluster would
+/// give the key a meaning.
+pub fn unbound_note(c: char, live_here: Option<&str>, cluster_key: bool) -> String {
+    match live_here {
+        Some(name) => format!("{c} does nothing in {name}: ? lists its keys."),
+        None if cluster_key => format!(
+            "{c} works on a live cluster, and there is none here: statedist playground has one."
+        ),
+        None => format!("{c} does nothing here: ? lists this screen's keys."),
+    }
+}
+
+/// The keys any live cluster binds whatever its scenario, for
+/// [`unbound_note`] on a screen without one.
+pub fn is_cluster_key(c: char) -> bool {
+    " .+-=_chlopHRfwrK123456789".contains(c)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn key(c: KeyCode, m: KeyModifiers) -> KeyEvent {
-        KeyEvent::new(c, m)
-    }
-
-    fn ctx(screen: ScreenKind) -> KeyCtx<'static> {
-        KeyCtx {
-            screen,
-            help_open: false,
-            live: true,
-            try_its: true,
-            answers: true,
-            knobs: &[],
-            cluster_size: 3,
-            ops: crate::protocols::register::OPS,
-            data_keys: &["x", "y"],
-            data_key: "x",
-            quiz: None,
-            review: None,
-            esc_leaves: false,
-        }
-    }
-
-    #[test]
-    fn every_issue_key_is_bound_on_the_live_screens() {
-        for screen in [ScreenKind::Lesson, ScreenKind::Playground] {
-            let c = ctx(screen);
-            let k = |ch: char| action_for(&c, &key(KeyCode::Char(ch), KeyModifiers::NONE));
-            assert_eq!(k(' '), Some(Action::TogglePause));
-            assert_eq!(k('.'), Some(Action::StepOne));
-            assert_eq!(k('+'), Some(Action::Faster));
-            assert_eq!(k('-'), Some(Action::Slower));
-            assert_eq!(k('3'), Some(Action::SelectNode(3)));
-            assert_eq!(k('9'), Some(Action::SelectNode(9)));
-            assert_eq!(k('c'), Some(Action::CrashRestart));
-            assert_eq!(k('p'), Some(Action::NextSide));
-            assert_eq!(k('o'), Some(Action::CycleSkew));
-            assert_eq!(k('w'), Some(Action::Client("write")));
-            assert_eq!(k('r'), Some(Action::Client("read")));
-            assert_eq!(k('K'), Some(Action::NextKey));
-            assert_eq!(k('?'), Some(Action::ToggleHelp));
-            assert_eq!(k('q'), Some(Action::Quit));
-            assert_eq!(
-                action_for(&c, &key(KeyCode::Char('H'), KeyModifiers::SHIFT)),
-                Some(Action::Heal)
-            );
-            assert_eq!(
-                action_for(&c, &key(KeyCode::Char('R'), KeyModifiers::SHIFT)),
-                Some(Action::Reset)
-            );
-            assert_eq!(
-                action_for(&c, &key(KeyCode::Tab, KeyModifiers::NONE)),
-                Some(Action::FocusNext)
-            );
-            assert_eq!(
-                action_for(&c, &key(KeyCode::Esc, KeyModifiers::NONE)),
-                Some(Action::Back)
-            );
-            assert_eq!(
-                action_for(&c, &key(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-                Some(Action::Quit)
-            );
-        }
-    }
-
-    #[test]
-    fn knobs_get_their_key_unless_it_is_taken() {
-        let knobs = vec![
-            Knob {
-                name: "mode".into(),
-                key: 'm',
-                value: "async".into(),
-                help: "replication mode".into(),
-                choices: vec!["async".into(), "sync".into()],
-            },
-            Knob {
-                name: "w".into(),
-                key: 'w',
-                value: "2".into(),
-                help: "write quorum".into(),
-                choices: vec!["1".into(), "2".into()],
-            },
-        ];
-        let c = KeyCtx {
-            knobs: &knobs,
-            ..ctx(ScreenKind::Playground)
-        };
-        assert_eq!(
-            action_for(&c, &key(KeyCode::Char('m'), KeyModifiers::NONE)),
-            Some(Action::Tune("mode".into()))
+    fn table() -> Vec<Binding> {
+        let mut t = everywhere("back", Some("back"));
+        t.extend(up_down(Section::Reading, "down", "up", "scroll", 4));
+        t.push(
+            bind(
+                Section::Reading,
+                &[ch('a')],
+                "a",
+                "answer",
+                Action::RevealAnswer,
+            )
+            .hint("answer", 5),
         );
+        t
+    }
+
+    #[test]
+    fn the_first_binding_that_takes_a_key_wins_and_typing_takes_the_rest() {
+        let t = table();
+        let key = |c| KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE);
+        assert_eq!(action_for(&t, false, &key('a')), Some(Action::RevealAnswer));
+        assert_eq!(action_for(&t, false, &key('z')), None);
+        assert_eq!(action_for(&t, true, &key('z')), Some(Action::TypeChar('z')));
         assert_eq!(
-            action_for(&c, &key(KeyCode::Char('w'), KeyModifiers::NONE)),
-            Some(Action::Client("write"))
+            action_for(
+                &t,
+                false,
+                &KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)
+            ),
+            Some(Action::Quit)
         );
-        let help: Vec<String> = bindings(&c).into_iter().map(|b| b.help).collect();
-        assert!(help.iter().any(|h| h.contains("is taken")), "{help:?}");
+        // Shift is part of the character.
+        assert_eq!(
+            action_for(
+                &t,
+                false,
+                &KeyEvent::new(KeyCode::Char('?'), KeyModifiers::SHIFT)
+            ),
+            Some(Action::ToggleHelp)
+        );
     }
 
     #[test]
-    fn no_two_visible_bindings_share_a_key() {
-        for screen in [
-            ScreenKind::Home,
-            ScreenKind::Lesson,
-            ScreenKind::Playground,
-            ScreenKind::Info,
-        ] {
-            for help_open in [false, true] {
-                let c = KeyCtx {
-                    help_open,
-                    ..ctx(screen)
-                };
-                let all = bindings(&c);
-                for (i, a) in all.iter().enumerate() {
-                    for b in &all[i + 1..] {
-                        for k in &a.keys {
-                            assert!(!b.keys.contains(k), "{screen:?}: {k:?} bound twice");
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn review_keys_type_answers_and_never_clash() {
-        let phases = [
-            ReviewPhase::Answering { input_empty: true },
-            ReviewPhase::Answering { input_empty: false },
-            ReviewPhase::Answered,
-            ReviewPhase::Done,
-            ReviewPhase::Empty,
-        ];
-        for phase in phases {
-            for esc_leaves in [false, true] {
-                let c = KeyCtx {
-                    live: false,
-                    review: Some(phase),
-                    esc_leaves,
-                    ..ctx(ScreenKind::Review)
-                };
-                let all = bindings(&c);
-                for (i, a) in all.iter().enumerate() {
-                    for b in &all[i + 1..] {
-                        for k in &a.keys {
-                            assert!(!b.keys.contains(k), "{phase:?}: {k:?} bound twice");
-                        }
-                    }
-                }
-                let k = |code| action_for(&c, &key(code, KeyModifiers::NONE));
-                assert_eq!(k(KeyCode::Esc), Some(Action::Back), "{phase:?}");
-                match phase {
-                    ReviewPhase::Answering { input_empty } => {
-                        for ch in ['q', 'a', '1', 'g', ' '] {
-                            assert_eq!(k(KeyCode::Char(ch)), Some(Action::TypeChar(ch)));
-                        }
-                        assert_eq!(k(KeyCode::Enter), Some(Action::Submit));
-                        assert_eq!(k(KeyCode::Tab), Some(Action::SkipQuestion));
-                        assert_eq!(
-                            k(KeyCode::Char('?')),
-                            Some(if input_empty {
-                                Action::ToggleHelp
-                            } else {
-                                Action::TypeChar('?')
-                            })
-                        );
-                    }
-                    ReviewPhase::Answered => {
-                        assert_eq!(k(KeyCode::Enter), Some(Action::Next));
-                        assert_eq!(k(KeyCode::Char('q')), Some(Action::Quit));
-                    }
-                    ReviewPhase::Empty => assert_eq!(k(KeyCode::Enter), Some(Action::Open)),
-                    ReviewPhase::Done => assert_eq!(k(KeyCode::Enter), Some(Action::Back)),
-                }
-            }
-        }
+    fn a_narrow_hint_bar_drops_the_least_kept_and_keeps_help() {
+        let t = table();
+        let all: Vec<String> = hint_bar(&t, 200).into_iter().map(|h| h.keys).collect();
+        // The screen's own keys first, then the ones of every screen.
+        assert_eq!(all, ["↑↓", "a", "Esc", "?", "q"]);
+        let narrow: Vec<String> = hint_bar(&t, 24).into_iter().map(|h| h.keys).collect();
+        assert!(narrow.contains(&"?".to_string()), "{narrow:?}");
+        assert!(!narrow.contains(&"q".to_string()), "{narrow:?}");
+        assert!(hint_bar(&t, 1).iter().any(|h| h.keys == "?"));
     }
 }

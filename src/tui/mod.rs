@@ -11,6 +11,7 @@ pub mod app;
 pub mod keymap;
 pub mod layout;
 pub mod markdown;
+pub mod screens;
 pub mod term;
 pub mod theme;
 pub mod views;

@@ -1,23 +1,21 @@
-//! Drawing. `impl Widget for &App`: a view only reads the state.
+//! Drawing: the frame around every screen (status line, hint bar, the `?`
+//! overlay, all from the screen's key table) and the widgets several
+//! screens share. A view only reads the state.
 
 pub mod cluster;
-mod home;
 pub(crate) mod panes;
-mod quiz;
-mod review;
+pub mod quiz;
+pub mod review;
 
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Alignment, Rect};
-use ratatui::style::Style;
+use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span, Text};
-use ratatui::widgets::{
-    Block, BorderType, Clear, Paragraph, Scrollbar, ScrollbarOrientation, ScrollbarState,
-    StatefulWidget, Widget, Wrap,
-};
+use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 
-use super::app::{App, Focus, Screen};
-use super::keymap::{self, ScreenKind};
-use super::layout::{self, ClusterAreas};
+use super::app::App;
+use super::keymap;
+use super::layout;
 use super::theme::Theme;
 use crate::app::live::Live;
 use crate::check::{Status, Verdict};
@@ -26,39 +24,31 @@ use unicode_width::UnicodeWidthStr;
 
 impl Widget for &App {
     fn render(self, area: Rect, buf: &mut Buffer) {
+        let t = &self.cx.theme;
         if layout::too_small(area) {
-            too_small(area, buf, &self.theme);
+            too_small(area, buf, t);
             return;
         }
         let chrome = layout::chrome(area);
-        match &self.screen {
-            Screen::Home => home::render(self, chrome.body, buf),
-            Screen::Lesson => self.render_lesson(chrome.body, buf),
-            Screen::Playground => {
-                if let (Some(live), Some(c)) = (&self.live, self.cluster_areas_in(chrome.body)) {
-                    self.render_cluster(live, c, buf);
-                }
-            }
-            Screen::Info(p) => {
-                let block = pane_block(&p.title, true, &self.theme);
-                Paragraph::new(p.text.as_str())
-                    .wrap(Wrap { trim: false })
-                    .scroll((p.scroll.min(u16::MAX as usize) as u16, 0))
-                    .block(block)
-                    .render(chrome.body, buf);
-            }
-            Screen::Gauntlets => {
-                if let Some(p) = &self.picker {
-                    quiz::render_picker(self, p, chrome.body, buf);
-                }
-            }
-            Screen::Quiz(q) => quiz::render_quiz(self, q, chrome.body, buf),
-            Screen::Review(r) => review::render(self, r, chrome.body, buf),
-        }
-        self.render_status(chrome.status, buf);
-        self.render_hints(chrome.hints, buf);
+        let screen = self.screen();
+        screen.render(&self.cx, chrome.body, buf);
+        let status = screen
+            .live_status(&self.cx, chrome.status.width)
+            .unwrap_or_else(|| {
+                Line::from(vec![
+                    Span::styled(" statedist ", t.accent().add_modifier(Modifier::REVERSED)),
+                    Span::styled(format!(" {}", screen.status(&self.cx)), t.dim()),
+                ])
+            });
+        buf.set_line(
+            chrome.status.x,
+            chrome.status.y,
+            &status,
+            chrome.status.width,
+        );
+        render_hints(self, chrome.hints, buf);
         if let Some(scroll) = self.help {
-            self.render_help(area, scroll, buf);
+            render_help(self, area, scroll, buf);
         }
     }
 }
@@ -99,447 +89,112 @@ pub(crate) fn pane_block<'a>(title: &'a str, focused: bool, t: &Theme) -> Block<
         ))
 }
 
-impl App {
-    fn render_lesson(&self, body: Rect, buf: &mut Buffer) {
-        let areas = self.lesson_areas_in(body);
-        let t = &self.theme;
-        if let Some(r) = &self.reader {
-            let lesson = &self.lessons[r.lesson];
-            let focused = self.focus == Focus::Reader && self.live.is_some();
-            let title = format!("{} · {} min", lesson.title, lesson.minutes);
-            let text = layout::reader_text(areas.reader);
-            let total = r.doc.lines.len();
-            let pct = if total <= text.height as usize {
-                100
+/// The bottom line: the message for the learner if there is one, else the
+/// keys of the screen's table that have a hint, as many as fit.
+fn render_hints(app: &App, area: Rect, buf: &mut Buffer) {
+    let t = &app.cx.theme;
+    if let Some(f) = &app.cx.flash {
+        buf.set_line(
+            area.x,
+            area.y,
+            &Line::from(Span::styled(format!(" {f}"), t.warn())),
+            area.width,
+        );
+        return;
+    }
+    let table = app.screen().bindings(&app.cx);
+    let mut spans = vec![Span::raw(" ")];
+    for h in keymap::hint_bar(&table, area.width as usize) {
+        spans.push(Span::styled(h.keys, t.key()));
+        spans.push(Span::styled(
+            format!(" {}  ", h.word),
+            if h.urgent { t.warn() } else { t.dim() },
+        ));
+    }
+    buf.set_line(area.x, area.y, &Line::from(spans), area.width);
+}
+
+/// The `?` overlay: the keys of the screen under it, by section, from the
+/// same table that dispatches them; sized to what it lists.
+fn render_help(app: &App, area: Rect, scroll: usize, buf: &mut Buffer) {
+    let t = &app.cx.theme;
+    let screen = app.screen();
+    let full = layout::help(area);
+    let mut lines: Vec<Line> = Vec::new();
+    let mut section = None;
+    // Long descriptions wrap under themselves, past the key column.
+    let help_w = (full.width as usize).saturating_sub(4 + 13).max(20);
+    for b in screen.bindings(&app.cx).into_iter().filter(|b| !b.hidden) {
+        if section != Some(b.section) {
+            if section.is_some() {
+                lines.push(Line::raw(""));
+            }
+            lines.push(Line::styled(b.section.title(), t.h2()));
+            section = Some(b.section);
+        }
+        for (k, part) in wrap_words(&b.help, help_w).into_iter().enumerate() {
+            let key = if k == 0 { b.label.as_str() } else { "" };
+            lines.push(Line::from(vec![
+                Span::styled(format!("  {key:<10} "), t.key()),
+                Span::styled(part, t.text()),
+            ]));
+        }
+    }
+    let w = (full.width as usize).saturating_sub(4 + 2).max(20);
+    let mut notes: Vec<&str> = Vec::new();
+    if screen.keeps_time() {
+        notes.push("The gauntlet's clock keeps running while this help is open.");
+    }
+    if screen.live().is_some() {
+        notes.extend([
+            "Each box is a node: id, side of the partition (A/B/C, by letter and colour), its role, ✗ DOWN when crashed, and what it stores. ▶ and a thick border: selected.",
+            "● is a message on its way; a ╳ on a link means the two sides cannot talk.",
+            "The event log explains every step; the checkers judge the run so far.",
+            "The status line shows the newest failure of the checks this scenario is about (else the most important of them), then names any other check failing.",
+        ]);
+    }
+    if !notes.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(
+            if screen.live().is_some() {
+                "Reading the cluster"
             } else {
-                (r.top + text.height as usize).min(total) * 100 / total
-            };
-            let block = pane_block(&title, focused, t)
-                .title_bottom(Line::styled(format!(" {pct}% "), t.dim()).right_aligned());
-            block.render(areas.reader, buf);
-            for (i, line) in r
-                .doc
-                .lines
-                .iter()
-                .skip(r.top)
-                .take(text.height as usize)
-                .enumerate()
-            {
-                let at = r.top + i;
-                let try_it = r.doc.try_its.iter().find(|(l, _)| *l == at);
-                if let Some((_, name)) = try_it {
-                    // Say whether this "Try it" is the one beside the text.
-                    let running = self.live.as_ref().is_some_and(|l| l.info.name == name);
-                    let mut spans = line.spans.clone();
-                    spans.push(if running {
-                        Span::styled("  (running in the cluster pane)", t.good())
-                    } else if self.live.is_some() {
-                        Span::styled("  (press t to run it)", t.dim())
-                    } else {
-                        Span::styled(
-                            format!("  (statedist playground --scenario {name})"),
-                            t.dim(),
-                        )
-                    });
-                    buf.set_line(text.x, text.y + i as u16, &Line::from(spans), text.width);
-                    continue;
-                }
-                buf.set_line(text.x, text.y + i as u16, line, text.width);
+                "Note"
+            },
+            t.h2(),
+        ));
+        // Wrapped to the overlay, so nothing is cut off at 80 columns.
+        for para in notes {
+            for part in wrap_words(para, w) {
+                lines.push(Line::styled(format!("  {part}"), t.dim()));
             }
-            if total > text.height as usize {
-                let mut state =
-                    ScrollbarState::new(total.saturating_sub(text.height as usize)).position(r.top);
-                Scrollbar::new(ScrollbarOrientation::VerticalRight)
-                    .begin_symbol(None)
-                    .end_symbol(None)
-                    .style(t.dim())
-                    .render(
-                        Rect {
-                            y: areas.reader.y + 1,
-                            height: areas.reader.height.saturating_sub(2),
-                            ..areas.reader
-                        },
-                        buf,
-                        &mut state,
-                    );
-            }
-        }
-        if let (Some(live), Some(c)) = (&self.live, areas.cluster) {
-            self.render_cluster(live, c, buf);
         }
     }
-
-    fn render_cluster(&self, live: &Live, c: ClusterAreas, buf: &mut Buffer) {
-        let t = &self.theme;
-        cluster::Canvas { live, theme: t }.render(c.canvas, buf);
-        checks(live, t, self.focus == Focus::Checks, c.checks, buf);
-        if let Some(p) = c.panes {
-            panes::render(live, t, self.focus == Focus::Panes, p, buf);
-        }
-        log(live, t, self.focus == Focus::Log, c.log, buf);
-    }
-
-    fn render_status(&self, area: Rect, buf: &mut Buffer) {
-        let t = &self.theme;
-        let on_cluster = matches!(self.screen, Screen::Lesson | Screen::Playground);
-        let line = match (&self.live, on_cluster) {
-            (Some(l), true) => {
-                // Narrow terminals drop the seed, then the selected node,
-                // then the speed, then the other failing checks, so the
-                // headline verdict stays readable.
-                let line_for = |level: u8| {
-                    let mut spans = vec![
-                        if l.paused {
-                            Span::styled(
-                                " ‖ paused ",
-                                t.warn().add_modifier(ratatui::style::Modifier::REVERSED),
-                            )
-                        } else {
-                            Span::styled(
-                                " ▶ running ",
-                                t.good().add_modifier(ratatui::style::Modifier::REVERSED),
-                            )
-                        },
-                        Span::styled(format!(" {} ", l.info.name), t.bold()),
-                    ];
-                    let mut facts = Vec::new();
-                    if level < 1 {
-                        facts.push(format!("seed {}", l.seed));
-                    }
-                    facts.push(format!("t={}", l.clock()));
-                    if level < 3 {
-                        facts.push(format!(
-                            "{}{}",
-                            l.speed_label(),
-                            if l.idle() && !l.paused {
-                                " (idle 1x)"
-                            } else {
-                                ""
-                            }
-                        ));
-                    }
-                    spans.push(Span::styled(format!("{} ", facts.join(" · ")), t.dim()));
-                    if level < 2 {
-                        spans.push(Span::styled("· ", t.dim()));
-                        spans.push(Span::styled(
-                            format!("{} ", l.describe_selected()),
-                            t.text(),
-                        ));
-                    }
-                    if let Some(v) = l.headline() {
-                        spans.push(Span::styled("│ ", t.dim()));
-                        spans.push(Span::styled(
-                            v.mark().trim_end().to_string(),
-                            status_style(v.status, t),
-                        ));
-                        spans.push(Span::styled(format!(" {}", v.headline), t.text()));
-                        // Other checkers failing too: named, so the line
-                        // never hides a failure (it goes last when narrow).
-                        let also = l.also_failing();
-                        if level < 4 && !also.is_empty() {
-                            let names = match also.as_slice() {
-                                [one] => one.to_string(),
-                                [a, b] => format!("{a} and {b}"),
-                                more => format!("{} others", more.len()),
-                            };
-                            spans.push(Span::styled(" · also ✗ ", t.dim()));
-                            spans.push(Span::styled(names, t.dim()));
-                        }
-                    }
-                    Line::from(spans)
-                };
-                (0..5)
-                    .map(line_for)
-                    .find(|l| l.width() <= area.width as usize)
-                    .unwrap_or_else(|| line_for(4))
-            }
-            _ => {
-                let what = match &self.screen {
-                    Screen::Home => {
-                        let done = self
-                            .entries
-                            .iter()
-                            .filter_map(|e| e.lesson)
-                            .filter(|&i| {
-                                self.marks.mark(&self.lessons[i].id)
-                                    == crate::app::marks::Mark::Completed
-                            })
-                            .count();
-                        let total = self.entries.iter().filter(|e| e.lesson.is_some()).count();
-                        format!("course map · {done} of {total} lessons done")
-                    }
-                    Screen::Lesson => "this lesson has no live cluster".into(),
-                    Screen::Info(p) => p.title.clone(),
-                    Screen::Gauntlets => "gauntlets".into(),
-                    Screen::Quiz(q) => format!(
-                        "{}{}",
-                        q.title,
-                        if self.marks.saved() {
-                            ""
-                        } else {
-                            " · not saved (no progress file)"
-                        }
-                    ),
-                    Screen::Review(r) => format!(
-                        "review · {}{}",
-                        match r.phase {
-                            crate::app::review::Phase::Empty => "nothing due".to_string(),
-                            crate::app::review::Phase::Done => "finished".to_string(),
-                            _ => format!("{} left", r.total() - r.pos),
-                        },
-                        if self.marks.saved() {
-                            ""
-                        } else {
-                            " · not saved (no progress file)"
-                        }
-                    ),
-                    Screen::Playground => String::new(),
-                };
-                Line::from(vec![
-                    Span::styled(
-                        " statedist ",
-                        t.accent().add_modifier(ratatui::style::Modifier::REVERSED),
-                    ),
-                    Span::styled(format!(" {what}"), t.dim()),
-                ])
-            }
-        };
-        buf.set_line(area.x, area.y, &line, area.width);
-    }
-
-    fn render_hints(&self, area: Rect, buf: &mut Buffer) {
-        let t = &self.theme;
-        if let Some(f) = &self.flash {
-            buf.set_line(
-                area.x,
-                area.y,
-                &Line::from(Span::styled(format!(" {f}"), t.warn())),
-                area.width,
-            );
-            return;
-        }
-        let ctx = self.key_ctx();
-        let leave = if ctx.esc_leaves { "leave" } else { "back" };
-        let quiz_hints: Option<Vec<(&str, &str)>> = match (ctx.quiz, ctx.review) {
-            (Some(keymap::QuizPhase::Answering { .. }), _) => Some(vec![
-                ("Enter", "submit"),
-                ("Tab", "skip"),
-                ("Backspace", "erase"),
-                ("Esc", "leave"),
-                ("?", "help (empty line)"),
-            ]),
-            (Some(keymap::QuizPhase::Confirm), _) => {
-                Some(vec![("y", "leave"), ("n", "keep going")])
-            }
-            (_, Some(keymap::ReviewPhase::Answering { .. })) => Some(vec![
-                ("Enter", "submit"),
-                ("Tab", "skip"),
-                ("Backspace", "erase"),
-                ("Esc", "end review"),
-                ("?", "help (empty line)"),
-                ("Ctrl-C", "quit"),
-            ]),
-            (_, Some(keymap::ReviewPhase::Answered)) => Some(vec![
-                ("Enter", "next"),
-                ("↑↓", "scroll"),
-                ("Esc", "end review"),
-                ("?", "help"),
-                ("q", "quit"),
-            ]),
-            (_, Some(keymap::ReviewPhase::Done)) => Some(vec![
-                ("Enter Esc", leave),
-                ("↑↓", "scroll"),
-                ("?", "help"),
-                ("q", "quit"),
-            ]),
-            (_, Some(keymap::ReviewPhase::Empty)) => Some(vec![
-                ("Enter", "gauntlets"),
-                ("Esc", leave),
-                ("?", "help"),
-                ("q", "quit"),
-            ]),
-            _ => None,
-        };
-        if let Some(h) = quiz_hints {
-            let mut spans = vec![Span::raw(" ")];
-            for (k, what) in h {
-                spans.push(Span::styled(k, t.key()));
-                spans.push(Span::styled(format!(" {what}  "), t.dim()));
-            }
-            buf.set_line(area.x, area.y, &Line::from(spans), area.width);
-            return;
-        }
-        // The live cluster's operation keys, as its protocol declares them.
-        let op_keys: Vec<(String, &str)> = self
-            .key_ctx()
-            .ops
-            .iter()
-            .filter_map(|o| Some((o.key?.to_string(), o.label)))
-            .collect();
-        let mut hints: Vec<(&str, String)> = match self.screen_kind() {
-            ScreenKind::Home => vec![("↑↓", "move"), ("Enter", "open"), ("1-7", "block")],
-            ScreenKind::Gauntlets => vec![
-                ("↑↓", "move"),
-                ("Enter", "start"),
-                ("1-4", "gauntlet"),
-                ("Esc", leave),
-            ],
-            ScreenKind::Quiz => vec![("↑↓", "scroll"), ("Enter", leave)],
-            // Drawn above, with the phase's keys.
-            ScreenKind::Review => Vec::new(),
-            ScreenKind::Info => vec![("Esc", "back")],
-            ScreenKind::Lesson => {
-                let mut h = vec![("↑↓", "scroll"), ("Tab", "focus")];
-                if self.key_ctx().answers {
-                    h.push(("a", "answer"));
-                }
-                if self.key_ctx().try_its {
-                    h.push(("t", "try it"));
-                }
-                h
-            }
-            ScreenKind::Playground => vec![("Tab", "focus"), ("↑↓", "scroll")],
-        }
-        .into_iter()
-        .map(|(k, w)| (k, w.to_string()))
-        .collect();
-        let ctx = self.key_ctx();
-        if ctx.live {
-            hints.extend([
-                (
-                    if ctx.cluster_size > 9 {
-                        "0-9 Enter"
-                    } else {
-                        "1-9"
-                    },
-                    "node".to_string(),
-                ),
-                ("p", "side".into()),
-                ("c", "crash".into()),
-                ("H", "heal".into()),
-            ]);
-            hints.extend(
-                op_keys
-                    .iter()
-                    .map(|(k, label)| (k.as_str(), label.replace("{key}", ctx.data_key))),
-            );
-            if ctx.data_keys.len() > 1 {
-                hints.push(("K", "key".into()));
-            }
-            hints.extend([
-                ("Space", "pause".into()),
-                (".", "step".into()),
-                ("+-", "speed".into()),
-                ("R", "reset".into()),
-            ]);
-        }
-        if matches!(self.screen, Screen::Lesson | Screen::Info(_)) {
-            hints.push(("Esc", "back".into()));
-        }
-        hints.extend([("?", "help".to_string()), ("q", "quit".into())]);
-        let mut lead = Vec::new();
-        // The "Try it" being read runs another scenario: say how to load it.
-        if let (Screen::Lesson, Some(name), Some(l)) =
-            (&self.screen, self.current_try_it(), &self.live)
-            && l.info.name != name
-        {
-            lead.push(Span::styled("t", t.key()));
-            lead.push(Span::styled(format!(" run {name} here  "), t.warn()));
-        }
-        // Too many for the width: the ones `?` explains best go first, so
-        // "? help" always shows.
-        let width = |h: &[(&str, String)]| -> usize {
-            1 + lead.iter().map(|s| s.width()).sum::<usize>()
-                + h.iter()
-                    .map(|(k, w)| {
-                        UnicodeWidthStr::width(*k) + UnicodeWidthStr::width(w.as_str()) + 3
-                    })
-                    .sum::<usize>()
-        };
-        for drop in ["+-", ".", "R", "↑↓", "Tab", "Space", "1-9", "q"] {
-            if width(&hints) <= area.width as usize {
-                break;
-            }
-            hints.retain(|(k, _)| *k != drop);
-        }
-        let mut spans = vec![Span::raw(" ")];
-        spans.extend(lead);
-        for (k, what) in hints {
-            spans.push(Span::styled(k, t.key()));
-            spans.push(Span::styled(format!(" {what}  "), t.dim()));
-        }
-        buf.set_line(area.x, area.y, &Line::from(spans), area.width);
-    }
-
-    fn render_help(&self, area: Rect, scroll: usize, buf: &mut Buffer) {
-        let t = &self.theme;
-        let r = layout::help(area);
-        Clear.render(r, buf);
-        let ctx = self.key_ctx();
-        let screen = match ctx.screen {
-            ScreenKind::Home => "course map",
-            ScreenKind::Lesson => "lesson",
-            ScreenKind::Playground => "playground",
-            ScreenKind::Info => "page",
-            ScreenKind::Gauntlets => "gauntlets",
-            ScreenKind::Quiz => "gauntlet",
-            ScreenKind::Review => "review",
-        };
-        // The keys of the screen under the overlay, not of the overlay.
-        let under = keymap::KeyCtx {
-            help_open: false,
-            ..ctx
-        };
-        let mut lines: Vec<Line> = Vec::new();
-        let mut section = None;
-        for b in keymap::bindings(&under).into_iter().filter(|b| !b.hidden) {
-            if section != Some(b.section) {
-                if section.is_some() {
-                    lines.push(Line::raw(""));
-                }
-                lines.push(Line::styled(b.section.title(), t.h2()));
-                section = Some(b.section);
-            }
-            // Long descriptions wrap under themselves, past the key column.
-            let help_w = (r.width as usize).saturating_sub(4 + 13).max(20);
-            for (k, part) in wrap_words(&b.help, help_w).into_iter().enumerate() {
-                let key = if k == 0 { b.label.as_str() } else { "" };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {key:<10} "), t.key()),
-                    Span::styled(part, t.text()),
-                ]));
-            }
-        }
-        if ctx.live {
-            lines.push(Line::raw(""));
-            lines.push(Line::styled("Reading the cluster", t.h2()));
-            // Wrapped to the overlay, so nothing is cut off at 80 columns.
-            let w = (r.width as usize).saturating_sub(4 + 2).max(20);
-            for para in [
-                "Each box is a node: id, side of the partition (A/B/C, by letter and colour), its role, ✗ DOWN when crashed, and what it stores. ▶ and a thick border: selected.",
-                "● is a message on its way; a ╳ on a link means the two sides cannot talk.",
-                "The event log explains every step; the checkers judge the run so far.",
-                "The status line shows the newest failure of the checks this scenario is about (else the most important of them), then names any other check failing.",
-            ] {
-                for part in wrap_words(para, w) {
-                    lines.push(Line::styled(format!("  {part}"), t.dim()));
-                }
-            }
-        }
-        let max = lines
-            .len()
-            .saturating_sub(r.height.saturating_sub(2) as usize);
-        let block = Block::bordered()
-            .border_type(BorderType::Double)
-            .padding(ratatui::widgets::Padding::horizontal(1))
-            .border_style(t.focus_border())
-            .title(Span::styled(format!(" Keys: {screen} "), t.title()))
-            .title_bottom(Line::styled(" ? or Esc closes · ↑↓ scroll ", t.dim()).right_aligned());
-        Paragraph::new(Text::from(lines))
-            .scroll((scroll.min(max) as u16, 0))
-            .block(block)
-            .render(r, buf);
-    }
+    // As tall as what it lists, centred, so a short list is not a mostly
+    // empty box.
+    let h = (lines.len() as u16 + 2).min(full.height);
+    let r = Rect {
+        y: area.y + (area.height.saturating_sub(h)) / 2,
+        height: h,
+        ..full
+    };
+    Clear.render(r, buf);
+    let max = lines
+        .len()
+        .saturating_sub(r.height.saturating_sub(2) as usize);
+    let block = Block::bordered()
+        .border_type(BorderType::Double)
+        .padding(ratatui::widgets::Padding::horizontal(1))
+        .border_style(t.focus_border())
+        .title(Span::styled(
+            format!(" Keys: {} ", screen.kind().name()),
+            t.title(),
+        ))
+        .title_bottom(Line::styled(" ? or Esc closes · ↑↓ scroll ", t.dim()).right_aligned());
+    Paragraph::new(Text::from(lines))
+        .scroll((scroll.min(max) as u16, 0))
+        .block(block)
+        .render(r, buf);
 }
 
 pub(crate) fn status_style(s: Status, t: &Theme) -> Style {
@@ -693,7 +348,7 @@ impl layout::Wants for Live {
 /// The Checkers pane: unfocused and at the top, every checker's finding
 /// fitted to the pane (long ones cut short with `…`); focused (Tab or a
 /// click) or scrolled, the findings in full, scrolled with ↑↓ or the wheel.
-fn checks(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
+pub(crate) fn checks(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
     let block = pane_block("Checkers", focused, t);
     let inner = block.inner(area);
     block.render(area, buf);
@@ -775,7 +430,7 @@ pub(crate) fn wrap_words(text: &str, width: usize) -> Vec<String> {
     out
 }
 
-fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
+pub(crate) fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
     let trace = live.run().trace();
     let n = trace.total();
     let events = format!("{n} event{}", if n == 1 { "" } else { "s" });

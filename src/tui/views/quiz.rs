@@ -12,11 +12,11 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
 use super::pane_block;
 use crate::app::quiz::{Feedback, Picker, Quiz, mmss};
 use crate::quiz::{BankKind, ItemOutcome, RunState, Verdict, verdict_text};
-use crate::tui::app::App;
+use crate::tui::screens::Ctx;
 use crate::tui::theme::Theme;
 
-pub fn render_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+pub fn render_picker(cx: &Ctx, picker: &Picker, area: Rect, buf: &mut Buffer) {
+    let t = &cx.theme;
     let [top, list] = Layout::vertical([Constraint::Length(4), Constraint::Min(3)]).areas(area);
     Paragraph::new(vec![
         Line::styled("Gauntlets: timed, scored quizzes", t.h1()),
@@ -51,7 +51,7 @@ pub fn render_picker(app: &App, picker: &Picker, area: Rect, buf: &mut Buffer) {
         .take(inner.height as usize)
     {
         let sel = i == picker.sel;
-        let best = app
+        let best = cx
             .marks
             .best(&e.id)
             .map_or(String::new(), |b| format!("best {b}"));
@@ -101,12 +101,12 @@ fn feedback_line(f: &Feedback, t: &Theme) -> Line<'static> {
     }
 }
 
-pub fn render_quiz(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
+pub fn render_quiz(cx: &Ctx, q: &Quiz, area: Rect, buf: &mut Buffer) {
     if q.result.is_some() {
-        render_result(app, q, area, buf);
+        render_result(cx, q, area, buf);
         return;
     }
-    let t = &app.theme;
+    let t = &cx.theme;
     let (at, total) = q.run.progress();
     let left = q.remaining();
     let clock_style = if left <= Duration::from_secs(60) {
@@ -244,8 +244,8 @@ pub(super) fn answer_line(typed: &str, keys: &str, t: &Theme, area: Rect, buf: &
     );
 }
 
-fn render_result(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+fn render_result(cx: &Ctx, q: &Quiz, area: Rect, buf: &mut Buffer) {
+    let t = &cx.theme;
     let Some((s, rec)) = &q.result else {
         return;
     };
@@ -292,7 +292,7 @@ fn render_result(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
                 s.wrong,
                 s.skipped,
                 s.unanswered,
-                if app.marks.saved() {
+                if cx.marks.saved() {
                     " · saved to your progress; missed ones come back in `statedist review`"
                 } else {
                     " · progress is not saved in this session"
@@ -330,7 +330,7 @@ fn render_result(app: &App, q: &Quiz, area: Rect, buf: &mut Buffer) {
             }
         }
     }
-    let keys = if app.esc_leaves() {
+    let keys = if cx.at_root {
         " ↑↓ scroll · Enter or Esc leaves statedist "
     } else {
         " ↑↓ scroll · Enter back to the gauntlets "

@@ -13,15 +13,15 @@ use super::wrap_words;
 use crate::app::review::{Answered, Phase, Review};
 use crate::progress::{RELEARN_SECS, human_duration};
 use crate::quiz::{Verdict, verdict_text};
-use crate::tui::app::App;
+use crate::tui::screens::Ctx;
 use crate::tui::theme::Theme;
 
-pub fn render(app: &App, r: &Review, area: Rect, buf: &mut Buffer) {
+pub fn render(cx: &Ctx, r: &Review, area: Rect, buf: &mut Buffer) {
     match &r.phase {
-        Phase::Asking => asking(app, r, area, buf),
-        Phase::Answered(a) => answered(app, r, a, area, buf),
-        Phase::Done => done(app, r, area, buf),
-        Phase::Empty => empty(app, r, area, buf),
+        Phase::Asking => asking(cx, r, area, buf),
+        Phase::Answered(a) => answered(cx, r, a, area, buf),
+        Phase::Done => done(cx, r, area, buf),
+        Phase::Empty => empty(cx, r, area, buf),
     }
 }
 
@@ -87,8 +87,8 @@ fn question(r: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
         .render(area, buf);
 }
 
-fn asking(app: &App, r: &Review, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+fn asking(cx: &Ctx, r: &Review, area: Rect, buf: &mut Buffer) {
+    let t = &cx.theme;
     let [head, body, hint, input, fb] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(3),
@@ -129,8 +129,8 @@ fn asking(app: &App, r: &Review, area: Rect, buf: &mut Buffer) {
     }
 }
 
-fn answered(app: &App, r: &Review, a: &Answered, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+fn answered(cx: &Ctx, r: &Review, a: &Answered, area: Rect, buf: &mut Buffer) {
+    let t = &cx.theme;
     let Some(item) = r.current() else {
         return;
     };
@@ -189,8 +189,8 @@ fn answered(app: &App, r: &Review, a: &Answered, area: Rect, buf: &mut Buffer) {
 }
 
 /// "Enter or Esc: back to the course map" / "... leaves statedist".
-fn leave_keys(app: &App) -> &'static str {
-    if app.esc_leaves() {
+fn leave_keys(cx: &Ctx) -> &'static str {
+    if cx.at_root {
         " ↑↓ scroll · Enter or Esc leaves statedist "
     } else {
         " ↑↓ scroll · Enter or Esc: back to the course map "
@@ -221,8 +221,8 @@ fn gone_note(r: &Review, t: &Theme) -> Option<Line<'static>> {
     })
 }
 
-fn done(app: &App, r: &Review, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+fn done(cx: &Ctx, r: &Review, area: Rect, buf: &mut Buffer) {
+    let t = &cx.theme;
     let mut lines = vec![Line::styled(r.headline(), t.h1()), Line::raw("")];
     if r.outlook.due_now > 0 {
         lines.push(Line::styled(
@@ -285,13 +285,13 @@ fn done(app: &App, r: &Review, area: Rect, buf: &mut Buffer) {
         .block(
             pane_block("Review finished", true, t)
                 .padding(Padding::horizontal(1))
-                .title_bottom(Line::styled(leave_keys(app), t.dim()).right_aligned()),
+                .title_bottom(Line::styled(leave_keys(cx), t.dim()).right_aligned()),
         )
         .render(area, buf);
 }
 
-fn empty(app: &App, r: &Review, area: Rect, buf: &mut Buffer) {
-    let t = &app.theme;
+fn empty(cx: &Ctx, r: &Review, area: Rect, buf: &mut Buffer) {
+    let t = &cx.theme;
     let mut lines = vec![
         Line::styled("Nothing is due for review.", t.h1()),
         Line::raw(""),
@@ -314,7 +314,7 @@ fn empty(app: &App, r: &Review, area: Rect, buf: &mut Buffer) {
         Span::styled(" pick a gauntlet to take now · ", t.dim()),
         Span::styled("Esc", t.key()),
         Span::styled(
-            if app.esc_leaves() {
+            if cx.at_root {
                 " leave statedist"
             } else {
                 " back to the course map"

@@ -1,0 +1,387 @@
+//! The live cluster as the lesson and playground screens both show it: what
+//! its keys do, scrolling and clicking its panes, drawing it and its status
+//! line. The state is [`Live`] (UI-free, in `app/`); this is its front end.
+
+use std::time::Duration;
+
+use ratatui::buffer::Buffer;
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Widget;
+
+use super::Ctx;
+use crate::app::live::Live;
+use crate::sim::{Fault, NodeId, TraceKind};
+use crate::tui::keymap::Action;
+use crate::tui::layout::{self, ClusterAreas, Wants};
+use crate::tui::theme::Theme;
+use crate::tui::views::{self, cluster as canvas, panes, status_style};
+
+/// Which pane the arrows scroll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    Reader,
+    Log,
+    Panes,
+    Checks,
+}
+
+/// The panes Tab visits beside the lesson text (if any), in order.
+pub fn focus_order(reader: bool, c: Option<ClusterAreas>) -> Vec<Focus> {
+    let mut order = Vec::new();
+    if reader {
+        order.push(Focus::Reader);
+    }
+    if let Some(c) = c {
+        order.push(Focus::Log);
+        if c.panes.is_some() {
+            order.push(Focus::Panes);
+        }
+        order.push(Focus::Checks);
+    }
+    order
+}
+
+pub fn cycle(focus: Focus, order: &[Focus], dir: isize) -> Focus {
+    if order.is_empty() {
+        return focus;
+    }
+    let i = order.iter().position(|f| *f == focus).unwrap_or(0) as isize;
+    order[(i + dir).rem_euclid(order.len() as isize) as usize]
+}
+
+/// Time passing for the cluster; a broken invariant pauses it and says so.
+pub fn tick(l: &mut Live, dt: Duration, cx: &mut Ctx) -> bool {
+    let changed = l.tick(dt);
+    if let Some(v) = l.take_violation_news() {
+        cx.say(format!(
+            "Paused on event #{}: {} broke. Space resumes.",
+            v.seq, v.invariant
+        ));
+    }
+    changed
+}
+
+/// Scrolls the focused cluster pane by `d` lines.
+pub fn scroll(l: &mut Live, focus: Focus, d: isize, c: ClusterAreas) {
+    match focus {
+        Focus::Reader => {}
+        Focus::Log => {
+            let kept = l.log_events().count();
+            l.log_scroll = l
+                .log_scroll
+                .saturating_add_signed(-d)
+                .min(kept.saturating_sub(1));
+        }
+        Focus::Checks => {
+            let inner = c.checks.height.saturating_sub(2) as usize;
+            let lines = l.checks_lines(c.checks.width.saturating_sub(2)) as usize;
+            l.checks_scroll = l
+                .checks_scroll
+                .saturating_add_signed(d)
+                .min(lines.saturating_sub(inner));
+        }
+        Focus::Panes => {
+            // Up to where the last line shows at the bottom, so ↑ moves at
+            // once after scrolling past the end.
+            if let Some(p) = c.panes {
+                let inner = p.height.saturating_sub(2) as usize;
+                let lines = panes::line_count(l, p.width.saturating_sub(2)) as usize;
+                l.pane_scroll = l
+                    .pane_scroll
+                    .saturating_add_signed(d)
+                    .min(lines.saturating_sub(inner));
+            }
+        }
+    }
+}
+
+/// The cluster pane under the pointer, if any.
+pub fn pane_at(c: ClusterAreas, col: u16, row: u16) -> Option<Focus> {
+    if layout::contains(c.log, col, row) {
+        Some(Focus::Log)
+    } else if c.panes.is_some_and(|p| layout::contains(p, col, row)) {
+        Some(Focus::Panes)
+    } else if layout::contains(c.checks, col, row) {
+        Some(Focus::Checks)
+    } else {
+        None
+    }
+}
+
+pub enum Clicked {
+    Outside,
+    /// On the canvas: a node box there is selected.
+    Canvas,
+    Pane(Focus),
+}
+
+/// A click on the cluster: a node box selects it, a pane takes the focus.
+pub fn click(l: &mut Live, c: ClusterAreas, col: u16, row: u16, cx: &mut Ctx) -> Clicked {
+    if layout::contains(c.canvas, col, row) {
+        let boxes = canvas::node_boxes(canvas::inner(c.canvas), &l.view);
+        if let Some(i) = boxes.iter().position(|b| layout::contains(*b, col, row)) {
+            act(l, Action::SelectNode(i as u32 + 1), cx);
+        }
+        return Clicked::Canvas;
+    }
+    pane_at(c, col, row).map_or(Clicked::Outside, Clicked::Pane)
+}
+
+/// Applies a live-cluster action. False: `action` is not one.
+pub fn act(l: &mut Live, action: Action, cx: &mut Ctx) -> bool {
+    let sel = l.selected;
+    let msg = match action {
+        Action::TogglePause => {
+            l.paused = !l.paused;
+            None
+        }
+        Action::ToggleRoutine => {
+            l.hide_routine = !l.hide_routine;
+            l.log_scroll = 0;
+            Some(if l.hide_routine {
+                "Routine traffic hidden from the event log; f shows it again.".to_string()
+            } else {
+                "Every event shown in the event log; f hides routine traffic.".to_string()
+            })
+        }
+        Action::StepOne => (!l.step()).then(|| {
+            "Nothing is scheduled: the cluster is quiet. Press w to write or r to read.".to_string()
+        }),
+        Action::Faster => {
+            l.faster();
+            Some(format!("Speed {} of real time.", l.speed_label()))
+        }
+        Action::Slower => {
+            l.slower();
+            Some(format!("Speed {} of real time.", l.speed_label()))
+        }
+        Action::SelectNode(n) => Some(select(l, n as usize)),
+        Action::NodeDigit(d) => {
+            if l.node_entry.len() < 6 {
+                l.node_entry.push(char::from_digit(d, 10).expect("a digit"));
+            }
+            Some(format!(
+                "Node n{}… (Enter selects it; this cluster has nodes 1 to {})",
+                l.node_entry,
+                l.size()
+            ))
+        }
+        Action::ConfirmNode => {
+            let typed = std::mem::take(&mut l.node_entry);
+            Some(match typed.parse::<usize>() {
+                Ok(n) => select(l, n),
+                Err(_) => format!(
+                    "Type a node's number first, then Enter (1 to {}); ← → step through them.",
+                    l.size()
+                ),
+            })
+        }
+        Action::CycleNode(d) => {
+            let n = l.size().max(1) as isize;
+            let i = (l.selected.index() as isize + d as isize).rem_euclid(n);
+            Some(select(l, i as usize + 1))
+        }
+        Action::CrashRestart => {
+            let up = l.selected_view().is_some_and(|n| n.up);
+            l.apply(if up {
+                Fault::Crash(sel)
+            } else {
+                Fault::Restart(sel)
+            });
+            Some(if up {
+                format!(
+                    "Crashed {sel}: it stops; what it stored survives. Press c again to restart it."
+                )
+            } else {
+                format!("Restarted {sel} from what it stored.")
+            })
+        }
+        Action::CycleSkew => {
+            let skew = l.selected_view().map_or(0, |n| n.skew);
+            let next = match skew {
+                0 => 1000,
+                1000 => -1000,
+                _ => 0,
+            };
+            l.apply(Fault::Skew(sel, next));
+            // Short enough for one 80-column status line.
+            Some(match next {
+                0 => format!("{sel}'s clock is back on true time. o skews it again."),
+                ms if ms > 0 => format!(
+                    "{sel}'s clock now runs 1s fast: its timestamps look later. o again: 1s slow."
+                ),
+                _ => format!(
+                    "{sel}'s clock now runs 1s slow: its timestamps look earlier. o again: true time."
+                ),
+            })
+        }
+        Action::NextSide => {
+            let side = l.selected_view().map(|n| n.side.next()).unwrap_or_default();
+            l.apply(Fault::SetSide(sel, side));
+            Some(format!(
+                "Moved {sel} to side {side}. H heals every partition."
+            ))
+        }
+        Action::Heal => {
+            l.apply(Fault::Heal);
+            Some("Healed: every node can reach every other.".into())
+        }
+        Action::Client(verb) => Some(client(l, verb)),
+        Action::NextKey => {
+            l.next_key();
+            Some(format!(
+                "w and r now use key {} ({}; K switches).",
+                l.key(),
+                l.info.keys.join(" → ")
+            ))
+        }
+        Action::Reset => {
+            l.reset();
+            Some(format!(
+                "Reset {} to seed {}: same start, your actions undone.",
+                l.info.name, l.seed
+            ))
+        }
+        Action::Tune(name) => Some(tune(l, &name)),
+        _ => return false,
+    };
+    if let Some(m) = msg {
+        cx.say(m);
+    }
+    true
+}
+
+fn select(l: &mut Live, n: usize) -> String {
+    if (1..=l.size()).contains(&n) {
+        l.selected = NodeId::from_index(n - 1);
+        format!("Selected {}: {}.", l.selected, l.describe_selected())
+    } else {
+        format!(
+            "There is no node {n}: this cluster has nodes 1 to {}.",
+            l.size()
+        )
+    }
+}
+
+fn client(l: &mut Live, verb: &str) -> String {
+    let sel = l.selected;
+    let spec = crate::sim::op::find(l.run().operations(), verb);
+    match spec.and_then(|s| s.live_call(l.key(), l.next_value).map(|c| (s, c))) {
+        Some((spec, call)) => {
+            if spec.takes_value() {
+                l.next_value += 1;
+            }
+            let what = call.to_string();
+            l.apply(Fault::Client { node: sel, call });
+            format!(
+                "A client sends {what} through {sel}: watch the event log.{}",
+                other_key_hint(l)
+            )
+        }
+        None => format!(
+            "{verb} needs arguments a key cannot fill in: run it from a script (statedist playground --do)."
+        ),
+    }
+}
+
+/// Cycles a setting and says what the protocol made of it (its own words:
+/// the value, what else moved with it, a value refused), so nothing
+/// changes silently.
+fn tune(l: &mut Live, name: &str) -> String {
+    let Some((k, v)) = l.next_choice(name) else {
+        return format!("{name} has no other value to choose.");
+    };
+    let before = l.run().trace().total();
+    l.apply(Fault::Tune(k.clone(), v.clone()));
+    l.log_events()
+        .rev()
+        .take_while(|e| e.seq > before)
+        .find(|e| e.kind == TraceKind::Fault)
+        .map_or_else(|| format!("{k} = {v}"), |e| e.text.clone())
+}
+
+/// " K switches to key reply." where the scenario's story needs two keys
+/// (a post and its reply); plain x and y need no reminder.
+fn other_key_hint(l: &Live) -> String {
+    if l.info.keys.len() < 2 || l.info.keys == ["x", "y"] {
+        return String::new();
+    }
+    let next = l.info.keys[(l.key_index + 1) % l.info.keys.len()];
+    format!(" K switches to key {next}.")
+}
+
+pub fn render(l: &Live, t: &Theme, focus: Focus, c: ClusterAreas, buf: &mut Buffer) {
+    canvas::Canvas { live: l, theme: t }.render(c.canvas, buf);
+    views::checks(l, t, focus == Focus::Checks, c.checks, buf);
+    if let Some(p) = c.panes {
+        panes::render(l, t, focus == Focus::Panes, p, buf);
+    }
+    views::log(l, t, focus == Focus::Log, c.log, buf);
+}
+
+/// The status line over a live cluster: paused or running, the scenario,
+/// the seed, the clock and the speed, the selected node, and the headline
+/// verdict. Narrow terminals drop the seed, then the selected node, then
+/// the speed, then the other failing checks, so the verdict stays readable.
+pub fn status(l: &Live, t: &Theme, width: u16) -> Line<'static> {
+    let line_for = |level: u8| {
+        let mut spans = vec![
+            if l.paused {
+                Span::styled(" ‖ paused ", t.warn().add_modifier(Modifier::REVERSED))
+            } else {
+                Span::styled(" ▶ running ", t.good().add_modifier(Modifier::REVERSED))
+            },
+            Span::styled(format!(" {} ", l.info.name), t.bold()),
+        ];
+        let mut facts = Vec::new();
+        if level < 1 {
+            facts.push(format!("seed {}", l.seed));
+        }
+        facts.push(format!("t={}", l.clock()));
+        if level < 3 {
+            facts.push(format!(
+                "{}{}",
+                l.speed_label(),
+                if l.idle() && !l.paused {
+                    " (idle 1x)"
+                } else {
+                    ""
+                }
+            ));
+        }
+        spans.push(Span::styled(format!("{} ", facts.join(" · ")), t.dim()));
+        if level < 2 {
+            spans.push(Span::styled("· ", t.dim()));
+            spans.push(Span::styled(
+                format!("{} ", l.describe_selected()),
+                t.text(),
+            ));
+        }
+        if let Some(v) = l.headline() {
+            spans.push(Span::styled("│ ", t.dim()));
+            spans.push(Span::styled(
+                v.mark().trim_end().to_string(),
+                status_style(v.status, t),
+            ));
+            spans.push(Span::styled(format!(" {}", v.headline), t.text()));
+            // Other checkers failing too: named, so the line never hides a
+            // failure (it goes last when narrow).
+            let also = l.also_failing();
+            if level < 4 && !also.is_empty() {
+                let names = match also.as_slice() {
+                    [one] => one.to_string(),
+                    [a, b] => format!("{a} and {b}"),
+                    more => format!("{} others", more.len()),
+                };
+                spans.push(Span::styled(" · also ✗ ", t.dim()));
+                spans.push(Span::styled(names, t.dim()));
+            }
+        }
+        Line::from(spans)
+    };
+    (0..5)
+        .map(line_for)
+        .find(|l| l.width() <= width as usize)
+        .unwrap_or_else(|| line_for(4))
+}

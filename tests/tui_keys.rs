@@ -1,0 +1,171 @@
+//! The key tables as a learner meets them: the same table dispatches a key,
+//! lists it under `?` and shows it in the hint bar, so these tests go
+//! through the app, not a copy of its keys.
+
+use std::path::PathBuf;
+
+use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use statedist::scenario;
+use statedist::tui::keymap::Binding;
+use statedist::tui::{Action, App, Options, Start};
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/content")
+}
+
+fn app(start: Start) -> App {
+    App::new(
+        Options {
+            content_dir: Some(fixtures()),
+            size: (120, 40),
+            ..Options::default()
+        },
+        start,
+    )
+}
+
+fn playground(name: &str, nodes: Option<usize>) -> App {
+    app(Start::Playground {
+        scenario: scenario::find(name).unwrap(),
+        nodes,
+        seed: 1,
+        script: Default::default(),
+    })
+}
+
+fn ev(code: KeyCode) -> Event {
+    let m = match code {
+        KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+        _ => KeyModifiers::NONE,
+    };
+    Event::Key(KeyEvent::new(code, m))
+}
+
+fn action(a: &App, c: char) -> Option<Action> {
+    a.action_for_event(&ev(KeyCode::Char(c)))
+}
+
+fn status_line(a: &mut App) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| f.render_widget(&*a, f.area())).unwrap();
+    let b = t.backend().buffer();
+    (0..120)
+        .map(|x| b[(x, 39)].symbol().to_string())
+        .collect::<String>()
+}
+
+fn assert_no_key_twice(table: &[Binding], what: &str) {
+    for (i, a) in table.iter().enumerate() {
+        for b in &table[i + 1..] {
+            for k in &a.keys {
+                assert!(!b.keys.contains(k), "{what}: {k:?} bound twice");
+            }
+        }
+    }
+}
+
+#[test]
+fn every_key_the_design_promises_is_bound_on_a_live_cluster() {
+    for mut a in [playground("cap-ap", None), app(Start::Block(1))] {
+        assert_eq!(action(&a, ' '), Some(Action::TogglePause));
+        assert_eq!(action(&a, '.'), Some(Action::StepOne));
+        assert_eq!(action(&a, '+'), Some(Action::Faster));
+        assert_eq!(action(&a, '-'), Some(Action::Slower));
+        assert_eq!(action(&a, '3'), Some(Action::SelectNode(3)));
+        assert_eq!(action(&a, 'c'), Some(Action::CrashRestart));
+        assert_eq!(action(&a, 'p'), Some(Action::NextSide));
+        assert_eq!(action(&a, 'o'), Some(Action::CycleSkew));
+        assert_eq!(action(&a, 'w'), Some(Action::Client("write")));
+        assert_eq!(action(&a, 'r'), Some(Action::Client("read")));
+        assert_eq!(action(&a, 'H'), Some(Action::Heal));
+        assert_eq!(action(&a, 'R'), Some(Action::Reset));
+        assert_eq!(action(&a, '?'), Some(Action::ToggleHelp));
+        assert_eq!(action(&a, 'q'), Some(Action::Quit));
+        assert_eq!(
+            a.action_for_event(&ev(KeyCode::Tab)),
+            Some(Action::FocusNext)
+        );
+        assert_eq!(a.action_for_event(&ev(KeyCode::Esc)), Some(Action::Back));
+        assert_no_key_twice(&a.bindings(), "live cluster");
+        a.update(Action::ToggleHelp);
+        assert_no_key_twice(&a.bindings(), "help open");
+    }
+}
+
+#[test]
+fn a_setting_gets_its_key_unless_an_earlier_binding_has_it() {
+    // quorum declares n, W, E and s: none clash with the cluster's keys.
+    let a = playground("quorum", None);
+    assert_eq!(action(&a, 'n'), Some(Action::Tune("n".into())));
+    assert_eq!(action(&a, 'W'), Some(Action::Tune("w".into())));
+    assert_eq!(action(&a, 'E'), Some(Action::Tune("r".into())));
+    assert_eq!(action(&a, 's'), Some(Action::Tune("sloppy".into())));
+    assert_no_key_twice(&a.bindings(), "quorum");
+    // Every setting is listed under `?`, with its key or as taken.
+    let help: Vec<String> = a.bindings().into_iter().map(|b| b.help).collect();
+    for name in ["n =", "w =", "r =", "sloppy ="] {
+        assert!(help.iter().any(|h| h.starts_with(name)), "{name}: {help:?}");
+    }
+}
+
+#[test]
+fn a_key_that_means_nothing_here_says_so() {
+    let mut a = playground("quorum", None);
+    assert_eq!(action(&a, 'y'), None);
+    assert!(a.handle_event(&ev(KeyCode::Char('y'))));
+    let s = status_line(&mut a);
+    assert!(s.contains("y does nothing in quorum"), "{s}");
+    // A lesson without a cluster: the cluster keys say where they work.
+    let mut a = App::new(Options::default(), Start::Block(5));
+    assert!(
+        a.lesson().is_some() && a.live().is_none(),
+        "block 5 has no live cluster yet"
+    );
+    a.handle_event(&ev(KeyCode::Char('c')));
+    let s = status_line(&mut a);
+    assert!(s.contains("c works on a live cluster"), "{s}");
+    // The course map: a plain "does nothing here".
+    let mut a = app(Start::Home);
+    a.handle_event(&ev(KeyCode::Char('z')));
+    let s = status_line(&mut a);
+    assert!(s.contains("z does nothing here"), "{s}");
+}
+
+#[test]
+fn the_hint_bar_shows_keys_from_the_table_that_dispatches_them() {
+    for mut a in [
+        playground("quorum", None),
+        app(Start::Block(1)),
+        app(Start::Home),
+    ] {
+        let s = status_line(&mut a);
+        let table = a.bindings();
+        for h in table.iter().filter_map(|b| b.hint.as_ref()) {
+            if s.contains(&format!(" {}  ", h.word)) {
+                assert!(s.contains(&h.keys), "{s}");
+            }
+        }
+        // Whatever the bar shows is a key that does something here.
+        assert!(s.contains("? help"), "{s}");
+    }
+}
+
+#[test]
+fn answer_lines_type_every_plain_character_and_question_mark_only_when_empty() {
+    let mut a = app(Start::Gauntlet("gauntlet1".into()));
+    for c in ['q', 'a', '1', 'g', ' ', 'c'] {
+        assert_eq!(action(&a, c), Some(Action::TypeChar(c)));
+    }
+    assert_eq!(action(&a, '?'), Some(Action::ToggleHelp));
+    a.handle_event(&ev(KeyCode::Char('x')));
+    assert_eq!(action(&a, '?'), Some(Action::TypeChar('?')));
+    assert_eq!(
+        a.action_for_event(&ev(KeyCode::Enter)),
+        Some(Action::Submit)
+    );
+    assert_eq!(
+        a.action_for_event(&ev(KeyCode::Tab)),
+        Some(Action::SkipQuestion)
+    );
+    assert_no_key_twice(&a.bindings(), "gauntlet");
+}
