@@ -30,7 +30,7 @@ const PINS: &[(&str, usize, u64, &str, u64)] = &[
     ),
     ("multi-leader", 3, 1, "", 0xd8afbf5d447bc4c1),
     ("quorum", 3, 1, "w=1,r=1", 0xca3eb0a3b812ef04),
-    ("quorum", 5, 4, "sloppy=on", 0xc98a394784feed4b),
+    ("quorum", 5, 4, "sloppy=on", 0xbf22dc0212012b42),
     ("session", 3, 1, "ryw=on", 0x5a573b48c658a812),
     ("causal", 3, 1, "mode=causal", 0x1e9a18a7de62865c),
 ];

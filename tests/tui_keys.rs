@@ -169,3 +169,48 @@ fn answer_lines_type_every_plain_character_and_question_mark_only_when_empty() {
     );
     assert_no_key_twice(&a.bindings(), "gauntlet");
 }
+
+#[test]
+fn cycling_n_on_a_quorum_says_how_w_and_r_moved_with_it() {
+    let mut a = playground("quorum", None);
+    let knobs = |a: &App| -> Vec<String> {
+        a.live()
+            .unwrap()
+            .knobs
+            .iter()
+            .map(|k| format!("{}={}", k.name, k.value))
+            .collect()
+    };
+    assert_eq!(knobs(&a)[..3], ["n=3", "w=2", "r=2"]);
+    for c in "WE".chars() {
+        a.handle_event(&ev(KeyCode::Char(c)));
+    }
+    assert_eq!(knobs(&a)[..3], ["n=3", "w=3", "r=3"]);
+    // n cycles 3 → 1: W and R cannot stay at 3, and the learner is told.
+    a.handle_event(&ev(KeyCode::Char('n')));
+    assert_eq!(knobs(&a)[..3], ["n=1", "w=1", "r=1"]);
+    let s = status_line(&mut a);
+    assert!(s.contains("N is now 1, so W 3 → 1 and R 3 → 1"), "{s}");
+}
+
+#[test]
+fn a_five_node_quorum_starts_at_n3_w2_r2_and_sloppy_needs_spare_nodes() {
+    let a = playground("quorum", Some(5));
+    let k: Vec<String> = a
+        .live()
+        .unwrap()
+        .knobs
+        .iter()
+        .map(|k| format!("{}={}", k.name, k.value))
+        .collect();
+    assert_eq!(k[..3], ["n=3", "w=2", "r=2"]);
+    // On three nodes N is the whole cluster: `s` explains why sloppy
+    // quorums have nothing to do there instead of a bare "sloppy = on".
+    let mut a = playground("quorum", None);
+    a.handle_event(&ev(KeyCode::Char('s')));
+    let s = status_line(&mut a);
+    assert!(
+        s.contains("sloppy quorum on, but it does nothing yet: N=3 is the whole cluster"),
+        "{s}"
+    );
+}

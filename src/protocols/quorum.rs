@@ -86,12 +86,19 @@ const SETTINGS: &[Setting<QuorumConfig>] = &[
                 return Err(format!("N must be 1 to {size} (the cluster size)"));
             }
             c.n = v;
-            let mut also = String::new();
-            if c.w > v || c.r > v {
-                c.w = c.w.min(v);
-                c.r = c.r.min(v);
-                also = " (W and R lowered to fit)".into();
+            // W and R cannot exceed N: say what moved, never silently.
+            let mut moved = Vec::new();
+            for (which, x) in [("W", &mut c.w), ("R", &mut c.r)] {
+                if *x > v {
+                    moved.push(format!("{which} {} → {v}", *x));
+                    *x = v;
+                }
             }
+            let also = if moved.is_empty() {
+                String::new()
+            } else {
+                format!(", so {} (neither can exceed N)", moved.join(" and "))
+            };
             Ok(format!("N is now {v}{also}: {}", c.describe()))
         },
     },
@@ -123,6 +130,13 @@ const SETTINGS: &[Setting<QuorumConfig>] = &[
                 "off" => false,
                 _ => return Err(format!("sloppy is on or off (not '{value}')")),
             };
+            if c.sloppy && c.n >= c.cluster {
+                // Nothing to stand in with: every node is a home replica.
+                return Ok(format!(
+                    "sloppy quorum on, but it does nothing yet: N={} is the whole cluster, so there is no node outside the home replicas to stand in. Lower N (n) to give it stand-ins.",
+                    c.n
+                ));
+            }
             let how = if c.sloppy {
                 "on: a write short of home replicas counts stand-ins, which hand the value off later"
             } else {
@@ -154,12 +168,14 @@ pub struct QuorumConfig {
 }
 
 impl QuorumConfig {
-    /// N = cluster size, majority quorums.
+    /// N = 3 replicas per key (the whole cluster when smaller), majority
+    /// quorums of those: 3/2/2, as Dynamo-style stores default to.
     pub fn new(cluster: usize) -> Self {
-        let majority = cluster / 2 + 1;
+        let n = cluster.min(3);
+        let majority = n / 2 + 1;
         Self {
             cluster,
-            n: cluster,
+            n,
             w: majority,
             r: majority,
             op_timeout: 500,
