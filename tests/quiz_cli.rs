@@ -358,6 +358,14 @@ fn progress_text_report() {
     assert!(text.contains("Gauntlets:"), "{text}");
     assert!(text.contains("not tried yet"), "{text}");
     assert!(text.contains("Focus blocks:"), "{text}");
+    // "Done" would claim more than the program knows: a lesson is opened,
+    // then read to the end; a block's quiz is tried or not.
+    assert!(
+        text.contains("Lessons: 0 opened, 0 read to the end"),
+        "{text}"
+    );
+    let block1 = text.lines().find(|l| l.contains("block1")).unwrap();
+    assert!(block1.ends_with("block quiz not tried yet"), "{text}");
     let answers = right_answers("gauntlet1", 1).join("\n");
     run(data.path(), &["gauntlet", "1"], &(answers + "\n"), None);
     let text = stdout(&run(data.path(), &["progress"], "", None));

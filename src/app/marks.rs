@@ -22,7 +22,7 @@ impl Mark {
         match self {
             Mark::New => "       ",
             Mark::Visited => "· read ",
-            Mark::Completed => "✓ done ",
+            Mark::Completed => "✓ read ",
         }
     }
 }

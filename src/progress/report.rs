@@ -175,7 +175,7 @@ pub fn render_text(r: &Report) -> String {
     }
     out.push_str(&format!("Progress ({})\n\n", r.file));
     out.push_str(&format!(
-        "Lessons: {} visited, {} completed\n",
+        "Lessons: {} opened, {} read to the end\n",
         r.lessons.visited.len(),
         r.lessons.completed.len()
     ));
@@ -186,7 +186,7 @@ pub fn render_text(r: &Report) -> String {
             .iter()
             .map(|l| {
                 if r.lessons.completed.contains(l) {
-                    format!("{l} (done)")
+                    format!("{l} (read)")
                 } else {
                     l.clone()
                 }
@@ -213,7 +213,8 @@ pub fn render_text(r: &Report) -> String {
         for b in rows {
             let name = format!("{:<9} {:<width$}", b.id, b.title);
             if b.attempts == 0 {
-                out.push_str(&format!("  {name}  not tried yet\n"));
+                let what = if kind == "block" { "block quiz " } else { "" };
+                out.push_str(&format!("  {name}  {what}not tried yet\n"));
                 continue;
             }
             let best = b.best.map_or("-".to_string(), |s| s.to_string());

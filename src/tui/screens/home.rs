@@ -389,7 +389,7 @@ impl Home {
                     Span::styled(" to read it", t.dim()),
                     Span::styled(
                         match cx.marks.mark(&l.id) {
-                            Mark::Completed => " again (you finished it)",
+                            Mark::Completed => " again (you read it to the end)",
                             Mark::Visited => " (you have started it)",
                             Mark::New => "",
                         },
