@@ -322,9 +322,12 @@ pub fn render(l: &Live, t: &Theme, focus: Focus, c: ClusterAreas, buf: &mut Buff
 
 /// The status line over a live cluster: paused or running, the scenario,
 /// the seed, the clock and the speed, the selected node, and the headline
-/// verdict. Narrow terminals drop the seed, then the selected node, then
-/// the speed, then the other failing checks, so the verdict stays readable.
+/// verdict. Narrow terminals drop, in turn, the note on idle speed, the
+/// selected node and the seed, then count the other failing checks instead
+/// of naming them (never hiding one), then drop the speed; a verdict still
+/// too long is cut at a word, with `…`.
 pub fn status(l: &Live, t: &Theme, width: u16) -> Line<'static> {
+    let width = width as usize;
     let line_for = |level: u8| {
         let mut spans = vec![
             if l.paused {
@@ -335,19 +338,18 @@ pub fn status(l: &Live, t: &Theme, width: u16) -> Line<'static> {
             Span::styled(format!(" {} ", l.info.name), t.bold()),
         ];
         let mut facts = Vec::new();
-        if level < 1 {
+        if level < 3 {
             facts.push(format!("seed {}", l.seed));
         }
         facts.push(format!("t={}", l.clock()));
-        if level < 3 {
+        if level < 5 {
+            // While no message is in flight the run goes at real time, so
+            // a timer does not take minutes: say it in words.
+            let quiet = l.idle() && !l.paused && level < 1;
             facts.push(format!(
-                "{}{}",
+                "{} speed{}",
                 l.speed_label(),
-                if l.idle() && !l.paused {
-                    " (idle 1x)"
-                } else {
-                    ""
-                }
+                if quiet { " (1x while quiet)" } else { "" }
             ));
         }
         spans.push(Span::styled(format!("{} ", facts.join(" · ")), t.dim()));
@@ -366,10 +368,11 @@ pub fn status(l: &Live, t: &Theme, width: u16) -> Line<'static> {
             ));
             spans.push(Span::styled(format!(" {}", v.headline), t.text()));
             // Other checkers failing too: named, so the line never hides a
-            // failure (it goes last when narrow).
+            // failure while there is room.
             let also = l.also_failing();
-            if level < 4 && !also.is_empty() {
+            if !also.is_empty() {
                 let names = match also.as_slice() {
+                    _ if level >= 4 => format!("{} more", also.len()),
                     [one] => one.to_string(),
                     [a, b] => format!("{a} and {b}"),
                     more => format!("{} others", more.len()),
@@ -380,8 +383,32 @@ pub fn status(l: &Live, t: &Theme, width: u16) -> Line<'static> {
         }
         Line::from(spans)
     };
-    (0..5)
+    let mut line = (0..6)
         .map(line_for)
-        .find(|l| l.width() <= width as usize)
-        .unwrap_or_else(|| line_for(4))
+        .find(|l| l.width() <= width)
+        .unwrap_or_else(|| line_for(5));
+    cut_at_word(&mut line, width);
+    line
+}
+
+/// Shortens the last span of `line` at a word so the line fits `width`,
+/// ending it with `…`.
+fn cut_at_word(line: &mut Line<'static>, width: usize) {
+    if line.width() <= width {
+        return;
+    }
+    let Some(last) = line.spans.pop() else {
+        return;
+    };
+    let room = width.saturating_sub(line.width() + 1);
+    let text = last.content.to_string();
+    let mut kept = String::new();
+    for word in text.split_inclusive(' ') {
+        if unicode_width::UnicodeWidthStr::width(format!("{kept}{word}").trim_end()) > room {
+            break;
+        }
+        kept.push_str(word);
+    }
+    line.spans
+        .push(Span::styled(format!("{}…", kept.trim_end()), last.style));
 }
