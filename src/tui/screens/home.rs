@@ -277,23 +277,41 @@ impl Home {
         let due = cx.marks.due_count(now);
         let next = cx.marks.next_due(now);
         let (banner, list, detail) = layout::home(body);
-        let banner_lines = vec![
-            Line::from(vec![
-                Span::styled(
-                    " statedist ",
-                    t.accent().add_modifier(ratatui::style::Modifier::REVERSED),
-                ),
-                Span::styled(
-                    "  how distributed systems keep state: read a little, then break a live cluster on purpose",
-                    t.bold(),
-                ),
-            ]),
-            Line::styled(
-                "  Pick a block and press Enter. Each lesson runs a simulated cluster beside the text: partition it, crash it, heal it.",
-                t.dim(),
+        let live = self
+            .entries
+            .iter()
+            .filter_map(|e| e.lesson)
+            .filter(|&l| !cx.lessons[l].live_scenarios().is_empty())
+            .count();
+        let total = self.entries.iter().filter(|e| e.lesson.is_some()).count();
+        // The title on one line, cut if it must be; what ◆ means wraps
+        // under it.
+        let title = Line::from(vec![
+            Span::styled(
+                " statedist ",
+                t.accent().add_modifier(ratatui::style::Modifier::REVERSED),
             ),
-        ];
-        Paragraph::new(banner_lines).render(banner, buf);
+            Span::styled(
+                "  how distributed systems keep state: read a little, then break a live cluster on purpose",
+                t.bold(),
+            ),
+        ]);
+        buf.set_line(banner.x, banner.y, &title, banner.width);
+        Paragraph::new(Line::styled(
+            format!(
+                "  Pick a block and press Enter. ◆ marks the {live} of {total} lessons with a live cluster beside the text, to partition, crash and heal; the others are text for now."
+            ),
+            t.dim(),
+        ))
+        .wrap(Wrap { trim: false })
+        .render(
+            Rect {
+                y: banner.y + 1,
+                height: banner.height.saturating_sub(1),
+                ..banner
+            },
+            buf,
+        );
 
         let block = pane_block("Course map", true, t);
         let inner = block.inner(list);
@@ -337,11 +355,15 @@ impl Home {
                 Mark::Visited => t.accent(),
                 Mark::New => t.dim(),
             };
-            let name: String = name.chars().take(27).collect();
+            let name: String = name.chars().take(25).collect();
+            let has_live = e
+                .lesson
+                .is_some_and(|l| !cx.lessons[l].live_scenarios().is_empty());
             let mut line = Line::from(vec![
                 Span::styled(if sel { "▶ " } else { "  " }, t.accent()),
-                Span::styled(format!("{num:>1}  "), t.accent()),
-                Span::styled(format!("{name:<28}"), name_style),
+                Span::styled(format!("{num:>1} "), t.accent()),
+                Span::styled(if has_live { "◆ " } else { "  " }, t.accent()),
+                Span::styled(format!("{name:<26}"), name_style),
                 Span::styled(format!("{minutes:>8}  "), t.dim()),
                 if missing {
                     Span::styled("soon", t.dim())
