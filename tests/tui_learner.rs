@@ -88,3 +88,60 @@ fn the_map_says_which_lessons_run_a_cluster() {
         assert_snapshot!(format!("map_{}x{}", size.0, size.1), s);
     }
 }
+
+/// Jumps heading by heading until the "Try it" for `name` is at the top.
+fn to_heading(a: &mut App, name: &str) -> usize {
+    for _ in 0..60 {
+        let l = a.lesson().unwrap();
+        if l.doc.try_its.iter().any(|(line, s)| *line == l.top && s == name) {
+            return l.top;
+        }
+        keys(a, "]");
+    }
+    panic!("no Try it heading for {name}");
+}
+
+#[test]
+fn t_runs_the_try_it_whose_steps_are_on_screen() {
+    for size in SIZES {
+        let mut a = app(Start::Block(1), size);
+        assert_eq!(a.live().unwrap().info.name, "cap-cp");
+        to_heading(&mut a, "cap-ap");
+        // Back up a few lines: the cap-cp section ends above the cap-ap
+        // heading, whose "Press t to run cap-ap" is what the learner reads.
+        keys(&mut a, "kkk");
+        let s = screen(&a);
+        assert!(s.contains("Try it: cap-ap"), "{s}");
+        assert_eq!(a.current_try_it(), Some("cap-ap"), "{s}");
+        assert!(s.contains("t run cap-ap here"), "{s}");
+        keys(&mut a, "t");
+        assert_eq!(a.live().unwrap().info.name, "cap-ap");
+        // Now cap-ap runs, and t on the same screen says so rather than
+        // going back to cap-cp.
+        keys(&mut a, "t");
+        let s = screen(&a);
+        assert!(s.contains("cap-ap is already running"), "{s}");
+    }
+}
+
+#[test]
+fn a_reveals_each_hidden_answer_in_turn_then_hides_them() {
+    let mut a = app(Start::Block(1), (120, 40));
+    let total = a.lesson().unwrap().doc.answers.len();
+    assert!(total >= 3, "lesson 1 has model answers");
+    let shown = |a: &App| a.lesson().unwrap().doc.answers.iter().filter(|x| x.2).count();
+    for k in 1..=total {
+        keys(&mut a, "a");
+        assert_eq!(shown(&a), k);
+        // The one just opened is on screen.
+        let l = a.lesson().unwrap();
+        let opened = l.doc.answers.iter().filter(|x| x.2).map(|x| x.0).max().unwrap();
+        let h = 40 - 2 - 2;
+        assert!(opened >= l.top && opened < l.top + h, "answer {k} off screen");
+        let s = screen(&a);
+        assert!(s.contains(&format!("Model answer {k} of {total} shown")), "{s}");
+    }
+    keys(&mut a, "a");
+    assert_eq!(shown(&a), 0);
+    assert!(screen(&a).contains("Every model answer hidden again"));
+}
