@@ -93,7 +93,11 @@ fn the_map_says_which_lessons_run_a_cluster() {
 fn to_heading(a: &mut App, name: &str) -> usize {
     for _ in 0..60 {
         let l = a.lesson().unwrap();
-        if l.doc.try_its.iter().any(|(line, s)| *line == l.top && s == name) {
+        if l.doc
+            .try_its
+            .iter()
+            .any(|(line, s)| *line == l.top && s == name)
+        {
             return l.top;
         }
         keys(a, "]");
@@ -129,19 +133,60 @@ fn a_reveals_each_hidden_answer_in_turn_then_hides_them() {
     let mut a = app(Start::Block(1), (120, 40));
     let total = a.lesson().unwrap().doc.answers.len();
     assert!(total >= 3, "lesson 1 has model answers");
-    let shown = |a: &App| a.lesson().unwrap().doc.answers.iter().filter(|x| x.2).count();
+    let shown = |a: &App| {
+        a.lesson()
+            .unwrap()
+            .doc
+            .answers
+            .iter()
+            .filter(|x| x.2)
+            .count()
+    };
     for k in 1..=total {
         keys(&mut a, "a");
         assert_eq!(shown(&a), k);
         // The one just opened is on screen.
         let l = a.lesson().unwrap();
-        let opened = l.doc.answers.iter().filter(|x| x.2).map(|x| x.0).max().unwrap();
+        let opened = l
+            .doc
+            .answers
+            .iter()
+            .filter(|x| x.2)
+            .map(|x| x.0)
+            .max()
+            .unwrap();
         let h = 40 - 2 - 2;
-        assert!(opened >= l.top && opened < l.top + h, "answer {k} off screen");
+        assert!(
+            opened >= l.top && opened < l.top + h,
+            "answer {k} off screen"
+        );
         let s = screen(&a);
-        assert!(s.contains(&format!("Model answer {k} of {total} shown")), "{s}");
+        assert!(
+            s.contains(&format!("Model answer {k} of {total} shown")),
+            "{s}"
+        );
     }
     keys(&mut a, "a");
     assert_eq!(shown(&a), 0);
     assert!(screen(&a).contains("Every model answer hidden again"));
+}
+
+#[test]
+fn inside_the_nodes_is_a_tab_away_at_80x24() {
+    for size in SIZES {
+        // Block 2 starts leader-follower, whose replica state is a pane.
+        let mut a = app(Start::Block(2), size);
+        assert_eq!(a.live().unwrap().info.name, "leader-follower");
+        keys(&mut a, "1w");
+        for _ in 0..3 {
+            if screen(&a).contains("Inside the nodes") {
+                break;
+            }
+            key(&mut a, KeyCode::Tab);
+        }
+        let s = screen(&a);
+        assert!(s.contains("Inside the nodes"), "{s}");
+        assert!(s.contains("Replica state"), "{s}");
+        assert_snapshot!(format!("inside_the_nodes_{}x{}", size.0, size.1), s);
+    }
 }

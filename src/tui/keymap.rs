@@ -184,7 +184,8 @@ pub struct Hint {
     /// The keys as the bar shows them ("↑↓" for a pair of bindings).
     pub keys: String,
     pub word: String,
-    /// When the bar is too narrow the lowest `keep` goes first; `?` keeps 9.
+    /// When the bar is too narrow the lowest `keep` goes first; 10 (`?`)
+    /// always stays.
     pub keep: u8,
     /// Drawn first and in the warning colour: what the learner should do next.
     pub urgent: bool,
@@ -322,7 +323,7 @@ pub fn everywhere(back: &str, back_word: Option<&str>) -> Vec<Binding> {
             "this help: every key of this screen",
             Action::ToggleHelp,
         )
-        .hint("help", 9),
+        .hint("help", 10),
         bind(
             Everywhere,
             &[ch('q'), ctrl('c')],
@@ -452,7 +453,7 @@ pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
             "move the selected node to the next partition side (A→B→C→A)",
             Action::NextSide,
         )
-        .hint("side", 9),
+        .hint("side", 8),
         bind(
             Cluster,
             &[ch('c')],
@@ -460,7 +461,7 @@ pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
             "crash the selected node, or restart it",
             Action::CrashRestart,
         )
-        .hint("crash", 9),
+        .hint("crash", 8),
         bind(
             Cluster,
             &[ch('o')],
@@ -475,7 +476,7 @@ pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
             "heal every partition",
             Action::Heal,
         )
-        .hint("heal", 9),
+        .hint("heal", 8),
     ]);
     for op in l.run().operations() {
         if let Some(k) = op.key {
@@ -487,7 +488,7 @@ pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
                     &op.help.replace("{key}", l.key()),
                     Action::Client(op.verb),
                 )
-                .hint(&op.label.replace("{key}", l.key()), 9),
+                .hint(&op.label.replace("{key}", l.key()), 8),
             );
         }
     }
@@ -504,7 +505,7 @@ pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
                 ),
                 Action::NextKey,
             )
-            .hint("key", 9),
+            .hint("key", 5),
         );
     }
     b.extend([
@@ -604,7 +605,7 @@ pub fn hint_bar(table: &[Binding], width: usize) -> Vec<Hint> {
     };
     while cost(&hints) > width {
         let Some(i) = (0..hints.len())
-            .filter(|&i| hints[i].keep < 9)
+            .filter(|&i| hints[i].keep < 10)
             .min_by_key(|&i| (hints[i].keep, std::cmp::Reverse(i)))
         else {
             break;

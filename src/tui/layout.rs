@@ -124,7 +124,8 @@ pub fn lesson(body: Rect, wants: Option<&dyn Wants>) -> LessonAreas {
             }),
         }
     } else {
-        // Narrow: text on top, the cluster below it (no room for panes).
+        // Narrow: text on top, the cluster below it. The inspection panes
+        // share the event log's place: Tab to them swaps them in.
         let [reader, bottom] =
             Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
         let [canvas, right] =
@@ -138,7 +139,7 @@ pub fn lesson(body: Rect, wants: Option<&dyn Wants>) -> LessonAreas {
             cluster: Some(ClusterAreas {
                 canvas,
                 checks,
-                panes: None,
+                panes: wants.panes_lines(log.width.saturating_sub(2)).map(|_| log),
                 log,
             }),
         }

@@ -26,6 +26,12 @@ pub enum Focus {
     Checks,
 }
 
+/// Whether the inspection panes take the event log's place (a narrow
+/// screen): then Tab is how to reach them, and the hint bar says so.
+pub fn panes_share_the_log(c: Option<ClusterAreas>) -> bool {
+    c.is_some_and(|c| c.panes == Some(c.log))
+}
+
 /// The panes Tab visits beside the lesson text (if any), in order.
 pub fn focus_order(reader: bool, c: Option<ClusterAreas>) -> Vec<Focus> {
     let mut order = Vec::new();
@@ -314,10 +320,17 @@ fn other_key_hint(l: &Live) -> String {
 pub fn render(l: &Live, t: &Theme, focus: Focus, c: ClusterAreas, buf: &mut Buffer) {
     canvas::Canvas { live: l, theme: t }.render(c.canvas, buf);
     views::checks(l, t, focus == Focus::Checks, c.checks, buf);
-    if let Some(p) = c.panes {
-        panes::render(l, t, focus == Focus::Panes, p, buf);
+    // On a narrow screen the panes share the log's place: the focused one
+    // shows, and the other is a Tab away.
+    let shared = c.panes == Some(c.log);
+    match c.panes {
+        Some(p) if shared && focus == Focus::Panes => panes::render(l, t, true, p, buf),
+        Some(p) if !shared => {
+            panes::render(l, t, focus == Focus::Panes, p, buf);
+            views::log(l, t, focus == Focus::Log, c.log, buf);
+        }
+        _ => views::log(l, t, focus == Focus::Log, c.log, buf),
     }
-    views::log(l, t, focus == Focus::Log, c.log, buf);
 }
 
 /// The status line over a live cluster: paused or running, the scenario,

@@ -95,6 +95,13 @@ impl LessonScreen {
             4,
         ));
         if self.live.is_some() {
+            // Narrow: the panes are behind the log, and Tab is the way in.
+            let (tab_word, tab_keep) =
+                if cluster::panes_share_the_log(self.areas(cx.body()).cluster) {
+                    ("inside the nodes", 9)
+                } else {
+                    ("focus", 5)
+                };
             b.push(
                 bind(
                     Reading,
@@ -103,7 +110,7 @@ impl LessonScreen {
                     "focus the next pane; arrows scroll the focused pane (lesson, event log, inside the nodes or checkers)",
                     Action::FocusNext,
                 )
-                .hint("focus", 5),
+                .hint_as("Tab", tab_word, tab_keep),
             );
             b.push(bind(
                 Reading,
@@ -167,7 +174,7 @@ impl LessonScreen {
                     "reveal the next hidden model answer from where you are reading (again: the one after it; with all shown, hide them)",
                     Action::RevealAnswer,
                 )
-                .hint("answer", 9),
+                .hint("answer", 8),
             );
         }
         if let Some(l) = &self.live

@@ -89,7 +89,7 @@ impl QuizScreen {
                         "this help (on an empty answer line); the gauntlet's clock keeps running",
                         Action::ToggleHelp,
                     )
-                    .hint("help (empty line)", 9),
+                    .hint("help (empty line)", 10),
                 );
             }
             b.extend([

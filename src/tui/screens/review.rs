@@ -67,7 +67,7 @@ impl ReviewScreen {
                             "this help (on an empty answer line)",
                             Action::ToggleHelp,
                         )
-                        .hint("help (empty line)", 9),
+                        .hint("help (empty line)", 10),
                     );
                 }
                 b.extend([
