@@ -25,3 +25,4 @@ pub mod scenario;
 pub mod sim;
 pub mod sim_cmd;
 pub mod tui;
+pub mod wrap;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use crate::content::{self, Banks};
 use crate::progress::{self, Notice, Progress, ProgressError, Timestamp, human_duration, report};
-use crate::quiz::{AnswerError, Bank, Run, RunState, Skip, Summary, Verdict, text, verdict_text};
+use crate::quiz::{AnswerError, Bank, Run, RunState, Skip, Summary, Verdict, verdict_text};
 
 const WIDTH: usize = 80;
 
@@ -95,7 +95,7 @@ fn data_dir(explicit: Option<&Path>) -> Result<PathBuf, ProgressError> {
 
 fn show_notice(n: &Option<Notice>) {
     if let Some(n) = n {
-        crate::errln!("note: {}", text::wrap(&n.to_string(), WIDTH, 0));
+        crate::errln!("note: {}", crate::wrap::hanging(&n.to_string(), WIDTH, 0));
     }
 }
 
@@ -133,7 +133,10 @@ pub(crate) fn writable(dir: &Path) -> Result<(Progress, Option<Notice>), ExitCod
     match progress::update(dir, |p| p.clone()) {
         Ok(x) => Ok(x),
         Err(e @ ProgressError::NewerSchema { .. }) => {
-            crate::errln!("statedist: {}", text::wrap(&e.to_string(), WIDTH, 0));
+            crate::errln!(
+                "statedist: {}",
+                crate::wrap::hanging(&e.to_string(), WIDTH, 0)
+            );
             crate::errln!("Nothing you do now could be saved, so this command stops here.");
             Err(ExitCode::from(2))
         }
@@ -253,7 +256,7 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
         best.map_or(String::new(), |b| format!(" · your best: {b}"))
     );
     if !bank.intro.trim().is_empty() {
-        crate::outln!("{}", text::wrap(bank.intro.trim(), WIDTH, 0));
+        crate::outln!("{}", crate::wrap::hanging(bank.intro.trim(), WIDTH, 0));
     }
     crate::outln!("{HELP}");
     let start = Instant::now();
@@ -276,7 +279,7 @@ fn drive_run(run: &mut Run, bank: &Bank, best: Option<u32>, input: &Input) -> (S
                     ""
                 }
             );
-            crate::outln!("{}", text::wrap(&q.render(), WIDTH, 0));
+            crate::outln!("{}", crate::wrap::hanging(&q.render(), WIDTH, 0));
             crate::outln!("({})", q.form.hint());
             shown = idx;
         }
@@ -405,17 +408,20 @@ fn print_summary(s: &Summary, run: &Run, previous_best: Option<u32>, new_best: b
         let first_line = q.prompt.lines().next().unwrap_or("");
         let short: String = first_line.chars().take(200).collect();
         crate::outln!("{}. {mark}  [{}]", i + 1, r.item_id);
-        crate::outln!("{}", text::wrap(&short, WIDTH, 3));
+        crate::outln!("{}", crate::wrap::hanging(&short, WIDTH, 3));
         if let crate::quiz::ItemOutcome::Answered { response, .. } = &r.outcome {
-            crate::outln!("{}", text::wrap(&format!("you: {response}"), WIDTH, 3));
+            crate::outln!(
+                "{}",
+                crate::wrap::hanging(&format!("you: {response}"), WIDTH, 3)
+            );
         }
         crate::outln!(
             "{}",
-            text::wrap(&format!("answer: {}", r.right_answer), WIDTH, 3)
+            crate::wrap::hanging(&format!("answer: {}", r.right_answer), WIDTH, 3)
         );
         crate::outln!(
             "{}",
-            text::wrap(&format!("why: {}", r.explanation.trim()), WIDTH, 3)
+            crate::wrap::hanging(&format!("why: {}", r.explanation.trim()), WIDTH, 3)
         );
     }
     // the list above can be long: repeat the headline where the eye ends up
@@ -503,7 +509,7 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
         let q = item.instantiate(*seed);
         crate::outln!();
         crate::outln!("[{}/{}] {}", k + 1, total, id);
-        crate::outln!("{}", text::wrap(&q.render(), WIDTH, 0));
+        crate::outln!("{}", crate::wrap::hanging(&q.render(), WIDTH, 0));
         crate::outln!("({})", q.form.hint());
         let grade = loop {
             prompt("> ");
@@ -529,12 +535,12 @@ pub fn review(data_dir_flag: Option<&Path>, content_dir: Option<&Path>) -> ExitC
         if grade.verdict != Verdict::Right {
             crate::outln!(
                 "{}",
-                text::wrap(&format!("answer: {}", q.answer_text()), WIDTH, 2)
+                crate::wrap::hanging(&format!("answer: {}", q.answer_text()), WIDTH, 2)
             );
         }
         crate::outln!(
             "{}",
-            text::wrap(&format!("why: {}", q.explanation.trim()), WIDTH, 2)
+            crate::wrap::hanging(&format!("why: {}", q.explanation.trim()), WIDTH, 2)
         );
         let now = Timestamp::now();
         match progress::update(&dir, |p| p.record_review(id, grade.verdict, now).due) {

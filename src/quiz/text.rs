@@ -117,65 +117,6 @@ pub fn fnv1a(s: &str) -> u64 {
     h
 }
 
-/// Width of a list marker at the start of `s` ("a) ", "12. ", "- ", "+3 "),
-/// so wrapped list items can hang under their text.
-fn marker_width(s: &str) -> usize {
-    let b = s.as_bytes();
-    let digits = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if b.len() > 2 && b[0].is_ascii_lowercase() && b[1] == b')' && b[2] == b' ' {
-        3
-    } else if digits > 0 && b.len() > digits + 1 && b[digits] == b'.' && b[digits + 1] == b' ' {
-        digits + 2
-    } else if b.len() > 1 && b[0] == b'-' && b[1] == b' ' {
-        2
-    } else {
-        0
-    }
-}
-
-/// Word-wrap `text` to `width` columns, keeping explicit line breaks and
-/// indenting continuation lines by `indent` spaces (plus the paragraph's own
-/// indentation and list marker, so list items hang).
-pub fn wrap(text: &str, width: usize, indent: usize) -> String {
-    let width = width.max(20);
-    let pad = " ".repeat(indent);
-    let mut out = String::new();
-    for (pi, para) in text.lines().enumerate() {
-        if pi > 0 {
-            out.push('\n');
-        }
-        let mut col = 0;
-        let mut first = true;
-        if para.trim().is_empty() {
-            continue;
-        }
-        // keep the paragraph's own leading indentation
-        let lead = para.len() - para.trim_start().len();
-        let hang = lead + marker_width(para.trim_start());
-        out.push_str(&pad);
-        out.push_str(&para[..lead]);
-        col += indent + lead;
-        for word in para.split_whitespace() {
-            let wlen = word.chars().count();
-            if !first && col + 1 + wlen > width {
-                out.push('\n');
-                out.push_str(&pad);
-                out.push_str(&" ".repeat(hang));
-                col = indent + hang;
-                first = true;
-            }
-            if !first {
-                out.push(' ');
-                col += 1;
-            }
-            out.push_str(word);
-            col += wlen;
-            first = false;
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -212,24 +153,5 @@ mod tests {
     fn fnv_is_stable() {
         assert_eq!(fnv1a(""), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a("a"), 0xaf63_dc4c_8601_ec8c);
-    }
-
-    #[test]
-    fn wrapped_list_items_hang_under_their_text() {
-        let w = wrap("  b) one two three four five six seven", 20, 0);
-        let lines: Vec<&str> = w.lines().collect();
-        assert_eq!(lines[0], "  b) one two three");
-        assert!(lines[1].starts_with("     four"), "{w}");
-        let w = wrap("12. alpha beta gamma delta epsilon", 16, 0);
-        assert!(w.lines().nth(1).unwrap().starts_with("    "), "{w}");
-    }
-
-    #[test]
-    fn wrap_breaks_long_lines() {
-        let w = wrap("one two three four five six", 20, 2);
-        for line in w.lines() {
-            assert!(line.len() <= 20, "{line:?}");
-            assert!(line.starts_with("  "));
-        }
     }
 }

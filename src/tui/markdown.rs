@@ -698,7 +698,7 @@ impl Renderer<'_> {
             let wrapped: Vec<Vec<String>> = (0..cols)
                 .map(|i| {
                     let text = row.get(i).map(text_of).unwrap_or_default();
-                    wrap_plain(text.trim(), widths[i])
+                    crate::wrap::lines(text.trim(), widths[i])
                 })
                 .collect();
             let height = wrapped.iter().map(|c| c.len()).max().unwrap_or(1).max(1);
@@ -767,7 +767,7 @@ impl Renderer<'_> {
                 } else {
                     format!("{h}: {value}")
                 };
-                for (k, part) in wrap_plain(&text, avail.saturating_sub(2))
+                for (k, part) in crate::wrap::lines(&text, avail.saturating_sub(2))
                     .into_iter()
                     .enumerate()
                 {
@@ -780,54 +780,6 @@ impl Renderer<'_> {
             }
         }
     }
-}
-
-/// Greedy word wrap of plain text (table cells).
-fn wrap_plain(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word = word.to_string();
-        loop {
-            let lw = width_of(&line);
-            let ww = width_of(&word);
-            if lw == 0 && ww > width {
-                // Too long for a line: split it.
-                let mut head = String::new();
-                let mut used = 0;
-                let mut rest = String::new();
-                for c in word.chars() {
-                    let cw = c.width().unwrap_or(0);
-                    if used + cw > width || !rest.is_empty() {
-                        rest.push(c);
-                    } else {
-                        head.push(c);
-                        used += cw;
-                    }
-                }
-                out.push(head);
-                word = rest;
-                if word.is_empty() {
-                    break;
-                }
-                continue;
-            }
-            if lw > 0 && lw + 1 + ww > width {
-                out.push(std::mem::take(&mut line));
-                continue;
-            }
-            if lw > 0 {
-                line.push(' ');
-            }
-            line.push_str(&word);
-            break;
-        }
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
 }
 
 #[cfg(test)]

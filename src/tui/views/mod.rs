@@ -132,7 +132,7 @@ fn render_help(app: &App, area: Rect, scroll: usize, buf: &mut Buffer) {
             lines.push(Line::styled(b.section.title(), t.h2()));
             section = Some(b.section);
         }
-        for (k, part) in wrap_words(&b.help, help_w).into_iter().enumerate() {
+        for (k, part) in crate::wrap::lines(&b.help, help_w).into_iter().enumerate() {
             let key = if k == 0 { b.label.as_str() } else { "" };
             lines.push(Line::from(vec![
                 Span::styled(format!("  {key:<10} "), t.key()),
@@ -165,7 +165,7 @@ fn render_help(app: &App, area: Rect, scroll: usize, buf: &mut Buffer) {
         ));
         // Wrapped to the overlay, so nothing is cut off at 80 columns.
         for para in notes {
-            for part in wrap_words(para, w) {
+            for part in crate::wrap::lines(para, w) {
                 lines.push(Line::styled(format!("  {part}"), t.dim()));
             }
         }
@@ -214,7 +214,7 @@ fn verdict_lines(v: &Verdict, width: usize, t: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     let mark = v.mark().to_string();
     let body = format!("{}: {}", v.check, v.summary);
-    let parts = wrap_words(&body, width.saturating_sub(INDENT).max(8));
+    let parts = crate::wrap::lines(&body, width.saturating_sub(INDENT).max(8));
     for (k, part) in parts.into_iter().enumerate() {
         if k == 0 {
             let (name, rest) = part.split_at(part.find(':').map_or(0, |c| c + 1));
@@ -233,7 +233,7 @@ fn verdict_lines(v: &Verdict, width: usize, t: &Theme) -> Vec<Line<'static>> {
             // two spaces in under a header line).
             let lead = d.len() - d.trim_start().len();
             let w = width.saturating_sub(INDENT + lead).max(8);
-            for part in wrap_words(d.trim_start(), w) {
+            for part in crate::wrap::lines(d.trim_start(), w) {
                 lines.push(Line::styled(
                     format!("{:1$}{part}", "", INDENT + lead),
                     t.dim(),
@@ -402,34 +402,6 @@ fn kind_style(k: TraceKind, t: &Theme) -> Style {
     }
 }
 
-/// Word-wraps plain text to `width` columns (the event log's long lines).
-pub(crate) fn wrap_words(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    let mut line = String::new();
-    for word in text.split(' ') {
-        let lw = unicode_width::UnicodeWidthStr::width(line.as_str());
-        let ww = unicode_width::UnicodeWidthStr::width(word);
-        if lw > 0 && lw + 1 + ww > width {
-            out.push(std::mem::take(&mut line));
-        }
-        if !line.is_empty() {
-            line.push(' ');
-        }
-        line.push_str(word);
-        while unicode_width::UnicodeWidthStr::width(line.as_str()) > width {
-            let cut: String = line.chars().take(width).collect();
-            let rest: String = line.chars().skip(width).collect();
-            out.push(cut);
-            line = rest;
-        }
-    }
-    if !line.is_empty() || out.is_empty() {
-        out.push(line);
-    }
-    out
-}
-
 pub(crate) fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut Buffer) {
     let trace = live.run().trace();
     let n = trace.total();
@@ -451,7 +423,7 @@ pub(crate) fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut B
     let text_w = inner.width as usize - TIME_W;
     let mut lines: Vec<Line> = Vec::new();
     for e in live.log_events().rev().skip(live.log_scroll) {
-        let parts = wrap_words(&e.text, text_w);
+        let parts = crate::wrap::lines(&e.text, text_w);
         let style = kind_style(e.kind, t);
         let mut ev_lines: Vec<Line> = parts
             .into_iter()
@@ -485,7 +457,7 @@ pub(crate) fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut B
     if let Some(hint) = hint {
         // Wrapped, so a narrow log shows all of it (newest-last order:
         // the pane draws `lines` bottom up).
-        let mut parts: Vec<Line> = wrap_words(hint, inner.width as usize)
+        let mut parts: Vec<Line> = crate::wrap::lines(hint, inner.width as usize)
             .into_iter()
             .map(|p| Line::styled(p, t.dim()))
             .collect();

@@ -13,7 +13,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Widget;
 use unicode_width::UnicodeWidthStr;
 
-use super::{pane_block, wrap_words};
+use super::pane_block;
 use crate::app::live::Live;
 use crate::scenario::{Cell, Pane};
 use crate::tui::theme::Theme;
@@ -32,7 +32,7 @@ pub fn pane_lines(pane: &Pane, t: &Theme, width: u16) -> Vec<Line<'static>> {
             header,
             rows,
         } => {
-            let mut out: Vec<Line<'static>> = wrap_words(title, width)
+            let mut out: Vec<Line<'static>> = crate::wrap::lines(title, width)
                 .into_iter()
                 .map(|l| Line::styled(l, t.h3()))
                 .collect();
@@ -101,7 +101,7 @@ fn list(
         let Some((first, rest)) = r.split_first() else {
             continue;
         };
-        for part in wrap_words(&first.text, width) {
+        for part in crate::wrap::lines(&first.text, width) {
             out.push(Line::styled(part, t.tone(first.tone).patch(t.bold())));
         }
         let mut line: Vec<Span<'static>> = Vec::new();
@@ -133,7 +133,7 @@ fn list(
             }
             // Too long for a line: the text wraps under its label.
             let hang = INDENT * 2;
-            let parts = wrap_words(
+            let parts = crate::wrap::lines(
                 &format!("{label}{}", c.text),
                 width.saturating_sub(hang).max(8),
             );

@@ -155,7 +155,7 @@ pub fn render_quiz(cx: &Ctx, q: &Quiz, area: Rect, buf: &mut Buffer) {
     }
     // Pre-wrap so a long option hangs under its text, not under "a)".
     let width = usize::from(body.width.saturating_sub(2));
-    for l in crate::quiz::text::wrap(&question.render(), width, 0).lines() {
+    for l in crate::wrap::hanging(&question.render(), width, 0).lines() {
         lines.push(Line::raw(l.to_string()));
     }
     let title = format!("Question {}", (at + 1).min(total.max(1)));
@@ -321,10 +321,10 @@ fn render_result(cx: &Ctx, q: &Quiz, area: Rect, buf: &mut Buffer) {
         };
         let w = area.width.saturating_sub(2 + 6) as usize;
         let answer = format!("yours: {yours} · answer: {}", item.right_answer);
-        for part in super::wrap_words(&answer, w) {
+        for part in crate::wrap::lines(&answer, w) {
             lines.push(Line::styled(format!("      {part}"), t.text()));
         }
-        for part in super::wrap_words(item.explanation.trim(), w) {
+        for part in crate::wrap::lines(item.explanation.trim(), w) {
             if !part.is_empty() {
                 lines.push(Line::styled(format!("      {part}"), t.dim()));
             }

@@ -9,7 +9,6 @@ use ratatui::widgets::{Padding, Paragraph, Widget, Wrap};
 
 use super::pane_block;
 use super::quiz::answer_line;
-use super::wrap_words;
 use crate::app::review::{Answered, Phase, Review};
 use crate::progress::{RELEARN_SECS, human_duration};
 use crate::quiz::{Verdict, verdict_text};
@@ -69,7 +68,7 @@ fn question(r: &Review, t: &Theme, area: Rect, buf: &mut Buffer) {
     lines.push(Line::raw(""));
     // Pre-wrap so a long option hangs under its text, not under "a)".
     let width = usize::from(area.width.saturating_sub(2));
-    let prompt = crate::quiz::text::wrap(&item.question.render(), width, 0);
+    let prompt = crate::wrap::hanging(&item.question.render(), width, 0);
     lines.extend(prompt.lines().map(|l| Line::raw(l.to_string())));
     let title = if item.from.is_empty() {
         format!("Question {} of {}", r.pos + 1, r.total())
@@ -140,7 +139,7 @@ fn answered(cx: &Ctx, r: &Review, a: &Answered, area: Rect, buf: &mut Buffer) {
     let w = body.width.saturating_sub(4) as usize;
     let mut lines: Vec<Line> = Vec::new();
     let (m, style) = mark(a.grade.verdict, t);
-    let yours = wrap_words(
+    let yours = crate::wrap::lines(
         &format!("{m} {} · you answered: {}", verdict_text(&a.grade), a.input),
         w,
     );
@@ -148,12 +147,12 @@ fn answered(cx: &Ctx, r: &Review, a: &Answered, area: Rect, buf: &mut Buffer) {
         lines.push(Line::styled(part, if k == 0 { style } else { t.text() }));
     }
     if a.grade.verdict != Verdict::Right {
-        for part in wrap_words(&format!("Answer: {}", item.question.answer_text()), w) {
+        for part in crate::wrap::lines(&format!("Answer: {}", item.question.answer_text()), w) {
             lines.push(Line::styled(part, t.bold()));
         }
     }
     lines.push(Line::raw(""));
-    for part in wrap_words(&format!("Why: {}", item.question.explanation.trim()), w) {
+    for part in crate::wrap::lines(&format!("Why: {}", item.question.explanation.trim()), w) {
         lines.push(Line::styled(part, t.text()));
     }
     lines.push(Line::raw(""));
@@ -257,7 +256,7 @@ fn done(cx: &Ctx, r: &Review, area: Rect, buf: &mut Buffer) {
         // The prompt wraps under itself, past the result columns.
         const COLS: usize = 2 + 13 + 1 + 18 + 1;
         let w = (area.width as usize).saturating_sub(4 + COLS).max(10);
-        for (k, part) in wrap_words(&o.prompt, w).into_iter().enumerate() {
+        for (k, part) in crate::wrap::lines(&o.prompt, w).into_iter().enumerate() {
             lines.push(if k == 0 {
                 Line::from(vec![
                     Span::styled(format!("{m} "), style),
