@@ -25,6 +25,26 @@ pub fn lines(text: &str, width: usize) -> Vec<String> {
     }
 }
 
+/// `text` wrapped to `width` columns where its first line starts after
+/// `taken` columns (a label beside it) and the others are indented by
+/// `indent` spaces (included in them).
+pub fn beside(text: &str, width: usize, taken: usize, indent: usize) -> Vec<String> {
+    let first = " ".repeat(taken);
+    let rest = " ".repeat(indent);
+    let opts = options(width)
+        .initial_indent(&first)
+        .subsequent_indent(&rest);
+    let mut out: Vec<String> = textwrap::wrap(text, opts)
+        .into_iter()
+        .map(|l| l.into_owned())
+        .collect();
+    match out.first_mut() {
+        Some(l) => *l = l.chars().skip(taken).collect(),
+        None => out.push(String::new()),
+    }
+    out
+}
+
 /// `text` wrapped to `width` columns (at least 20), keeping its line
 /// breaks; every line is indented by `indent`, and a paragraph's
 /// continuation lines hang under its text, past its own indentation and
@@ -80,6 +100,12 @@ mod tests {
         assert_eq!(lines("", 10), [""]);
         // Columns, not bytes: each of these is one column.
         assert_eq!(lines("ééé ééé", 3), ["ééé", "ééé"]);
+    }
+
+    #[test]
+    fn beside_leaves_room_for_a_label_on_the_first_line_only() {
+        let l = beside("aaa bbb ccc ddd", 10, 6, 2);
+        assert_eq!(l, ["aaa", "  bbb ccc", "  ddd"]);
     }
 
     #[test]

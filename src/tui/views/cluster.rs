@@ -19,41 +19,129 @@ pub fn inner(area: Rect) -> Rect {
     Block::bordered().inner(area)
 }
 
-const MAX_STATE_LINES: usize = 2;
+/// At most this many lines of stored state in a node's box.
+const MAX_STATE_LINES: usize = 5;
 
-fn box_size(view: &ClusterView) -> (u16, u16) {
+/// A node's stored state as the lines of a box `width` columns wide, at
+/// most `rows` of them. An entry that does not fit on a line wraps at a
+/// space (a version vector keeps every entry) with its continuation
+/// indented; entries that do not fit at all are counted: "+2 more".
+pub fn state_lines(state: &[(String, String)], width: usize, rows: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (i, (k, v)) in state.iter().enumerate() {
+        let mut parts = crate::wrap::lines(&format!("{k}={v}"), width.max(2) - 1);
+        for p in parts.iter_mut().skip(1) {
+            p.insert(0, ' ');
+        }
+        let left = state.len() - i - 1;
+        let room = rows - out.len();
+        if parts.len() + usize::from(left > 0) <= room {
+            out.extend(parts);
+            continue;
+        }
+        // It does not fit whole: say how many entries are left, or (when
+        // it is the only one left) show what fits and mark the cut.
+        if left == 0 && room > 0 {
+            parts.truncate(room);
+            if let Some(last) = parts.last_mut() {
+                let keep: String = last.chars().take(width.saturating_sub(1)).collect();
+                *last = format!("{keep}…");
+            }
+            out.extend(parts);
+        } else if room > 0 {
+            out.push(format!("+{} more", state.len() - i));
+        } else if let Some(last) = out.last_mut() {
+            *last = format!("+{} more", state.len() - i + 1);
+        }
+        break;
+    }
+    out
+}
+
+/// The box width nodes would like (their longest state entry, within
+/// bounds) and the box height at width `bw`.
+fn box_width(view: &ClusterView) -> u16 {
     let content = view
         .nodes
         .iter()
         .flat_map(|n| {
             n.state
                 .iter()
-                .take(MAX_STATE_LINES)
                 .map(|(k, v)| format!("{k}={v}").width())
                 .chain([n.role.width() + 2, 12])
         })
         .max()
         .unwrap_or(12);
-    let lines = view
-        .nodes
-        .iter()
-        .map(|n| n.state.len().clamp(1, MAX_STATE_LINES))
-        .max()
-        .unwrap_or(1);
-    ((content as u16 + 4).clamp(14, 32), 3 + lines as u16)
+    (content as u16 + 4).clamp(14, 32)
 }
 
-/// One line per node, for a canvas too small for boxes.
-fn rows(area: Rect, n: usize) -> Vec<Rect> {
+/// The box height at width `bw`, and whether some node's state would
+/// still be cut short (`…` or "+N more") in it.
+fn box_height(view: &ClusterView, bw: u16) -> (u16, bool) {
+    let w = bw.saturating_sub(2) as usize;
+    let mut lines = 1;
+    let mut cut = false;
+    for n in &view.nodes {
+        let l = state_lines(&n.state, w, MAX_STATE_LINES);
+        let whole = state_lines(&n.state, w, usize::MAX / 2);
+        cut |= l != whole;
+        lines = lines.max(l.len());
+    }
+    (3 + lines as u16, cut)
+}
+
+/// What a node's row says when the canvas is too small for boxes: its
+/// prefix ("▶[n1 A] leader clock +1s ") and its stored state.
+fn row_parts(n: &crate::scenario::NodeView) -> (String, String) {
+    let role = if n.up { n.role.as_str() } else { "✗ DOWN" };
+    let clock = if n.skew == 0 {
+        String::new()
+    } else {
+        format!("clock {} ", fmt_skew(n.skew))
+    };
+    let state: Vec<String> = n.state.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    (
+        format!(" [{} {}] {role} {clock}", n.id, n.side),
+        state.join(" "),
+    )
+}
+
+/// A row's state wrapped beside its prefix, then across the row.
+fn row_lines(n: &crate::scenario::NodeView, width: usize) -> Vec<String> {
+    let (prefix, state) = row_parts(n);
+    crate::wrap::beside(&state, width, prefix.width().min(width / 2), 3)
+}
+
+/// One row per node, for a canvas too small for boxes: as many lines each
+/// as its state needs when they all fit (keeping a line for what is on the
+/// wire), else one.
+fn rows(area: Rect, view: &ClusterView) -> Vec<Rect> {
+    let n = view.nodes.len();
+    let need = view
+        .nodes
+        .iter()
+        .map(|v| row_lines(v, area.width as usize).len())
+        .max()
+        .unwrap_or(1);
+    let h = need
+        .min((area.height as usize).saturating_sub(1) / n.max(1))
+        .max(1) as u16;
     (0..n)
         .map(|i| Rect {
             x: area.x,
-            y: area.y + i as u16,
+            y: area.y + i as u16 * h,
             width: area.width,
-            height: 1,
+            height: h,
         })
-        .filter(|r| r.y < area.y + area.height)
+        .filter(|r| r.y + r.height <= area.y + area.height)
         .collect()
+}
+
+/// Whether `boxes` are the rows of a canvas too small for boxes.
+fn compact_rows(area: Rect, boxes: &[Rect]) -> bool {
+    boxes
+        .first()
+        .is_some_and(|b| b.width == area.width && b.x == area.x)
 }
 
 /// Where each node's box goes in `area` (the canvas's inner area). When the
@@ -63,15 +151,33 @@ pub fn node_boxes(area: Rect, view: &ClusterView) -> Vec<Rect> {
     if n == 0 || area.width == 0 || area.height == 0 {
         return Vec::new();
     }
-    let (natural, bh) = box_size(view);
-    // Long values get narrower boxes (cut short) before boxes give way to
-    // one line per node: boxes that fit without covering each other.
+    let natural = box_width(view);
+    // Long values get narrower, taller boxes (wrapped) before boxes give
+    // way to rows: boxes that fit without covering each other and show
+    // every node's state whole; else rows, when they show it whole; else
+    // the widest boxes that fit, cut short.
     let widest = natural.min(area.width.saturating_sub(4) / 2);
-    (14..=widest.max(14))
-        .rev()
-        .step_by(2)
-        .find_map(|bw| ellipse(area, n, bw, bh))
-        .unwrap_or_else(|| rows(area, n))
+    let widths: Vec<u16> = (14..=widest.max(14)).rev().step_by(2).collect();
+    let fit = |whole: bool| {
+        widths.iter().find_map(|&bw| {
+            let (bh, cut) = box_height(view, bw);
+            if whole && cut {
+                return None;
+            }
+            ellipse(area, n, bw, bh)
+        })
+    };
+    if let Some(b) = fit(true) {
+        return b;
+    }
+    let rows_whole = view
+        .nodes
+        .iter()
+        .all(|v| row_lines(v, area.width as usize).len() <= rows(area, view)[0].height as usize);
+    if rows_whole {
+        return rows(area, view);
+    }
+    fit(false).unwrap_or_else(|| rows(area, view))
 }
 
 /// `n` boxes of `bw`×`bh` on an ellipse in `area`, or `None` when they do
@@ -275,11 +381,14 @@ impl Widget for Canvas<'_> {
         if boxes.is_empty() {
             return;
         }
-        if boxes[0].height == 1 {
+        if compact_rows(inner, &boxes) {
             self.compact(inner, &boxes, buf);
             return;
         }
         let n = boxes.len();
+        // Cut links between boxes that touch: no cell between them to
+        // mark, so the ╳ goes on a border once the boxes are drawn.
+        let mut touching_cuts = Vec::new();
         // Links first, so boxes and messages draw over them.
         for i in 0..n {
             for j in i + 1..n {
@@ -288,17 +397,18 @@ impl Widget for Canvas<'_> {
                 let (cut_ab, cut_ba) = (view.is_blocked(a.id, b.id), view.is_blocked(b.id, a.id));
                 let cut = cut_ab && cut_ba;
                 let down = !a.up || !b.up;
+                // A cut link stays drawn, faint, with one ╳ in its middle:
+                // the learner sees which link it is and that it is cut.
                 for (k, &cell) in path.iter().enumerate() {
-                    if cut {
-                        if k == path.len() / 2 {
-                            put(buf, inner, cell, "╳", t.bad());
-                        } else if k % 3 == 1 {
-                            put(buf, inner, cell, "·", t.dim());
-                        }
+                    if cut && k == path.len() / 2 {
+                        put(buf, inner, cell, "╳", t.bad());
                     } else {
-                        let style = if down { t.dim() } else { t.border() };
+                        let style = if down || cut { t.dim() } else { t.border() };
                         put(buf, inner, cell, &step_char(&path, k).to_string(), style);
                     }
+                }
+                if cut && path.is_empty() {
+                    touching_cuts.push((i, j));
                 }
                 // Cut one way: `╳` mid-link and an arrowhead beside it
                 // pointing the way messages no longer go.
@@ -367,17 +477,18 @@ impl Widget for Canvas<'_> {
             if node.state.is_empty() && ib.height > 1 {
                 buf.set_stringn(ib.x, ib.y + 1, "(empty)", w, t.dim());
             }
-            for (k, (key, val)) in node.state.iter().take(MAX_STATE_LINES).enumerate() {
-                if 1 + k as u16 >= ib.height {
-                    break;
-                }
-                let more = k + 1 == MAX_STATE_LINES && node.state.len() > MAX_STATE_LINES;
-                let text = if more {
-                    format!("+{} more", node.state.len() - k)
-                } else {
-                    format!("{key}={val}")
-                };
+            let rows = (ib.height.saturating_sub(1) as usize).min(MAX_STATE_LINES);
+            for (k, text) in state_lines(&node.state, w, rows).into_iter().enumerate() {
                 buf.set_stringn(ib.x, ib.y + 1 + k as u16, text, w, state_style);
+            }
+        }
+        for (i, j) in touching_cuts {
+            if let Some(&cell) = line_cells(center(boxes[i]), center(boxes[j]))
+                .iter()
+                .rev()
+                .find(|&&c| inside(&boxes[i..=i], c))
+            {
+                put(buf, inner, cell, "╳", t.bad());
             }
         }
         // Messages in flight.
@@ -426,8 +537,9 @@ impl Canvas<'_> {
         let t = self.theme;
         for (node, r) in self.live.view.nodes.iter().zip(rows) {
             let sel = node.id == self.live.selected;
-            let state: Vec<String> = node.state.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            let line = Line::from(vec![
+            let (prefix, _) = row_parts(node);
+            let pw = prefix.width() as u16;
+            let head = Line::from(vec![
                 Span::styled(if sel { "▶" } else { " " }, t.bold()),
                 Span::styled(format!("[{} {}] ", node.id, node.side), t.side(node.side)),
                 if node.up {
@@ -443,12 +555,32 @@ impl Canvas<'_> {
                     },
                     t.warn(),
                 ),
-                Span::styled(state.join(" "), t.text()),
             ]);
-            buf.set_line(r.x, r.y, &line, area.width);
+            buf.set_line(r.x, r.y, &head, area.width);
+            let lines = row_lines(node, area.width as usize);
+            let cut = lines.len() > r.height as usize;
+            for (k, mut text) in lines.into_iter().take(r.height as usize).enumerate() {
+                if cut && k + 1 == r.height as usize {
+                    text.push('…');
+                }
+                // The first line goes beside the prefix, the others under it.
+                let x = if k == 0 {
+                    (r.x + pw).min(r.x + r.width)
+                } else {
+                    r.x
+                };
+                buf.set_stringn(
+                    x,
+                    r.y + k as u16,
+                    text,
+                    (r.width - (x - r.x)) as usize,
+                    t.text(),
+                );
+            }
         }
+        let rows_end = rows.last().map_or(area.y, |r| r.y + r.height);
         // No links to glide along: say what is on the wire instead.
-        let y = area.y + rows.len() as u16 + 1;
+        let y = rows_end;
         let wire = &self.live.view.in_flight;
         if !wire.is_empty() && y < area.y + area.height {
             let mut labels: Vec<String> = wire
@@ -473,9 +605,36 @@ impl Canvas<'_> {
             ]);
             buf.set_line(area.x, y, &line, area.width);
         }
-        // No links drawn either: name the links cut one way.
-        let one_way = one_way_cuts(&self.live.view);
-        let y = area.y + rows.len() as u16 + 2;
+        // No links drawn either: say who can reach whom, and name the
+        // links cut one way.
+        let view = &self.live.view;
+        let mut y = rows_end + 1;
+        if view.partitioned && y < area.y + area.height {
+            let mut sides: Vec<(crate::sim::Side, Vec<String>)> = Vec::new();
+            for n in &view.nodes {
+                match sides.iter_mut().find(|(s, _)| *s == n.side) {
+                    Some((_, ids)) => ids.push(n.id.to_string()),
+                    None => sides.push((n.side, vec![n.id.to_string()])),
+                }
+            }
+            sides.sort_by_key(|(s, _)| *s);
+            let mut spans = vec![
+                Span::styled("╳ ", t.bad()),
+                Span::styled("partitioned: ", t.dim()),
+            ];
+            for (k, (side, ids)) in sides.into_iter().enumerate() {
+                if k > 0 {
+                    spans.push(Span::styled(" | ", t.bad()));
+                }
+                spans.push(Span::styled(
+                    format!("{side} {{{}}}", ids.join(" ")),
+                    t.side(side),
+                ));
+            }
+            buf.set_line(area.x, y, &Line::from(spans), area.width);
+            y += 1;
+        }
+        let one_way = one_way_cuts(view);
         if !one_way.is_empty() && y < area.y + area.height {
             let line = Line::from(vec![
                 Span::styled("╳ ", t.bad()),
