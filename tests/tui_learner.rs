@@ -271,3 +271,31 @@ fn a_partition_shows_at_80x24_and_on_five_nodes() {
         }
     }
 }
+
+#[test]
+fn labels_of_messages_sharing_a_link_do_not_run_together() {
+    for size in SIZES {
+        let mut a = playground("quorum", None, size);
+        // Three writes through n1 at once: their messages share n1's links.
+        keys(&mut a, "1www");
+        let mut seen = 0;
+        for _ in 0..40 {
+            a.update(statedist::tui::Action::Tick(
+                std::time::Duration::from_millis(20),
+            ));
+            let c = canvas(&a);
+            for l in c.lines().filter(|l| l.starts_with('│')) {
+                let chars: Vec<char> = l.chars().collect();
+                for w in chars.windows(2) {
+                    let word = |c: char| c.is_alphanumeric() || c == '#';
+                    assert!(
+                        !(w[0] == '●' && word(w[1])) && !(word(w[0]) && w[1] == '●'),
+                        "a label touches a message dot:\n{c}"
+                    );
+                }
+            }
+            seen += c.matches('●').count();
+        }
+        assert!(seen > 10, "messages were in flight");
+    }
+}

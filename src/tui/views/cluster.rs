@@ -491,9 +491,12 @@ impl Widget for Canvas<'_> {
                 put(buf, inner, cell, "╳", t.bad());
             }
         }
-        // Messages in flight.
+        // Messages in flight: the dots first, then the labels where they
+        // cover no dot, no other label and no box (several messages on one
+        // link would otherwise run their labels together).
         let now = view.now;
         let label = view.in_flight.len() <= 4;
+        let mut dots: Vec<((i32, i32), String)> = Vec::new();
         for m in &view.in_flight {
             let (i, j) = (m.from.index(), m.to.index());
             if i >= n || j >= n || i == j {
@@ -513,18 +516,31 @@ impl Widget for Canvas<'_> {
             let doomed = view.is_blocked(m.from, m.to) || !view.nodes[j].up;
             let style = if doomed { t.bad() } else { t.warn() };
             put(buf, inner, cell, "●", style);
-            if label {
-                let short: String = m
-                    .label
-                    .split('(')
-                    .next()
-                    .unwrap_or("")
-                    .chars()
-                    .take(14)
-                    .collect();
-                let at = (cell.0 + 2, cell.1);
-                if !inside(&boxes, at) && !inside(&boxes, (at.0 + short.width() as i32 - 1, at.1)) {
-                    put(buf, inner, at, &short, t.dim());
+            let short: String = m
+                .label
+                .split('(')
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(14)
+                .collect();
+            dots.push((cell, short));
+        }
+        if label {
+            let mut taken: Vec<(i32, i32, i32)> =
+                dots.iter().map(|((x, y), _)| (*y, *x, *x)).collect();
+            for (cell, short) in &dots {
+                let w = short.width() as i32;
+                let (x0, y) = (cell.0 + 2, cell.1);
+                let (x1, y) = (x0 + w - 1, y);
+                let clear = w > 0
+                    && !taken
+                        .iter()
+                        .any(|&(ty, a, b)| ty == y && a <= x1 + 1 && x0 <= b + 1)
+                    && !(x0..=x1).any(|x| inside(&boxes, (x, y)));
+                if clear {
+                    put(buf, inner, (x0, y), short, t.dim());
+                    taken.push((y, x0, x1));
                 }
             }
         }
