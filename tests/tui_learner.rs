@@ -299,3 +299,75 @@ fn labels_of_messages_sharing_a_link_do_not_run_together() {
         assert!(seen > 10, "messages were in flight");
     }
 }
+
+/// A gauntlet whose clock has run out: its result page, every item listed
+/// (a tall terminal, so nothing needs scrolling).
+fn result_page(bank: &str) -> String {
+    let mut a = App::new(
+        Options {
+            size: (80, 600),
+            color: false,
+            quiz_limit: Some(std::time::Duration::from_secs(1)),
+            ..Options::default()
+        },
+        Start::Gauntlet(bank.into()),
+    );
+    for _ in 0..8 {
+        a.update(statedist::tui::Action::Tick(
+            std::time::Duration::from_millis(250),
+        ));
+    }
+    screen(&a)
+}
+
+#[test]
+fn quiz_results_read_cleanly() {
+    for bank in ["gauntlet1", "gauntlet2", "gauntlet3", "gauntlet4"] {
+        let s = result_page(bank);
+        assert!(s.contains("Time is up."), "{s}");
+        assert!(!s.contains('`'), "no literal backticks:\n{s}");
+        assert!(!s.contains("(s)"), "plurals in words:\n{s}");
+        for l in s.lines() {
+            let body = l.trim_start_matches('│').trim_end_matches('│');
+            // A sentence never runs into the next one ("order.Rubric:").
+            assert!(!body.contains(".Rubric"), "{l}");
+        }
+        // Every line of an item hangs under its text (six spaces in),
+        // including the question's own wrapped lines.
+        let items: Vec<&str> = s
+            .lines()
+            .map(|l| l.trim_start_matches('│').trim_end_matches('│'))
+            .skip_while(|l| !l.starts_with("✗  1."))
+            .take_while(|l| !l.starts_with('╰'))
+            .collect();
+        assert!(items.len() > 5, "{s}");
+        for l in items {
+            let trimmed = l.trim_end();
+            assert!(
+                trimmed.is_empty()
+                    || trimmed.starts_with(['✓', '◐', '✗'])
+                    || l.starts_with("      "),
+                "not indented: {l:?}\n{s}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_gauntlet_list_and_help_read_cleanly() {
+    for size in SIZES {
+        let s = screen(&app(Start::Gauntlets, size));
+        assert!(s.contains("Missed questions come back in"), "{s}");
+        assert!(!s.contains('`'), "{s}");
+        // Help during a gauntlet: as tall as its list, and it says the
+        // clock keeps running.
+        let mut a = app(Start::Gauntlet("gauntlet1".into()), size);
+        keys(&mut a, "?");
+        let s = screen(&a);
+        assert!(s.contains("clock keeps running"), "{s}");
+        let rows = s.lines().filter(|l| l.contains('║')).count();
+        let keys_listed = s.lines().filter(|l| l.contains("║   ")).count();
+        assert!(rows <= keys_listed + 12, "a mostly empty box:\n{s}");
+        assert_snapshot!(format!("gauntlet_help_{}x{}", size.0, size.1), s);
+    }
+}

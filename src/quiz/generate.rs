@@ -201,9 +201,9 @@ fn quorum_min_w(rng: &mut ChaCha8Rng) -> Generated {
             format!(
                 "Read and write quorums always intersect exactly when W + R > N, so W must be at least \
                  N - R + 1 = {n} - {r} + 1 = {w}. With W = {} a write could be acknowledged by {} \
-                 replica(s) while a read asks the other {r}, and the two sets would share nobody.",
+                 while a read asks the other {r}, and the two sets would share nobody.",
                 w - 1,
-                w - 1
+                replicas(w - 1)
             )
         },
         params: params(&[("n", json!(n)), ("r", json!(r))]),
@@ -233,9 +233,9 @@ fn quorum_overlap(rng: &mut ChaCha8Rng) -> Generated {
     let explanation = if overlap {
         format!(
             "W + R = {w} + {r} = {} > N = {n}, so any {w} replicas and any {r} replicas must share at \
-             least {} replica(s) (pigeonhole): the read always reaches someone with the latest write.",
+             least {} (pigeonhole): the read always reaches someone with the latest write.",
             w + r,
-            w + r - n
+            replicas(w + r - n)
         )
     } else {
         format!(
@@ -301,13 +301,23 @@ fn quorum_availability(rng: &mut ChaCha8Rng) -> Generated {
     );
     Generated {
         prompt: format!(
-            "N = {n} replicas, W = {w}, R = {r}. {down} replica(s) have crashed (no sloppy quorums, \
-             no hinted handoff). Which operations can still complete?"
+            "N = {n} replicas, W = {w}, R = {r}. {} (no sloppy quorums, no hinted handoff). \
+             Which operations can still complete?",
+            match down {
+                0 => "No replica has crashed".to_string(),
+                1 => "1 replica has crashed".to_string(),
+                d => format!("{d} replicas have crashed"),
+            }
         ),
         form,
         key,
         explanation: format!(
-            "{up} replica(s) are up. Writes need W = {w}: {}. Reads need R = {r}: {}.",
+            "{} up. Writes need W = {w}: {}. Reads need R = {r}: {}.",
+            if up == 1 {
+                "1 replica is".to_string()
+            } else {
+                format!("{up} replicas are")
+            },
             if writes { "enough" } else { "not enough" },
             if reads { "enough" } else { "not enough" }
         ),
@@ -400,9 +410,10 @@ fn majority_side(rng: &mut ChaCha8Rng) -> Generated {
     let explanation = match winner {
         Some(i) => format!(
             "A leader needs {majority} of all {n} members. Only side {} has {} >= {majority}; the \
-             other side(s) cannot elect a leader or commit, which is what prevents split brain.",
+             other {} cannot elect a leader or commit, which is what prevents split brain.",
             char::from(b'A' + i as u8),
-            sides[i]
+            sides[i],
+            if sides.len() == 2 { "side" } else { "sides" }
         ),
         None => format!(
             "A leader needs {majority} of all {n} members, and no side has that many ({}). The whole \
@@ -456,8 +467,9 @@ fn pbft_min_nodes(rng: &mut ChaCha8Rng) -> Generated {
     let (form, key) = number(n as f64, 0.0, Some("replicas"));
     Generated {
         prompt: format!(
-            "You must tolerate f = {f} Byzantine replica(s) with PBFT. What is the smallest number \
-             of replicas you need?"
+            "You must tolerate f = {f} Byzantine {} with PBFT. What is the smallest number \
+             of replicas you need?",
+            if f == 1 { "replica" } else { "replicas" }
         ),
         form,
         key,
@@ -1149,5 +1161,14 @@ mod tests {
         );
         let want: BTreeSet<String> = ["eggs", "tea"].iter().map(|s| s.to_string()).collect();
         assert_eq!(r, want);
+    }
+}
+
+/// "1 replica", "3 replicas".
+fn replicas(n: u64) -> String {
+    if n == 1 {
+        "1 replica".to_string()
+    } else {
+        format!("{n} replicas")
     }
 }

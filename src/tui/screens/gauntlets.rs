@@ -78,7 +78,7 @@ pub fn start(i: usize, cx: &mut Ctx) -> Go {
     match QuizScreen::start(i, cx) {
         Some(q) => Go::Push(Screen::Quiz(Box::new(q))),
         None => {
-            cx.say("No question bank there: see `statedist check-content`.");
+            cx.say("No question bank there: see statedist check-content.");
             Go::Stay
         }
     }

@@ -254,7 +254,7 @@ impl Home {
             (None, _) => Go::Push(Screen::Info(Info::new(
                 &e.name,
                 &format!(
-                    "The lesson for \"{}\" is not in this build yet.\n\nMeanwhile, `statedist playground --list` shows the scenarios you can already experiment with.",
+                    "The lesson for \"{}\" is not in this build yet.\n\nMeanwhile, statedist playground --list shows the scenarios you can already experiment with.",
                     e.name
                 ),
             ))),

@@ -8,6 +8,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Widget, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::pane_block;
 use crate::app::quiz::{Feedback, Picker, Quiz, mmss};
@@ -21,7 +22,7 @@ pub fn render_picker(cx: &Ctx, picker: &Picker, area: Rect, buf: &mut Buffer) {
     Paragraph::new(vec![
         Line::styled("Gauntlets: timed, scored quizzes", t.h1()),
         Line::styled(
-            "Points for right answers, a bonus for time left. Missed questions come back in `statedist review`.",
+            "Points for right answers, a bonus for time left. Missed questions come back in statedist review.",
             t.dim(),
         ),
         Line::from(vec![
@@ -293,7 +294,7 @@ fn render_result(cx: &Ctx, q: &Quiz, area: Rect, buf: &mut Buffer) {
                 s.skipped,
                 s.unanswered,
                 if cx.marks.saved() {
-                    " · saved to your progress; missed ones come back in `statedist review`"
+                    " · saved to your progress; missed ones come back in statedist review"
                 } else {
                     " · progress is not saved in this session"
                 }
@@ -308,12 +309,17 @@ fn render_result(cx: &Ctx, q: &Quiz, area: Rect, buf: &mut Buffer) {
             Verdict::Partial => ("◐", t.warn()),
             Verdict::Wrong => ("✗", t.bad()),
         };
-        let first = item.question.lines().next().unwrap_or("").to_string();
+        // The question's first line beside its mark, wrapped lines hanging
+        // under the answer and explanation's indent.
+        let first = item.question.lines().next().unwrap_or("");
+        let head = format!("{mark} {:>2}. [{}] ", i + 1, item.outcome.label());
+        let full_w = area.width.saturating_sub(2) as usize;
+        let mut parts = crate::wrap::beside(first, full_w, head.width(), 6).into_iter();
         lines.push(Line::from(vec![
-            Span::styled(format!("{mark} {:>2}. ", i + 1), style),
-            Span::styled(format!("[{}] ", item.outcome.label()), style),
-            Span::styled(first, t.bold()),
+            Span::styled(head, style),
+            Span::styled(parts.next().unwrap_or_default(), t.bold()),
         ]));
+        lines.extend(parts.map(|p| Line::styled(p, t.bold())));
         let yours = match &item.outcome {
             ItemOutcome::Answered { response, .. } => response.clone(),
             ItemOutcome::GaveUp => "(skipped)".into(),
@@ -324,7 +330,8 @@ fn render_result(cx: &Ctx, q: &Quiz, area: Rect, buf: &mut Buffer) {
         for part in crate::wrap::lines(&answer, w) {
             lines.push(Line::styled(format!("      {part}"), t.text()));
         }
-        for part in crate::wrap::lines(item.explanation.trim(), w) {
+        // Hanging, so a rubric's "a) +2 ..." lines stay apart and indented.
+        for part in crate::wrap::hanging(item.explanation.trim(), w, 0).lines() {
             if !part.is_empty() {
                 lines.push(Line::styled(format!("      {part}"), t.dim()));
             }
