@@ -1121,6 +1121,15 @@ fn replica_lag(rng: &mut ChaCha8Rng) -> Generated {
     }
 }
 
+/// "1 replica", "3 replicas".
+fn replicas(n: u64) -> String {
+    if n == 1 {
+        "1 replica".to_string()
+    } else {
+        format!("{n} replicas")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1161,14 +1170,5 @@ mod tests {
         );
         let want: BTreeSet<String> = ["eggs", "tea"].iter().map(|s| s.to_string()).collect();
         assert_eq!(r, want);
-    }
-}
-
-/// "1 replica", "3 replicas".
-fn replicas(n: u64) -> String {
-    if n == 1 {
-        "1 replica".to_string()
-    } else {
-        format!("{n} replicas")
     }
 }
