@@ -391,14 +391,13 @@ pub fn numbered(
         .collect()
 }
 
-/// The live cluster's keys: the ones every scenario has, then the
-/// scenario's own client operations and settings as its protocol and
-/// scenario declare them. A setting whose key an earlier binding (in
-/// `table` or here) already uses is listed without a key.
-pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
-    use Section::{Cluster, Settings};
+/// The keys every live cluster has, whatever its scenario, on `size`
+/// nodes: selecting and breaking nodes (before the scenario's operations)
+/// and pacing the run (after them).
+fn cluster_fixed(size: usize) -> (Vec<Binding>, Vec<Binding>) {
+    use Section::Cluster;
     let mut b = Vec::new();
-    if l.size() > 9 {
+    if size > 9 {
         let mut digits = numbered(
             Cluster,
             0..=9,
@@ -426,9 +425,7 @@ pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
             "select node N (or click it)",
             Action::SelectNode,
         );
-        nodes[0] = nodes[0]
-            .clone()
-            .hint_as(&format!("1-{}", l.size()), "node", 7);
+        nodes[0] = nodes[0].clone().hint_as(&format!("1-{}", size), "node", 7);
         b.extend(nodes);
     }
     b.extend([
@@ -478,36 +475,8 @@ pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
         )
         .hint("heal", 8),
     ]);
-    for op in l.run().operations() {
-        if let Some(k) = op.key {
-            b.push(
-                bind(
-                    Cluster,
-                    &[ch(k)],
-                    &k.to_string(),
-                    &op.help.replace("{key}", l.key()),
-                    Action::Client(op.verb),
-                )
-                .hint(&op.label.replace("{key}", l.key()), 8),
-            );
-        }
-    }
-    if l.info.keys.len() > 1 {
-        b.push(
-            bind(
-                Cluster,
-                &[ch('K')],
-                "K",
-                &format!(
-                    "switch the key w and r use ({}); now {}",
-                    l.info.keys.join(" → "),
-                    l.key()
-                ),
-                Action::NextKey,
-            )
-            .hint("key", 5),
-        );
-    }
+    let front = b;
+    let mut b = Vec::new();
     b.extend([
         bind(
             Cluster,
@@ -545,6 +514,48 @@ pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
             Action::ToggleRoutine,
         ),
     ]);
+    (front, b)
+}
+
+/// The live cluster's keys: the ones every scenario has, then the
+/// scenario's own client operations and settings as its protocol and
+/// scenario declare them. A setting whose key an earlier binding (in
+/// `table` or here) already uses is listed without a key.
+pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
+    use Section::{Cluster, Settings};
+    let (front, back) = cluster_fixed(l.size());
+    let mut b = front;
+    for op in l.run().operations() {
+        if let Some(k) = op.key {
+            b.push(
+                bind(
+                    Cluster,
+                    &[ch(k)],
+                    &k.to_string(),
+                    &op.help.replace("{key}", l.key()),
+                    Action::Client(op.verb),
+                )
+                .hint(&op.label.replace("{key}", l.key()), 8),
+            );
+        }
+    }
+    if l.info.keys.len() > 1 {
+        b.push(
+            bind(
+                Cluster,
+                &[ch('K')],
+                "K",
+                &format!(
+                    "switch the key w and r use ({}); now {}",
+                    l.info.keys.join(" → "),
+                    l.key()
+                ),
+                Action::NextKey,
+            )
+            .hint("key", 5),
+        );
+    }
+    b.extend(back);
     for k in &l.knobs {
         let choices = k.choices.join(" → ");
         let used = taken(table, ch(k.key)) || taken(&b, ch(k.key));
@@ -629,10 +640,16 @@ pub fn unbound_note(c: char, live_here: Option<&str>, cluster_key: bool) -> Stri
     }
 }
 
-/// The keys any live cluster binds whatever its scenario, for
+/// Whether a live cluster would give `c` a meaning (its fixed keys, the
+/// register operations every scenario so far offers, `K`), for
 /// [`unbound_note`] on a screen without one.
 pub fn is_cluster_key(c: char) -> bool {
-    " .+-=_chlopHRfwrK123456789".contains(c)
+    let (front, back) = cluster_fixed(3);
+    front.iter().chain(&back).any(|b| b.keys.contains(&ch(c)))
+        || c == 'K'
+        || crate::protocols::register::OPS
+            .iter()
+            .any(|o| o.key == Some(c))
 }
 
 #[cfg(test)]
