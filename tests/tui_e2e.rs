@@ -156,3 +156,16 @@ fn shrinking_the_window_during_a_burst_of_keys_does_not_panic() {
         assert!(ok, "{out}");
     }
 }
+
+#[test]
+fn a_key_that_means_nothing_says_so_in_the_real_program() {
+    let play = r#"
+wait-for Cluster quorum 10
+key y
+wait-for y does nothing in quorum 3
+key q
+exits 0
+"#;
+    let (ok, out, _) = drive("80x24", &["playground", "--scenario", "quorum"], &[], play);
+    assert!(ok, "{out}");
+}

@@ -170,8 +170,9 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
                         suspend(terminal)?;
                         dirty = true;
                     }
-                    Some(a) => dirty |= app.update(a),
-                    None => {}
+                    // Everything else, a key that means nothing included
+                    // (it says so), goes through the app.
+                    _ => dirty |= app.handle_event(&ev),
                 },
                 Some(Err(e)) => return Err(e),
                 None => return Ok(Ending::Quit),
