@@ -96,12 +96,12 @@ impl LessonScreen {
         ));
         if self.live.is_some() {
             // Narrow: the panes are behind the log, and Tab is the way in.
-            let (tab_word, tab_keep) =
-                if cluster::panes_share_the_log(self.areas(cx.body()).cluster) {
-                    ("inside the nodes", 9)
-                } else {
-                    ("focus", 5)
-                };
+            let shared = cluster::panes_share_the_log(self.areas(cx.body()).cluster);
+            let (tab_word, tab_keep) = match (shared, self.focus) {
+                (true, Focus::Panes) => ("next pane", 9),
+                (true, _) => ("inside the nodes", 9),
+                _ => ("focus", 5),
+            };
             b.push(
                 bind(
                     Reading,
