@@ -367,6 +367,119 @@ pub fn up_down(section: Section, down: &str, up: &str, word: &str, keep: u8) -> 
     ]
 }
 
+/// Pages and ends: PgDn PgUp (and Ctrl-D/F, Ctrl-U/B), Home g, End G.
+pub fn paging(section: Section) -> Vec<Binding> {
+    vec![
+        bind(
+            section,
+            &[code(KeyCode::PageDown), ctrl('d'), ctrl('f')],
+            "PgDn",
+            "scroll down a page",
+            Action::Page(1),
+        ),
+        bind(
+            section,
+            &[code(KeyCode::PageUp), ctrl('u'), ctrl('b')],
+            "PgUp",
+            "scroll up a page",
+            Action::Page(-1),
+        ),
+        bind(
+            section,
+            &[code(KeyCode::Home), ch('g')],
+            "Home g",
+            "go to the top",
+            Action::Top,
+        ),
+        bind(
+            section,
+            &[code(KeyCode::End), ch('G')],
+            "End G",
+            "go to the end",
+            Action::Bottom,
+        ),
+    ]
+}
+
+/// Tab and Shift-Tab between the panes; `help` says what Tab does here.
+pub fn focus_keys(help: &str, word: &str, keep: u8) -> Vec<Binding> {
+    vec![
+        bind(
+            Section::Reading,
+            &[code(KeyCode::Tab)],
+            "Tab",
+            help,
+            Action::FocusNext,
+        )
+        .hint_as("Tab", word, keep),
+        bind(
+            Section::Reading,
+            &[code(KeyCode::BackTab)],
+            "Shift-Tab",
+            "focus the previous pane",
+            Action::FocusPrev,
+        ),
+    ]
+}
+
+/// An answer line's keys, the same in a gauntlet and a review: `?` while
+/// the line is empty (then it is typed), Enter, Tab, Backspace and typing.
+pub fn answer_line(
+    section: Section,
+    input_empty: bool,
+    help_note: &str,
+    submit: &str,
+    skip: &str,
+) -> Vec<Binding> {
+    let mut b = vec![suspend()];
+    if input_empty {
+        b.push(
+            bind(
+                Section::Everywhere,
+                &[ch('?')],
+                "?",
+                &format!("this help (on an empty answer line){help_note}"),
+                Action::ToggleHelp,
+            )
+            .hint("help (empty line)", 10),
+        );
+    }
+    b.extend([
+        bind(
+            section,
+            &[code(KeyCode::Enter)],
+            "Enter",
+            submit,
+            Action::Submit,
+        )
+        .hint("submit", 9),
+        bind(
+            section,
+            &[code(KeyCode::Tab)],
+            "Tab",
+            skip,
+            Action::SkipQuestion,
+        )
+        .hint("skip", 8),
+        bind(
+            section,
+            &[code(KeyCode::Backspace)],
+            "Backspace",
+            "erase a character",
+            Action::DeleteChar,
+        )
+        .hint("erase", 7),
+        bind(
+            section,
+            &[],
+            "letters",
+            "type your answer (the line under the question says what to type)",
+            Action::TypeChar(' '),
+        ),
+    ]);
+    b
+}
+
 /// A group of single-key bindings (node numbers, gauntlet numbers) that
 /// help lists once, under the first one's label.
 pub fn numbered(

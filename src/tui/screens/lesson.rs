@@ -4,7 +4,6 @@
 use std::collections::BTreeSet;
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Scrollbar, ScrollbarOrientation, ScrollbarState, StatefulWidget, Widget};
@@ -14,7 +13,7 @@ use super::{Ctx, Go};
 use crate::app::live::Live;
 use crate::app::marks::Mark;
 use crate::scenario;
-use crate::tui::keymap::{self, Action, Binding, Section, bind, ch, code, ctrl};
+use crate::tui::keymap::{self, Action, Binding, Section, bind, ch};
 use crate::tui::layout::{self, LessonAreas};
 use crate::tui::markdown::{self, Doc};
 use crate::tui::views::pane_block;
@@ -102,53 +101,14 @@ impl LessonScreen {
                 (true, _) => ("inside the nodes", 9),
                 _ => ("focus", 5),
             };
-            b.push(
-                bind(
-                    Reading,
-                    &[code(KeyCode::Tab)],
-                    "Tab",
-                    "focus the next pane; arrows scroll the focused pane (lesson, event log, inside the nodes or checkers)",
-                    Action::FocusNext,
-                )
-                .hint_as("Tab", tab_word, tab_keep),
-            );
-            b.push(bind(
-                Reading,
-                &[code(KeyCode::BackTab)],
-                "Shift-Tab",
-                "focus the previous pane",
-                Action::FocusPrev,
+            b.extend(keymap::focus_keys(
+                "focus the next pane; arrows scroll the focused pane (lesson, event log, inside the nodes or checkers)",
+                tab_word,
+                tab_keep,
             ));
         }
+        b.extend(keymap::paging(Reading));
         b.extend([
-            bind(
-                Reading,
-                &[code(KeyCode::PageDown), ctrl('d'), ctrl('f')],
-                "PgDn",
-                "scroll down a page",
-                Action::Page(1),
-            ),
-            bind(
-                Reading,
-                &[code(KeyCode::PageUp), ctrl('u'), ctrl('b')],
-                "PgUp",
-                "scroll up a page",
-                Action::Page(-1),
-            ),
-            bind(
-                Reading,
-                &[code(KeyCode::Home), ch('g')],
-                "Home g",
-                "go to the top",
-                Action::Top,
-            ),
-            bind(
-                Reading,
-                &[code(KeyCode::End), ch('G')],
-                "End G",
-                "go to the end",
-                Action::Bottom,
-            ),
             bind(
                 Reading,
                 &[ch(']')],

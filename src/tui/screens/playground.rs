@@ -1,13 +1,12 @@
 //! `statedist playground`: one scenario's live cluster on the whole screen.
 
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::KeyCode;
 use ratatui::layout::Rect;
 
 use super::cluster::{self, Clicked, Focus};
 use super::{Ctx, Go};
 use crate::app::live::Live;
-use crate::tui::keymap::{self, Action, Binding, Section, bind, ch, code, ctrl};
+use crate::tui::keymap::{self, Action, Binding, Section};
 use crate::tui::layout::{self, ClusterAreas};
 
 pub struct Playground {
@@ -37,53 +36,12 @@ impl Playground {
             "scroll",
             4,
         ));
-        b.push(
-            bind(
-                Reading,
-                &[code(KeyCode::Tab)],
-                "Tab",
-                "focus the next pane; arrows scroll the focused pane",
-                Action::FocusNext,
-            )
-            .hint("focus", 5),
-        );
-        b.push(bind(
-            Reading,
-            &[code(KeyCode::BackTab)],
-            "Shift-Tab",
-            "focus the previous pane",
-            Action::FocusPrev,
+        b.extend(keymap::focus_keys(
+            "focus the next pane; arrows scroll the focused pane",
+            "focus",
+            5,
         ));
-        b.extend([
-            bind(
-                Reading,
-                &[code(KeyCode::PageDown), ctrl('d'), ctrl('f')],
-                "PgDn",
-                "scroll down a page",
-                Action::Page(1),
-            ),
-            bind(
-                Reading,
-                &[code(KeyCode::PageUp), ctrl('u'), ctrl('b')],
-                "PgUp",
-                "scroll up a page",
-                Action::Page(-1),
-            ),
-            bind(
-                Reading,
-                &[code(KeyCode::Home), ch('g')],
-                "Home g",
-                "go to the top",
-                Action::Top,
-            ),
-            bind(
-                Reading,
-                &[code(KeyCode::End), ch('G')],
-                "End G",
-                "go to the end",
-                Action::Bottom,
-            ),
-        ]);
+        b.extend(keymap::paging(Reading));
         let more = keymap::cluster(&self.live, &b);
         b.extend(more);
         b

@@ -77,62 +77,21 @@ impl QuizScreen {
             ];
         }
         if q.running() {
-            let mut b = vec![keymap::suspend()];
-            if q.input.is_empty() {
-                // On an answer line `?` is help only while the line is
-                // empty (then it is typed).
-                b.push(
-                    bind(
-                        Section::Everywhere,
-                        &[ch('?')],
-                        "?",
-                        "this help (on an empty answer line); the gauntlet's clock keeps running",
-                        Action::ToggleHelp,
-                    )
-                    .hint("help (empty line)", 10),
-                );
-            }
-            b.extend([
-                bind(
-                    Gauntlet,
-                    &[code(KeyCode::Enter)],
-                    "Enter",
-                    "submit your answer",
-                    Action::Submit,
-                )
-                .hint("submit", 9),
-                bind(
-                    Gauntlet,
-                    &[code(KeyCode::Tab)],
-                    "Tab",
-                    "skip: the question comes back after the others; skipped twice, it counts as wrong",
-                    Action::SkipQuestion,
-                )
-                .hint("skip", 8),
-                bind(
-                    Gauntlet,
-                    &[code(KeyCode::Backspace)],
-                    "Backspace",
-                    "erase a character",
-                    Action::DeleteChar,
-                )
-                .hint("erase", 7),
-                bind(
-                    Gauntlet,
-                    &[],
-                    "letters",
-                    "type your answer (the line under the question says what to type)",
-                    Action::TypeChar(' '),
-                ),
-                bind(
-                    Gauntlet,
-                    &[code(KeyCode::Esc), ctrl('c')],
-                    "Esc Ctrl-C",
-                    "leave the gauntlet (asks first; it counts as abandoned)",
-                    Action::Back,
-                )
-                .hint_as("Esc", "leave", 8),
-            ]);
+            let mut b = keymap::answer_line(
+                Gauntlet,
+                q.input.is_empty(),
+                "; the gauntlet's clock keeps running",
+                "submit your answer",
+                "skip: the question comes back after the others; skipped twice, it counts as wrong",
+            );
+            b.extend([bind(
+                Gauntlet,
+                &[code(KeyCode::Esc), ctrl('c')],
+                "Esc Ctrl-C",
+                "leave the gauntlet (asks first; it counts as abandoned)",
+                Action::Back,
+            )
+            .hint_as("Esc", "leave", 8)]);
             return b;
         }
         let (back, word, enter) = if cx.at_root {

@@ -57,19 +57,13 @@ impl ReviewScreen {
         let end = "end the review: your answers are saved, the rest stay due";
         match self.review.phase {
             Phase::Asking => {
-                let mut b = vec![keymap::suspend()];
-                if self.review.input.is_empty() {
-                    b.push(
-                        bind(
-                            Section::Everywhere,
-                            &[ch('?')],
-                            "?",
-                            "this help (on an empty answer line)",
-                            Action::ToggleHelp,
-                        )
-                        .hint("help (empty line)", 10),
-                    );
-                }
+                let mut b = keymap::answer_line(
+                    R,
+                    self.review.input.is_empty(),
+                    "",
+                    "submit your answer: it is graded, explained and rescheduled at once",
+                    "skip: the question stays due for your next review",
+                );
                 b.extend([
                     bind(
                         Section::Everywhere,
@@ -79,37 +73,6 @@ impl ReviewScreen {
                         Action::Quit,
                     )
                     .hint("quit", 3),
-                    bind(
-                        R,
-                        &[code(KeyCode::Enter)],
-                        "Enter",
-                        "submit your answer: it is graded, explained and rescheduled at once",
-                        Action::Submit,
-                    )
-                    .hint("submit", 9),
-                    bind(
-                        R,
-                        &[code(KeyCode::Tab)],
-                        "Tab",
-                        "skip: the question stays due for your next review",
-                        Action::SkipQuestion,
-                    )
-                    .hint("skip", 8),
-                    bind(
-                        R,
-                        &[code(KeyCode::Backspace)],
-                        "Backspace",
-                        "erase a character",
-                        Action::DeleteChar,
-                    )
-                    .hint("erase", 7),
-                    bind(
-                        R,
-                        &[],
-                        "letters",
-                        "type your answer (the line under the question says what to type)",
-                        Action::TypeChar(' '),
-                    ),
                     bind(R, &[code(KeyCode::Esc)], "Esc", end, Action::Back).hint("end review", 8),
                 ]);
                 b
