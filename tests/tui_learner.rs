@@ -279,6 +279,8 @@ fn labels_of_messages_sharing_a_link_do_not_run_together() {
         // Three writes through n1 at once: their messages share n1's links.
         keys(&mut a, "1www");
         let mut seen = 0;
+        // The busiest moment, for the snapshot.
+        let mut busiest = (0, String::new());
         for _ in 0..40 {
             a.update(statedist::tui::Action::Tick(
                 std::time::Duration::from_millis(20),
@@ -294,9 +296,29 @@ fn labels_of_messages_sharing_a_link_do_not_run_together() {
                     );
                 }
             }
-            seen += c.matches('●').count();
+            let dots = c.matches('●').count();
+            seen += dots;
+            if dots > busiest.0 {
+                busiest = (dots, c.clone());
+            }
         }
         assert!(seen > 10, "messages were in flight");
+        assert_snapshot!(format!("labels_{}x{}", size.0, size.1), busiest.1);
+    }
+}
+
+#[test]
+fn the_status_line_keeps_seed_and_speed_at_80_columns_and_says_them_plainly() {
+    for size in SIZES {
+        let a = playground("cap-cp", None, size);
+        let s = screen(&a);
+        let status = s.lines().nth(size.1 as usize - 2).unwrap();
+        assert!(status.contains("seed 1"), "{status}");
+        assert!(status.contains("0.1x speed"), "{status}");
+        assert!(!status.contains("idle"), "{status}");
+        if size.0 >= 120 {
+            assert!(status.contains("(1x while quiet)"), "{status}");
+        }
     }
 }
 

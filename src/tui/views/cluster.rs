@@ -273,6 +273,19 @@ fn inside(rects: &[Rect], (x, y): (i32, i32)) -> bool {
     })
 }
 
+/// Where the line from box `i` to box `j` leaves box `i`: a cell of its
+/// border, if that cell is a plain stretch of it (never over its title).
+fn border_cell(boxes: &[Rect], i: usize, j: usize, buf: &Buffer) -> Option<(i32, i32)> {
+    let c = line_cells(center(boxes[i]), center(boxes[j]))
+        .into_iter()
+        .rev()
+        .find(|&c| inside(&boxes[i..=i], c))?;
+    let plain = buf
+        .cell((c.0 as u16, c.1 as u16))
+        .is_some_and(|cell| ["─", "━", "│", "┃"].contains(&cell.symbol()));
+    plain.then_some(c)
+}
+
 /// The visible cells of the link between boxes `i` and `j`, from `i` to `j`.
 fn link_path(boxes: &[Rect], i: usize, j: usize) -> Vec<(i32, i32)> {
     line_cells(center(boxes[i]), center(boxes[j]))
@@ -483,11 +496,7 @@ impl Widget for Canvas<'_> {
             }
         }
         for (i, j) in touching_cuts {
-            if let Some(&cell) = line_cells(center(boxes[i]), center(boxes[j]))
-                .iter()
-                .rev()
-                .find(|&&c| inside(&boxes[i..=i], c))
-            {
+            if let Some(cell) = border_cell(&boxes, i, j, buf) {
                 put(buf, inner, cell, "╳", t.bad());
             }
         }
@@ -495,7 +504,8 @@ impl Widget for Canvas<'_> {
         // cover no dot, no other label and no box (several messages on one
         // link would otherwise run their labels together).
         let now = view.now;
-        let label = view.in_flight.len() <= 4;
+        // Past eight the labels are more noise than help.
+        let label = view.in_flight.len() <= 8;
         let mut dots: Vec<((i32, i32), String)> = Vec::new();
         for m in &view.in_flight {
             let (i, j) = (m.from.index(), m.to.index());
@@ -506,12 +516,19 @@ impl Widget for Canvas<'_> {
             if i > j {
                 path.reverse();
             }
-            if path.is_empty() {
-                continue;
-            }
             let span = m.arrives.saturating_sub(m.sent).max(1) as f64;
             let f = (now.saturating_sub(m.sent) as f64 / span).clamp(0.0, 1.0);
-            let cell = path[((path.len() - 1) as f64 * f).round() as usize];
+            // Boxes that touch have no link cells between them: the
+            // message shows on the sender's border, then the receiver's.
+            let cell = if path.is_empty() {
+                let (a, b) = if f < 0.5 { (i, j) } else { (j, i) };
+                match border_cell(&boxes, a, b, buf) {
+                    Some(c) => c,
+                    None => continue,
+                }
+            } else {
+                path[((path.len() - 1) as f64 * f).round() as usize]
+            };
             // A message on a link that is cut now, or to a node that is down, will be dropped.
             let doomed = view.is_blocked(m.from, m.to) || !view.nodes[j].up;
             let style = if doomed { t.bad() } else { t.warn() };
