@@ -230,12 +230,26 @@ impl Renderer<'_> {
                 toks.push((cur, style, cur_space.unwrap_or(false)));
             }
         }
+        // A word is a run of tokens with no space between them, whatever
+        // their styles: "**P**artition" must not break after the P.
+        let mut words: Vec<(Vec<(String, Style)>, bool)> = Vec::new();
+        for (text, style, space) in toks {
+            let joins = !space
+                && text != "\n"
+                && words
+                    .last()
+                    .is_some_and(|(w, sp)| !sp && w.last().is_some_and(|(t, _)| t != "\n"));
+            match words.last_mut() {
+                Some((w, _)) if joins => w.push((text, style)),
+                _ => words.push((vec![(text, style)], space)),
+            }
+        }
         let mut line: Vec<Span<'static>> = Vec::new();
         let mut used = 0usize;
         let mut avail = self.width.saturating_sub(self.prefix_width()).max(4);
         let mut pending_space: Option<(String, Style)> = None;
-        for (text, style, space) in toks {
-            if text == "\n" {
+        for (parts, space) in words {
+            if parts.len() == 1 && parts[0].0 == "\n" {
                 self.push_line(std::mem::take(&mut line));
                 avail = self.width.saturating_sub(self.prefix_width()).max(4);
                 used = 0;
@@ -244,11 +258,11 @@ impl Renderer<'_> {
             }
             if space {
                 if used > 0 {
-                    pending_space = Some((text, style));
+                    pending_space = parts.into_iter().next();
                 }
                 continue;
             }
-            let w = width_of(&text);
+            let w: usize = parts.iter().map(|(t, _)| width_of(t)).sum();
             let sp = pending_space.as_ref().map_or(0, |(s, _)| width_of(s));
             if used > 0 && used + sp + w > avail {
                 self.push_line(std::mem::take(&mut line));
@@ -262,24 +276,26 @@ impl Renderer<'_> {
             }
             if w <= avail - used.min(avail) {
                 used += w;
-                line.push(Span::styled(text, style));
+                line.extend(parts.into_iter().map(|(t, st)| Span::styled(t, st)));
                 continue;
             }
             // A word longer than the line: break it by characters.
-            let mut piece = String::new();
-            for c in text.chars() {
-                let cw = c.width().unwrap_or(0);
-                if used + cw > avail && used > 0 {
-                    line.push(Span::styled(std::mem::take(&mut piece), style));
-                    self.push_line(std::mem::take(&mut line));
-                    avail = self.width.saturating_sub(self.prefix_width()).max(4);
-                    used = 0;
+            for (text, style) in parts {
+                let mut piece = String::new();
+                for c in text.chars() {
+                    let cw = c.width().unwrap_or(0);
+                    if used + cw > avail && used > 0 {
+                        line.push(Span::styled(std::mem::take(&mut piece), style));
+                        self.push_line(std::mem::take(&mut line));
+                        avail = self.width.saturating_sub(self.prefix_width()).max(4);
+                        used = 0;
+                    }
+                    piece.push(c);
+                    used += cw;
                 }
-                piece.push(c);
-                used += cw;
-            }
-            if !piece.is_empty() {
-                line.push(Span::styled(piece, style));
+                if !piece.is_empty() {
+                    line.push(Span::styled(piece, style));
+                }
             }
         }
         if !line.is_empty() {
@@ -794,6 +810,23 @@ mod tests {
     }
 
     const T: Theme = Theme { color: true };
+
+    #[test]
+    fn a_word_split_across_styles_wraps_whole() {
+        // "**P**artition" is one word: it moves to the next line whole.
+        let md = "if there is a **P**artition, choose **A** or **C**; **e**lse choose **L**atency or **C**onsistency.";
+        for width in 10..40 {
+            let doc = render(md, width, &BTreeSet::new(), &T);
+            for l in plain(&doc) {
+                let first = l.split_whitespace().next().unwrap_or("");
+                assert!(
+                    !["artition,", "lse", "atency", "onsistency."].contains(&first),
+                    "width {width}: {:?}",
+                    plain(&doc)
+                );
+            }
+        }
+    }
 
     #[test]
     fn wraps_paragraphs_and_keeps_code_lines_whole() {
