@@ -586,7 +586,7 @@ fn cluster_fixed(size: usize) -> (Vec<Binding>, Vec<Binding>) {
             "heal every partition",
             Action::Heal,
         )
-        .hint("heal", 8),
+        .hint("heal", 9),
     ]);
     let front = b;
     let mut b = Vec::new();
