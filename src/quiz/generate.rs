@@ -497,7 +497,7 @@ fn pbft_quorum(rng: &mut ChaCha8Rng) -> Generated {
         key,
         explanation: format!(
             "f = (n - 1) / 3 = {f}, and a quorum is 2f + 1 = {q}. Any two quorums of {q} out of {n} \
-             share {} replicas, more than the {f} that may lie.",
+             share at least 2q - n = {} replicas, more than the {f} that may lie.",
             2 * q - n
         ),
         params: params(&[("n", json!(n))]),
