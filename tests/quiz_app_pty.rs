@@ -78,6 +78,7 @@ key ?
 wait-for Keys: gauntlet 5
 expect leave statedist \\(it was started for this gauntlet\\)
 key Escape
+wait-gone Keys: gauntlet 5
 key Escape
 exits 0
 "

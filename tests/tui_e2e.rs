@@ -47,6 +47,7 @@ key ?
 wait-for Keys: lesson 3
 expect heal every partition
 key Escape
+wait-gone Keys: lesson 3
 key q
 exits 0
 reject Course map

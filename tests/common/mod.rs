@@ -10,6 +10,9 @@
 //!   wait SECONDS        sleep
 //!   wait-for REGEX [S]  poll the screen until a line matches REGEX, at most S
 //!                       seconds (default 5)
+//!   wait-gone REGEX [S] poll until no line matches REGEX (the key before was
+//!                       acted on: an Escape followed too fast by another key
+//!                       reads as one chord)
 //!   expect REGEX        a line of the screen must match now
 //!   reject REGEX        no line of the screen may match now
 //!   snap                print the screen between two rulers
@@ -232,6 +235,22 @@ impl Term {
                     if Instant::now() > end {
                         return Err(format!(
                             "'{re}' did not appear within {}s",
+                            limit.as_secs_f64()
+                        ));
+                    }
+                    std::thread::sleep(Duration::from_millis(30));
+                }
+            }
+            // Until the text is gone: the step before it has been acted on
+            // (two Escapes sent too close together read as one).
+            "wait-gone" => {
+                let (re, limit) = split_limit(rest);
+                let re = regex(&re)?;
+                let end = Instant::now() + limit;
+                while self.matches(&re) {
+                    if Instant::now() > end {
+                        return Err(format!(
+                            "'{re}' was still on screen after {}s",
                             limit.as_secs_f64()
                         ));
                     }
