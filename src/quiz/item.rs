@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use serde::{Deserialize, Serialize};
 
 use super::generate::{Generated, Generator};
-use super::text::{fnv1a, letter, letter_range, normalize, parse_letters, split_list};
+use super::text::{canonical, fnv1a, letter, letter_range, parse_letters, same_answer, split_list};
 
 /// An option of a design question, or a reason, with its rubric points.
 #[derive(Debug, Clone, PartialEq)]
@@ -502,8 +502,7 @@ impl Question {
                 Grade::from_credit(if ok { 1.0 } else { 0.0 }, 1.0)
             }
             (Key::Text(accept), Response::Text(r)) => {
-                let n = normalize(r);
-                let ok = !n.is_empty() && accept.iter().any(|a| normalize(a) == n);
+                let ok = accept.iter().any(|a| same_answer(r, a));
                 Grade::from_credit(if ok { 1.0 } else { 0.0 }, 1.0)
             }
             (Key::Set(parts), Response::Text(r)) => Grade::from_credit(grade_set(parts, r), 1.0),
@@ -689,11 +688,15 @@ pub fn fmt_num(v: f64) -> String {
 
 fn parse_number(input: &str) -> Result<f64, ParseError> {
     let s = input.trim().trim_start_matches(['~', '=', '≈']).trim();
-    let token: String = s
+    let raw: String = s
         .chars()
         .take_while(|c| c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E' | ','))
-        .filter(|c| *c != ',')
         .collect();
+    let token = decimal_comma(&raw).ok_or_else(|| {
+        ParseError(format!(
+            "\"{input}\" is ambiguous: write the decimal point as . (2.5) and no thousands separator"
+        ))
+    })?;
     let rest = s[s
         .char_indices()
         .find(|(_, c)| !(c.is_ascii_digit() || matches!(c, '.' | '-' | '+' | 'e' | 'E' | ',')))
@@ -706,6 +709,28 @@ fn parse_number(input: &str) -> Result<f64, ParseError> {
             "\"{input}\" is not a number: type e.g. 3 or 2.5"
         ))),
     }
+}
+
+/// A number as typed, with its commas read: `50,4` is 50.4 (a lone comma
+/// before one or two digits is a decimal comma), `1,000,000` has
+/// thousands separators; `None` when a comma could mean either.
+fn decimal_comma(raw: &str) -> Option<String> {
+    let commas = raw.matches(',').count();
+    if commas == 0 {
+        return Some(raw.to_string());
+    }
+    let groups: Vec<&str> = raw.split(',').collect();
+    let after = groups[1..]
+        .iter()
+        .map(|g| g.chars().take_while(|c| c.is_ascii_digit()).count());
+    let thousands = after.clone().all(|n| n == 3) && !groups[0].contains('.');
+    if thousands {
+        return Some(raw.replace(',', ""));
+    }
+    if commas == 1 && !raw.contains('.') && matches!(after.clone().next(), Some(1 | 2)) {
+        return Some(raw.replace(',', "."));
+    }
+    None
 }
 
 fn parse_int_list(input: &str) -> Result<Vec<i64>, ParseError> {
@@ -785,10 +810,10 @@ fn grade_set(parts: &[Vec<String>], input: &str) -> f64 {
     if parts.is_empty() {
         return 0.0;
     }
-    let pieces: Vec<String> = split_list(input).iter().map(|p| normalize(p)).collect();
+    let pieces: Vec<String> = split_list(input).iter().map(|p| canonical(p)).collect();
     let norm_parts: Vec<Vec<String>> = parts
         .iter()
-        .map(|syns| syns.iter().map(|s| normalize(s)).collect())
+        .map(|syns| syns.iter().map(|s| canonical(s)).collect())
         .collect();
     let mut used = vec![false; parts.len()];
     let mut hits = 0usize;

@@ -37,6 +37,160 @@ pub fn normalize(s: &str) -> String {
         .collect()
 }
 
+/// Whether a typed short answer says the same as an accepted one: equal
+/// after [`canonical`], or, for formulas, the same linear inequality
+/// (`W + R >= N + 1` is `W + R > N` over whole numbers).
+pub fn same_answer(typed: &str, accepted: &str) -> bool {
+    match (inequality(typed), inequality(accepted)) {
+        (Some(a), Some(b)) => a == b,
+        _ => {
+            let t = canonical(typed);
+            !t.is_empty() && t == canonical(accepted)
+        }
+    }
+}
+
+/// Words that only say what kind of thing the answer names ("read your
+/// writes consistency", "the causal model"): dropped at the end.
+const KIND_WORDS: [&str; 4] = ["consistency", "guarantee", "model", "property"];
+
+/// A short answer reduced to what it says: [`normalize`]d word by word,
+/// each word in the singular ("Data Types", "followers"), a trailing word
+/// that only names the kind of thing dropped.
+pub fn canonical(s: &str) -> String {
+    let spaced: String = s
+        .to_lowercase()
+        .chars()
+        .map(|c| match c {
+            '-' | '_' | '/' | '\u{2010}'..='\u{2015}' => ' ',
+            c => c,
+        })
+        .collect();
+    let mut words: Vec<String> = spaced
+        .split_whitespace()
+        .map(normalize)
+        .filter(|w| !w.is_empty())
+        .collect();
+    if words
+        .first()
+        .is_some_and(|w| ["the", "a", "an"].contains(&w.as_str()))
+    {
+        words.remove(0);
+    }
+    if words.len() > 1
+        && words
+            .last()
+            .is_some_and(|w| KIND_WORDS.contains(&w.as_str()))
+    {
+        words.pop();
+    }
+    words.iter().map(|w| singular(w)).collect()
+}
+
+/// English plural to singular, by the regular rules, for comparing
+/// answers (both sides go through it, so an odd word is harmless).
+fn singular(w: &str) -> String {
+    let n = w.chars().count();
+    if n <= 3 || !w.is_ascii() {
+        return w.to_string();
+    }
+    if let Some(stem) = w.strip_suffix("ies") {
+        return format!("{stem}y");
+    }
+    for keep in ["ss", "us", "is"] {
+        if w.ends_with(keep) {
+            return w.to_string();
+        }
+    }
+    for es in ["ches", "shes", "xes", "sses"] {
+        if w.ends_with(es) {
+            return w[..w.len() - 2].to_string();
+        }
+    }
+    w.strip_suffix('s').unwrap_or(w).to_string()
+}
+
+/// A linear relation in canonical form: coefficients by variable, the
+/// constant, and `>` or `=` (against zero).
+type Relation = (Vec<(String, i64)>, i64, char);
+
+/// A linear inequality or equation in whole numbers, in one canonical
+/// form: the variables' coefficients (sorted) and a constant, so that
+/// `sum + constant > 0` (or `= 0`). `None` when `s` is not one.
+fn inequality(s: &str) -> Option<Relation> {
+    let s = s
+        .replace('≥', ">=")
+        .replace('≤', "<=")
+        .replace("=>", ">=")
+        .replace("=<", "<=");
+    let ops = [">=", "<=", ">", "<", "="];
+    let (at, op) = ops.iter().find_map(|op| s.find(op).map(|i| (i, *op)))?;
+    let (lhs, rhs) = (&s[..at], &s[at + op.len()..]);
+    let mut coef = std::collections::BTreeMap::<String, i64>::new();
+    let mut constant = 0i64;
+    for (side, sign) in [(lhs, 1i64), (rhs, -1)] {
+        let side = side.replace('-', "+-");
+        let mut terms = 0;
+        for term in side.split('+') {
+            let t: String = term.chars().filter(|c| !c.is_whitespace()).collect();
+            if t.is_empty() {
+                continue;
+            }
+            terms += 1;
+            let (neg, body) = match t.strip_prefix('-') {
+                Some(b) => (-1, b.to_string()),
+                None => (1, t),
+            };
+            // A number, a variable, or a number times a variable ("3f").
+            let digits: String = body.chars().take_while(|c| c.is_ascii_digit()).collect();
+            let var = &body[digits.len()..];
+            let k = if digits.is_empty() {
+                1
+            } else {
+                digits.parse::<i64>().ok()?
+            };
+            if var.is_empty() {
+                constant += sign * neg * k;
+            } else if var.chars().all(|c| c.is_ascii_alphabetic()) {
+                *coef.entry(var.to_lowercase()).or_default() += sign * neg * k;
+            } else {
+                return None;
+            }
+        }
+        if terms == 0 {
+            return None;
+        }
+    }
+    // expr op 0: turn < and <= round, then x >= 0 into x + 1 > 0.
+    let (flip, kind) = match op {
+        "<" | "<=" => (-1, op),
+        _ => (1, op),
+    };
+    let mut vars: Vec<(String, i64)> = coef
+        .into_iter()
+        .filter(|(_, k)| *k != 0)
+        .map(|(v, k)| (v, k * flip))
+        .collect();
+    if vars.is_empty() {
+        return None;
+    }
+    let mut c = constant * flip;
+    let rel = match kind {
+        "=" => '=',
+        ">=" | "<=" => {
+            c += 1;
+            '>'
+        }
+        _ => '>',
+    };
+    if rel == '=' && vars[0].1 < 0 {
+        // An equation reads the same both ways round.
+        vars.iter_mut().for_each(|v| v.1 = -v.1);
+        c = -c;
+    }
+    Some((vars, c, rel))
+}
+
 /// Split a typed list ("consistency, availability and partition tolerance")
 /// into its pieces: on commas, semicolons, slashes, ampersands, plus signs,
 /// new lines and the word "and".
@@ -147,6 +301,53 @@ mod tests {
         assert_eq!(parse_letters("b) ", 3).unwrap(), vec![1]);
         assert!(parse_letters("d", 3).is_err());
         assert!(parse_letters("1", 3).is_err());
+    }
+
+    #[test]
+    fn answers_that_say_the_same_are_the_same() {
+        let same = [
+            (
+                "Conflict-free Replicated Data Types",
+                "conflict-free replicated data type",
+            ),
+            ("read-your-writes consistency", "read your writes"),
+            ("Read Your Writes", "read-your-writes"),
+            ("followers", "follower"),
+            ("candidates", "candidate"),
+            ("leaders", "leader"),
+            ("the leader", "leader"),
+            ("replicas", "replica"),
+            ("policies", "policy"),
+            ("W + R >= N + 1", "W + R > N"),
+            ("N < W + R", "W + R > N"),
+            ("w+r>n", "R + W > N"),
+            ("W + R ≥ N + 1", "W + R > N"),
+            ("N + 1 <= R + W", "W + R > N"),
+            ("R > N - W", "W + R > N"),
+            ("n = 3f + 1", "3f + 1 = n"),
+            ("causal consistency", "causal"),
+            ("monotonic reads", "monotonic read"),
+        ];
+        for (typed, accepted) in same {
+            assert!(same_answer(typed, accepted), "{typed:?} ~ {accepted:?}");
+        }
+        let different = [
+            ("W + R >= N", "W + R > N"),
+            ("W + R > N + 1", "W + R > N"),
+            ("W > N", "W + R > N"),
+            ("W + R < N", "W + R > N"),
+            ("leader", "follower"),
+            ("consistency", "availability"),
+            ("eventual", "causal"),
+            ("strong consistency", "eventual consistency"),
+            ("", "leader"),
+            ("n = 3f", "n = 3f + 1"),
+        ];
+        for (typed, accepted) in different {
+            assert!(!same_answer(typed, accepted), "{typed:?} !~ {accepted:?}");
+        }
+        // A lone kind word stays: "consistency" is the C of CAP.
+        assert_eq!(canonical("Consistency"), "consistency");
     }
 
     #[test]
