@@ -668,3 +668,134 @@ fn vector_clock_and_crdt_answers_agree_with_the_model() {
         assert_eq!(number(q), all.value() as f64);
     });
 }
+
+/// Whether some execution has events with these clocks: each event placed
+/// at a node (given, or any that fits), so that it is that node's `v[node]`-th
+/// event, two events of one node are ordered, and an event that knows the
+/// k-th event of a node (its entry there is at least k) has that event's
+/// clock below its own. All zeros with no node given is a node's start.
+fn realisable(events: &[(Option<usize>, Vec<u64>)]) -> bool {
+    fn place(events: &[(Option<usize>, Vec<u64>)], at: &mut Vec<usize>) -> bool {
+        let i = at.len();
+        if i == events.len() {
+            return consistent(events, at);
+        }
+        let (fixed, v) = &events[i];
+        for n in 0..v.len() {
+            // An event counts itself at its node; only a node's start (all
+            // zeros, no node given) has a zero there.
+            let start = fixed.is_none() && v.iter().all(|&x| x == 0);
+            if fixed.is_some_and(|f| f != n) || (v[n] == 0 && !start) {
+                continue;
+            }
+            at.push(n);
+            if place(events, at) {
+                return true;
+            }
+            at.pop();
+        }
+        false
+    }
+    fn consistent(events: &[(Option<usize>, Vec<u64>)], at: &[usize]) -> bool {
+        let le = |a: &[u64], b: &[u64]| a.iter().zip(b).all(|(x, y)| x <= y);
+        for (e, (_, v)) in events.iter().enumerate() {
+            for (f, (_, w)) in events.iter().enumerate() {
+                if e == f {
+                    continue;
+                }
+                let j = at[f];
+                // f is node j's w[j]-th event; e knows it when v[j] >= w[j].
+                if w[j] > 0 && v[j] >= w[j] && !le(w, v) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+    place(events, &mut Vec::new())
+}
+
+fn clocks_of(q: &Question, key: &str) -> Vec<Vec<u64>> {
+    q.params[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_checker_knows_an_impossible_set_from_a_possible_one() {
+    let free = |cs: &[&[u64]]| -> Vec<(Option<usize>, Vec<u64>)> {
+        cs.iter().map(|c| (None, c.to_vec())).collect()
+    };
+    // The example: P is C's first event, yet S knows C's third
+    // event without knowing all P knows.
+    assert!(!realisable(&free(&[
+        &[3, 0, 1],
+        &[0, 2, 2],
+        &[3, 0, 0],
+        &[1, 2, 3]
+    ])));
+    assert!(realisable(&free(&[
+        &[1, 0, 0],
+        &[2, 1, 0],
+        &[1, 0, 1],
+        &[2, 1, 2]
+    ])));
+    // A message is stamped by its send, which counts itself: it is never
+    // all zeros ("B holds [6,0,5] and receives [0,0,0]").
+    assert!(!realisable(&[
+        (None, vec![6, 1, 5]),
+        (Some(0), vec![0, 0, 0])
+    ]));
+    assert!(realisable(&[
+        (None, vec![6, 1, 5]),
+        (Some(0), vec![2, 0, 0])
+    ]));
+}
+
+#[test]
+fn every_vector_clock_question_could_come_from_a_real_execution() {
+    let it = item(Generator::VclockConcurrentPairs);
+    for seed in 0..2_000 {
+        let q = it.instantiate(seed);
+        let events: Vec<_> = clocks_of(&q, "clocks")
+            .into_iter()
+            .map(|c| (None, c))
+            .collect();
+        assert!(realisable(&events), "seed {seed}: {}", q.prompt);
+    }
+    let it = item(Generator::VclockMerge);
+    for seed in 0..2_000 {
+        let q = it.instantiate(seed);
+        let (local, incoming) = (list(&q, "local"), list(&q, "incoming"));
+        // B's state is B's latest event (or its start); the message is
+        // stamped by its sender's send, at a node other than B.
+        let b = if local.iter().all(|&x| x == 0) {
+            None
+        } else {
+            Some(1)
+        };
+        let ok = (0..incoming.len())
+            .filter(|&n| n != 1)
+            .any(|n| realisable(&[(b, local.clone()), (Some(n), incoming.clone())]));
+        assert!(ok, "seed {seed}: {}", q.prompt);
+    }
+    let it = item(Generator::VclockCompare);
+    for seed in 0..2_000 {
+        let q = it.instantiate(seed);
+        let (a, b) = (list(&q, "v1"), list(&q, "v2"));
+        if a == b {
+            continue; // one event asked about twice
+        }
+        let events = [(None, a), (None, b)];
+        assert!(realisable(&events), "seed {seed}: {}", q.prompt);
+    }
+}

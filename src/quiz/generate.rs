@@ -603,23 +603,84 @@ fn vclock_compare_with(a: Vec<u64>, b: Vec<u64>) -> Generated {
     }
 }
 
+/// A random run of `nodes` processes with vector clocks: `steps` events,
+/// each a local event, a send, or the receipt of a message in flight (the
+/// receiver merges, then counts its event). Every clock it yields is one
+/// some execution really has, which hand-drawn numbers are often not.
+pub(crate) struct Execution {
+    /// Each event's node and clock (after the event).
+    pub events: Vec<(usize, Vec<u64>)>,
+    /// Messages sent and not yet received: (from, to, the send's clock).
+    pub in_flight: Vec<(usize, usize, Vec<u64>)>,
+    /// Each node's clock now.
+    pub clocks: Vec<Vec<u64>>,
+}
+
+impl Execution {
+    pub(crate) fn run(rng: &mut ChaCha8Rng, nodes: usize, steps: usize) -> Execution {
+        let mut x = Execution {
+            events: Vec::new(),
+            in_flight: Vec::new(),
+            clocks: vec![vec![0; nodes]; nodes],
+        };
+        for _ in 0..steps {
+            x.step(rng);
+        }
+        x
+    }
+
+    pub(crate) fn step(&mut self, rng: &mut ChaCha8Rng) {
+        let nodes = self.clocks.len() as u64;
+        let kind = below(rng, 0, 2);
+        if kind == 2 && !self.in_flight.is_empty() {
+            let k = below(rng, 0, self.in_flight.len() as u64 - 1) as usize;
+            let (_, to, m) = self.in_flight.remove(k);
+            let c = &mut self.clocks[to];
+            for (mine, theirs) in c.iter_mut().zip(&m) {
+                *mine = (*mine).max(*theirs);
+            }
+            c[to] += 1;
+            self.events.push((to, c.clone()));
+            return;
+        }
+        let n = below(rng, 0, nodes - 1) as usize;
+        self.clocks[n][n] += 1;
+        let c = self.clocks[n].clone();
+        if kind == 1 {
+            let to = (n + 1 + below(rng, 0, nodes - 2) as usize) % nodes as usize;
+            self.in_flight.push((n, to, c.clone()));
+        }
+        self.events.push((n, c));
+    }
+}
+
 fn vclock_concurrent_pairs(rng: &mut ChaCha8Rng) -> Generated {
     let names = ["P", "Q", "R", "S"];
-    let mut clocks: Vec<Vec<u64>> = Vec::new();
-    // a few tries to get a mix of ordered and concurrent pairs; deterministic fallback
+    // Four events of one run, with a mix of ordered and concurrent pairs;
+    // a fixed realisable set if none is drawn.
+    let mut clocks: Vec<Vec<u64>> =
+        vec![vec![1, 0, 0], vec![2, 1, 0], vec![1, 0, 1], vec![2, 1, 2]];
     for _ in 0..64 {
-        clocks = (0..4)
-            .map(|_| (0..3).map(|_| below(rng, 0, 3)).collect())
-            .collect();
-        let rels = pair_relations(&clocks);
+        let x = Execution::run(rng, 3, 9);
+        let mut picked: Vec<Vec<u64>> = Vec::new();
+        for _ in 0..16 {
+            let (_, c) = pick(rng, &x.events);
+            if !picked.contains(c) {
+                picked.push(c.clone());
+            }
+            if picked.len() == 4 {
+                break;
+            }
+        }
+        if picked.len() < 4 {
+            continue;
+        }
+        let rels = pair_relations(&picked);
         let conc = rels.iter().filter(|r| r.2 == Order::Concurrent).count();
-        let eq = rels.iter().filter(|r| r.2 == Order::Equal).count();
-        // every event increments its own node's entry, so no clock is all zero
-        let stamps = clocks.iter().all(|c| c.iter().any(|&x| x > 0));
-        if (1..=4).contains(&conc) && eq == 0 && stamps {
+        if (1..=4).contains(&conc) {
+            clocks = picked;
             break;
         }
-        clocks = vec![vec![1, 0, 0], vec![2, 1, 0], vec![1, 0, 1], vec![2, 1, 2]];
     }
     let rels = pair_relations(&clocks);
     let options: Vec<String> = rels
@@ -675,11 +736,16 @@ fn pair_relations(clocks: &[Vec<u64>]) -> Vec<(usize, usize, Order)> {
 
 fn vclock_merge(rng: &mut ChaCha8Rng) -> Generated {
     let k = below(rng, 3, 4) as usize;
-    let local: Vec<u64> = (0..k).map(|_| below(rng, 0, 6)).collect();
-    let mut incoming: Vec<u64> = (0..k).map(|_| below(rng, 0, 6)).collect();
-    // A message can only carry B events that B has already had: its B entry
-    // is at most B's own.
-    incoming[1] = incoming[1].min(local[1]);
+    // Replica B (node 1) and a message to it still on its way, from one
+    // run: the message can only know what its sender knew when it sent.
+    let mut x = Execution::run(rng, k, 4);
+    let (local, incoming) = loop {
+        if let Some(i) = x.in_flight.iter().position(|m| m.1 == 1) {
+            let m = x.in_flight[i].2.clone();
+            break (x.clocks[1].clone(), m);
+        }
+        x.step(rng);
+    };
     let m = vector(&local).merged(&vector(&incoming));
     let merged: Vec<i64> = (0..k).map(|i| m.get(&i) as i64).collect();
     let nodes = NODE_NAMES[..k].join(", ");
