@@ -168,3 +168,29 @@ fn a_decimal_comma_is_a_decimal_and_an_ambiguous_comma_is_asked_again() {
     let e = numeric(1.0).grade_input("1,2345").unwrap_err();
     assert!(e.to_string().contains("ambiguous"), "{e}");
 }
+
+/// The text of an item's spec, choices or steps included.
+fn spec_text(id: &str) -> String {
+    let banks = content::load_banks(None);
+    format!("{:?}", banks.item(id).unwrap().spec)
+}
+
+#[test]
+fn keyed_options_are_whole_fixes_and_steps_have_one_right_order() {
+    // 17: a version token fixes other devices only if the devices share it;
+    // a cache fix holds only if reads do not refill it from a lagging replica.
+    let fixes = spec_text("gauntlet3.fixes");
+    assert!(
+        fixes.contains("with the account (not the device)"),
+        "{fixes}"
+    );
+    assert!(!fixes.contains("invalidate the cached balance"), "{fixes}");
+    // 18: "fence, then promote" is one right order only for lease-style
+    // fencing; the step says so, and epoch fencing is part of promoting.
+    let steps = spec_text("block7.failover-steps");
+    assert!(
+        steps.contains("wait until its lease has run out"),
+        "{steps}"
+    );
+    assert!(steps.contains("under a new epoch"), "{steps}");
+}
