@@ -181,7 +181,7 @@ fn keyed_options_are_whole_fixes_and_steps_have_one_right_order() {
     // a cache fix holds only if reads do not refill it from a lagging replica.
     let fixes = spec_text("gauntlet3.fixes");
     assert!(
-        fixes.contains("with the account (not the device)"),
+        fixes.contains("where every device reads it up to date"),
         "{fixes}"
     );
     assert!(!fixes.contains("invalidate the cached balance"), "{fixes}");
