@@ -171,3 +171,15 @@ exits 0
     let (ok, out, _) = drive("80x24", &["playground", "--scenario", "quorum"], &[], play);
     assert!(ok, "{out}");
 }
+
+#[test]
+fn the_harness_shows_a_synchronized_frame_only_once_it_is_whole() {
+    use common::complete_frames;
+    let frame = b"a\x1b[?2026hframe\x1b[?2026lb";
+    assert_eq!(complete_frames(frame), frame.len());
+    // Begun, not ended: only what came before it.
+    assert_eq!(complete_frames(b"a\x1b[?2026hfra"), 1);
+    // A marker cut by the read is held back until it is whole.
+    assert_eq!(complete_frames(b"ab\x1b[?20"), 2);
+    assert_eq!(complete_frames(b"ab\x1b[?25h"), 8);
+}

@@ -13,7 +13,8 @@ use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, EventStream};
 use ratatui::crossterm::terminal::{
-    EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
+    BeginSynchronizedUpdate, EndSynchronizedUpdate, EnterAlternateScreen, LeaveAlternateScreen,
+    disable_raw_mode, enable_raw_mode,
 };
 use ratatui::crossterm::{cursor, execute};
 
@@ -122,7 +123,11 @@ async fn event_loop(terminal: &mut Term, app: &mut App, opts: LoopOptions) -> io
     let mut last_tick: Option<Instant> = None;
     loop {
         if dirty {
+            // One frame as one update: terminals that know synchronized
+            // output (mode 2026) never show half of it; others ignore it.
+            execute!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
             terminal.draw(|f| f.render_widget(&*app, f.area()))?;
+            execute!(terminal.backend_mut(), EndSynchronizedUpdate)?;
             dirty = false;
             if opts.exit_after_first_frame {
                 return Ok(Ending::Quit);

@@ -45,6 +45,37 @@ pub struct Term {
     exit: Option<u32>,
 }
 
+/// How much of `bytes` the screen may take now: everything, except from
+/// the start of a synchronized update (`ESC [?2026h`) whose end
+/// (`ESC [?2026l`) has not arrived, or a partial marker at the very end.
+pub fn complete_frames(bytes: &[u8]) -> usize {
+    const BEGIN: &[u8] = b"\x1b[?2026h";
+    const END: &[u8] = b"\x1b[?2026l";
+    let find = |from: usize, pat: &[u8]| {
+        bytes[from..]
+            .windows(pat.len())
+            .position(|w| w == pat)
+            .map(|i| from + i)
+    };
+    let mut at = 0;
+    loop {
+        match find(at, BEGIN) {
+            None => break,
+            Some(b) => match find(b, END) {
+                Some(e) => at = e + END.len(),
+                None => return b,
+            },
+        }
+    }
+    // A marker cut by the read: keep a trailing ESC sequence that could
+    // still become one.
+    let tail = &bytes[at..];
+    let partial = (1..BEGIN.len())
+        .rev()
+        .find(|&k| k <= tail.len() && BEGIN.starts_with(&tail[tail.len() - k..]));
+    bytes.len() - partial.unwrap_or(0)
+}
+
 fn parse_size(size: &str) -> (u16, u16) {
     let (c, r) = size.split_once('x').expect("size is COLSxROWS");
     (c.parse().unwrap(), r.parse().unwrap())
@@ -86,11 +117,18 @@ impl Term {
             let mut buf = [0u8; 8192];
             // The end of the last read, so a query split across reads is seen.
             let mut tail: Vec<u8> = Vec::new();
+            // Bytes of a synchronized update (mode 2026) not yet ended: the
+            // screen takes a frame whole, as a terminal that knows the mode
+            // shows it, so a play never reads half a frame.
+            let mut held: Vec<u8> = Vec::new();
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
                     break;
                 }
-                sink.lock().unwrap().process(&buf[..n]);
+                held.extend_from_slice(&buf[..n]);
+                let upto = complete_frames(&held);
+                sink.lock().unwrap().process(&held[..upto]);
+                held.drain(..upto);
                 tail.extend_from_slice(&buf[..n]);
                 let queries = tail.windows(4).filter(|w| w == b"\x1b[5n").count();
                 tail.drain(..tail.len().saturating_sub(3));

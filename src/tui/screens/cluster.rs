@@ -339,12 +339,19 @@ pub fn render(l: &Live, t: &Theme, focus: Focus, c: ClusterAreas, buf: &mut Buff
 /// selected node and the seed, then count the other failing checks instead
 /// of naming them (never hiding one), then drop the speed; a verdict still
 /// too long is cut at a word, with `…`.
-pub fn status(l: &Live, t: &Theme, width: u16) -> Line<'static> {
+/// `held`: time stands still although the run is not paused (the help
+/// overlay is open), and the line says so.
+pub fn status(l: &Live, t: &Theme, width: u16, held: bool) -> Line<'static> {
     let width = width as usize;
     let line_for = |level: u8| {
         let mut spans = vec![
             if l.paused {
                 Span::styled(" ‖ paused ", t.warn().add_modifier(Modifier::REVERSED))
+            } else if held {
+                Span::styled(
+                    " ‖ held while help is open ",
+                    t.warn().add_modifier(Modifier::REVERSED),
+                )
             } else {
                 Span::styled(" ▶ running ", t.good().add_modifier(Modifier::REVERSED))
             },

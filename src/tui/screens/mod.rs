@@ -231,8 +231,10 @@ impl Screen {
         }
     }
 
-    /// A status line for a live cluster, when there is one.
-    pub fn live_status(&self, cx: &Ctx, width: u16) -> Option<Line<'static>> {
-        self.live().map(|l| cluster::status(l, &cx.theme, width))
+    /// A status line for a live cluster, when there is one; `held` while
+    /// the help overlay stops its clock.
+    pub fn live_status(&self, cx: &Ctx, width: u16, held: bool) -> Option<Line<'static>> {
+        self.live()
+            .map(|l| cluster::status(l, &cx.theme, width, held))
     }
 }

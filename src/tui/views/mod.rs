@@ -33,7 +33,7 @@ impl Widget for &App {
         let screen = self.screen();
         screen.render(&self.cx, chrome.body, buf);
         let status = screen
-            .live_status(&self.cx, chrome.status.width)
+            .live_status(&self.cx, chrome.status.width, self.help.is_some())
             .unwrap_or_else(|| {
                 Line::from(vec![
                     Span::styled(" statedist ", t.accent().add_modifier(Modifier::REVERSED)),
