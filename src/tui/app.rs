@@ -1,6 +1,7 @@
 //! The app: what the screens share ([`Ctx`]), a stack of screens, and the
-//! help overlay. `App::update` is the only place state changes; it hands
-//! each action to the screen on top, which says where to go next.
+//! help overlay. `App::update` is where state changes (`handle_event` only
+//! adds the note for a key that means nothing); it hands each action to
+//! the screen on top, which says where to go next.
 
 use std::path::PathBuf;
 

@@ -1,11 +1,12 @@
 //! The terminal front end: `statedist learn`, `statedist playground`, and
 //! `statedist gauntlet` and `statedist review` when run in a terminal.
 //!
-//! One loop (`term`) turns terminal events and ticks into [`Action`]s,
-//! [`App::update`] applies them, and the views (`impl Widget for &App`) draw
-//! from state without changing it. Keys map to actions in one pure function
-//! of (screen, key) in `keymap`, which the `?` overlay also lists. This is
-//! the only module that uses ratatui, crossterm or tokio.
+//! One loop (`term`) turns terminal events and ticks into [`Action`]s and
+//! [`App::update`] hands them to the screen on top of its stack
+//! (`screens/`, one file per screen). Each screen's key table dispatches
+//! its keys and fills the `?` overlay and the hint bar (`keymap`); drawing
+//! (`impl Widget for &App`, the screens' `render`, `views/`) only reads
+//! state. This is the only module that uses ratatui, crossterm or tokio.
 
 pub mod app;
 pub mod keymap;
