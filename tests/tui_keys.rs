@@ -129,6 +129,14 @@ fn a_key_that_means_nothing_here_says_so() {
     a.handle_event(&ev(KeyCode::Char('z')));
     let s = status_line(&mut a);
     assert!(s.contains("z does nothing here"), "{s}");
+    // A chord is not the letter: Ctrl-A says nothing about "a".
+    let mut a = app(Start::Home);
+    a.handle_event(&Event::Key(KeyEvent::new(
+        KeyCode::Char('a'),
+        KeyModifiers::CONTROL,
+    )));
+    let s = status_line(&mut a);
+    assert!(!s.contains("does nothing"), "{s}");
 }
 
 #[test]

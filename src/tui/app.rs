@@ -5,7 +5,9 @@
 
 use std::path::PathBuf;
 
-use ratatui::crossterm::event::{Event, KeyCode, KeyEventKind, MouseButton, MouseEventKind};
+use ratatui::crossterm::event::{
+    Event, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 use ratatui::layout::Rect;
 
 use super::keymap::{self, Action, Binding, ScreenKind};
@@ -238,7 +240,13 @@ impl App {
             Some(Action::Suspend) => false,
             Some(a) => self.update(a),
             None => match ev {
-                Event::Key(k) if k.kind != KeyEventKind::Release && self.help.is_none() => {
+                Event::Key(k)
+                    if k.kind != KeyEventKind::Release
+                        && self.help.is_none()
+                        && !k
+                            .modifiers
+                            .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
                     let KeyCode::Char(c) = k.code else {
                         return false;
                     };
