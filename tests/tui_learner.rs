@@ -393,3 +393,18 @@ fn the_gauntlet_list_and_help_read_cleanly() {
         assert_snapshot!(format!("gauntlet_help_{}x{}", size.0, size.1), s);
     }
 }
+
+#[test]
+fn a_long_message_is_cut_at_a_word() {
+    let mut a = playground("quorum", None, (80, 24));
+    keys(&mut a, "s");
+    let s = screen(&a);
+    let last = s.lines().last().unwrap().trim();
+    let full = "sloppy quorum on, but it does nothing yet: N=3 is the whole cluster, so there is no node outside the home replicas to stand in.";
+    let cut = last.strip_suffix('…').expect("cut with …");
+    assert!(full.starts_with(cut), "{last}");
+    assert!(
+        full[cut.len()..].starts_with([' ', ',']),
+        "cut mid-word: {last}"
+    );
+}

@@ -94,10 +94,18 @@ pub(crate) fn pane_block<'a>(title: &'a str, focused: bool, t: &Theme) -> Block<
 fn render_hints(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.cx.theme;
     if let Some(f) = &app.cx.flash {
+        // Too long for the line: cut at a word, with "…".
+        let room = (area.width as usize).saturating_sub(2);
+        let text = if f.width() <= room {
+            f.clone()
+        } else {
+            let first = crate::wrap::lines(f, room.saturating_sub(1)).swap_remove(0);
+            format!("{}…", first.trim_end())
+        };
         buf.set_line(
             area.x,
             area.y,
-            &Line::from(Span::styled(format!(" {f}"), t.warn())),
+            &Line::from(Span::styled(format!(" {text}"), t.warn())),
             area.width,
         );
         return;
