@@ -25,6 +25,16 @@ pub fn lines(text: &str, width: usize) -> Vec<String> {
     }
 }
 
+/// `text` as it fits in `width` columns: whole, or cut at a word and
+/// ended with `…`.
+pub fn shorten(text: &str, width: usize) -> String {
+    if unicode_width::UnicodeWidthStr::width(text) <= width {
+        return text.to_string();
+    }
+    let first = lines(text, width.saturating_sub(1)).swap_remove(0);
+    format!("{}…", first.trim_end())
+}
+
 /// `text` wrapped to `width` columns where its first line starts after
 /// `taken` columns (a label beside it) and the others are indented by
 /// `indent` spaces (included in them).
@@ -100,6 +110,13 @@ mod tests {
         assert_eq!(lines("", 10), [""]);
         // Columns, not bytes: each of these is one column.
         assert_eq!(lines("ééé ééé", 3), ["ééé", "ééé"]);
+    }
+
+    #[test]
+    fn shorten_cuts_at_a_word() {
+        assert_eq!(shorten("fits here", 9), "fits here");
+        assert_eq!(shorten("one two three", 9), "one two…");
+        assert_eq!(shorten("abcdefghij", 5), "abcd…");
     }
 
     #[test]

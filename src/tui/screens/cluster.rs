@@ -411,8 +411,7 @@ pub fn status(l: &Live, t: &Theme, width: u16, held: bool) -> Line<'static> {
     line
 }
 
-/// Shortens the last span of `line` at a word so the line fits `width`,
-/// ending it with `…`.
+/// Shortens the last span of `line` at a word so the line fits `width`.
 fn cut_at_word(line: &mut Line<'static>, width: usize) {
     if line.width() <= width {
         return;
@@ -420,15 +419,9 @@ fn cut_at_word(line: &mut Line<'static>, width: usize) {
     let Some(last) = line.spans.pop() else {
         return;
     };
-    let room = width.saturating_sub(line.width() + 1);
-    let text = last.content.to_string();
-    let mut kept = String::new();
-    for word in text.split_inclusive(' ') {
-        if unicode_width::UnicodeWidthStr::width(format!("{kept}{word}").trim_end()) > room {
-            break;
-        }
-        kept.push_str(word);
-    }
-    line.spans
-        .push(Span::styled(format!("{}…", kept.trim_end()), last.style));
+    let room = width.saturating_sub(line.width());
+    line.spans.push(Span::styled(
+        crate::wrap::shorten(&last.content, room),
+        last.style,
+    ));
 }

@@ -95,13 +95,7 @@ fn render_hints(app: &App, area: Rect, buf: &mut Buffer) {
     let t = &app.cx.theme;
     if let Some(f) = &app.cx.flash {
         // Too long for the line: cut at a word, with "…".
-        let room = (area.width as usize).saturating_sub(2);
-        let text = if f.width() <= room {
-            f.clone()
-        } else {
-            let first = crate::wrap::lines(f, room.saturating_sub(1)).swap_remove(0);
-            format!("{}…", first.trim_end())
-        };
+        let text = crate::wrap::shorten(f, (area.width as usize).saturating_sub(2));
         buf.set_line(
             area.x,
             area.y,
