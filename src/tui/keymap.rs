@@ -481,12 +481,14 @@ pub fn answer_line(
 }
 
 /// A group of single-key bindings (node numbers, gauntlet numbers) that
-/// help lists once, under the first one's label.
+/// help lists once, and the hint bar shows once (`hint`: keys, word, keep),
+/// under the first one's label.
 pub fn numbered(
     section: Section,
     range: std::ops::RangeInclusive<u32>,
     label: &str,
     help: &str,
+    hint: (&str, &str, u8),
     action: impl Fn(u32) -> Action,
 ) -> Vec<Binding> {
     let first = *range.start();
@@ -499,7 +501,11 @@ pub fn numbered(
                 help,
                 action(n),
             );
-            if n == first { b } else { b.hidden() }
+            if n == first {
+                b.hint_as(hint.0, hint.1, hint.2)
+            } else {
+                b.hidden()
+            }
         })
         .collect()
 }
@@ -511,15 +517,14 @@ fn cluster_fixed(size: usize) -> (Vec<Binding>, Vec<Binding>) {
     use Section::Cluster;
     let mut b = Vec::new();
     if size > 9 {
-        let mut digits = numbered(
+        b.extend(numbered(
             Cluster,
             0..=9,
             "0-9 Enter",
             "type a node's number, then Enter to select it (or click it)",
+            ("0-9 Enter", "node", 7),
             Action::NodeDigit,
-        );
-        digits[0] = digits[0].clone().hint("node", 7);
-        b.extend(digits);
+        ));
         b.push(
             bind(
                 Cluster,
@@ -531,15 +536,14 @@ fn cluster_fixed(size: usize) -> (Vec<Binding>, Vec<Binding>) {
             .hidden(),
         );
     } else {
-        let mut nodes = numbered(
+        b.extend(numbered(
             Cluster,
             1..=9,
             "1-9",
             "select node N (or click it)",
+            (&format!("1-{size}"), "node", 7),
             Action::SelectNode,
-        );
-        nodes[0] = nodes[0].clone().hint_as(&format!("1-{}", size), "node", 7);
-        b.extend(nodes);
+        ));
     }
     b.extend([
         bind(

@@ -40,11 +40,14 @@ impl Gauntlets {
             )
             .hint_as("Enter", "start", 8),
         );
-        let mut n = keymap::numbered(Course, 1..=4, "1-4", "start gauntlet N", |n| {
-            Action::StartGauntlet(n as u8)
-        });
-        n[0] = n[0].clone().hint("gauntlet", 6);
-        b.extend(n);
+        b.extend(keymap::numbered(
+            Course,
+            1..=4,
+            "1-4",
+            "start gauntlet N",
+            ("1-4", "gauntlet", 6),
+            |n| Action::StartGauntlet(n as u8),
+        ));
         b
     }
 

@@ -171,11 +171,14 @@ impl Home {
             )
             .hint_as("Enter", "open", 8),
         ]);
-        let mut blocks = keymap::numbered(Course, 1..=7, "1-7", "open focus block N", |n| {
-            Action::OpenBlock(n as u8)
-        });
-        blocks[0] = blocks[0].clone().hint("block", 6);
-        b.extend(blocks);
+        b.extend(keymap::numbered(
+            Course,
+            1..=7,
+            "1-7",
+            "open focus block N",
+            ("1-7", "block", 6),
+            |n| Action::OpenBlock(n as u8),
+        ));
         b
     }
 
