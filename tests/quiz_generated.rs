@@ -29,6 +29,22 @@ fn u(q: &Question, k: &str) -> u64 {
         .unwrap_or_else(|| panic!("param {k} in {:?}", q.params))
 }
 
+/// A list of clocks among a question's parameters.
+fn clocks_of(q: &Question, key: &str) -> Vec<Vec<u64>> {
+    q.params[key]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            c.as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v.as_u64().unwrap())
+                .collect()
+        })
+        .collect()
+}
+
 fn list(q: &Question, k: &str) -> Vec<u64> {
     q.params[k]
         .as_array()
@@ -241,18 +257,7 @@ fn vclock_compare_matches() {
 #[test]
 fn vclock_concurrent_pairs_match() {
     for_each_question(Generator::VclockConcurrentPairs, |q| {
-        let clocks: Vec<Vec<u64>> = q.params["clocks"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| {
-                c.as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| v.as_u64().unwrap())
-                    .collect()
-            })
-            .collect();
+        let clocks = clocks_of(q, "clocks");
         let mut k = 0;
         let mut want = BTreeSet::new();
         for i in 0..clocks.len() {
@@ -534,13 +539,7 @@ fn vclock_questions_never_stamp_an_event_with_all_zeros() {
         }
     });
     for_each_question(Generator::VclockConcurrentPairs, |q| {
-        for c in q.params["clocks"].as_array().unwrap() {
-            let c: Vec<u64> = c
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_u64().unwrap())
-                .collect();
+        for c in clocks_of(q, "clocks") {
             assert!(c.iter().any(|&x| x > 0), "{}", q.prompt);
         }
     });
@@ -713,21 +712,6 @@ fn realisable(events: &[(Option<usize>, Vec<u64>)]) -> bool {
         true
     }
     place(events, &mut Vec::new())
-}
-
-fn clocks_of(q: &Question, key: &str) -> Vec<Vec<u64>> {
-    q.params[key]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| {
-            c.as_array()
-                .unwrap()
-                .iter()
-                .map(|v| v.as_u64().unwrap())
-                .collect()
-        })
-        .collect()
 }
 
 #[test]
