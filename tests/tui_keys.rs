@@ -148,12 +148,19 @@ fn the_hint_bar_shows_keys_from_the_table_that_dispatches_them() {
     ] {
         let s = status_line(&mut a);
         let table = a.bindings();
-        for h in table.iter().filter_map(|b| b.hint.as_ref()) {
-            if s.contains(&format!(" {}  ", h.word)) {
-                assert!(s.contains(&h.keys), "{s}");
+        // The bar is exactly the table's hints that fit, in order.
+        let want: String = statedist::tui::keymap::hint_bar(&table, 120)
+            .iter()
+            .map(|h| format!("{} {}  ", h.keys, h.word))
+            .collect();
+        assert_eq!(s.trim_end(), format!(" {want}").trim_end());
+        // And every key it shows does something here.
+        for h in statedist::tui::keymap::hint_bar(&table, 120) {
+            let first = h.keys.chars().next().unwrap();
+            if h.keys.chars().count() == 1 {
+                assert!(action(&a, first).is_some(), "{} is not bound", h.keys);
             }
         }
-        // Whatever the bar shows is a key that does something here.
         assert!(s.contains("? help"), "{s}");
     }
 }
