@@ -44,8 +44,8 @@ use std::fmt;
 
 use super::register::RegisterOp;
 use crate::sim::{
-    Arg, ArgSpec, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Setting,
-    TimerId, Value, fmt_ms, words,
+    Arg, ArgSpec, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Scope,
+    Setting, TimerId, Value, fmt_ms, words,
 };
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -231,6 +231,7 @@ const OPS: &[OpSpec] = &[
         help: "compare-and-set through a node: the leader sets key to NEW only if it holds EXPECTED",
         key: None,
         label: "cas",
+        scope: Scope::Client,
     },
 ];
 

@@ -1,7 +1,7 @@
 //! The read/write register vocabulary that blocks 1–3 share: `write nN
 //! key=VALUE` and `read nN key`, issued live with `w` and `r`.
 
-use crate::sim::{Arg, ArgSpec, Fault, NodeId, OpKind, OpSpec, Value};
+use crate::sim::{Arg, ArgSpec, Fault, NodeId, OpKind, OpSpec, Scope, Value};
 
 pub const OPS: &[OpSpec] = &[
     OpSpec {
@@ -11,6 +11,7 @@ pub const OPS: &[OpSpec] = &[
         help: "client write through the selected node ({key} = 1, 2, 3...)",
         key: Some('w'),
         label: "write {key}",
+        scope: Scope::Client,
     },
     OpSpec {
         verb: "read",
@@ -19,6 +20,7 @@ pub const OPS: &[OpSpec] = &[
         help: "client read of {key} through the selected node",
         key: Some('r'),
         label: "read",
+        scope: Scope::Client,
     },
 ];
 

@@ -22,7 +22,7 @@ pub use history::{History, OpKind, OpOutcome, OpRecord, Value, positions_from_ti
 pub use invariant::{Invariant, Violation};
 pub use network::{CutRule, LinkQuality, NetConfig, Network, Side};
 pub use node::{ClientOp, Cx, Node, NodeId, OpId, SessionToken, Setting, TimerId, words};
-pub use op::{Arg, ArgSpec, Call, OpSpec};
+pub use op::{Arg, ArgSpec, Call, OpSpec, Scope};
 pub use time::{Millis, fmt_ms};
 pub use trace::{Trace, TraceEvent, TraceKind};
 pub use world::{Fault, InFlight, World, WorldConfig};

@@ -132,6 +132,11 @@ pub trait Node: Sized {
     fn on_message(&mut self, from: NodeId, msg: Self::Msg, cx: &mut Cx<'_, Self>);
     fn on_timer(&mut self, timer: Self::Timer, cx: &mut Cx<'_, Self>);
     fn on_client(&mut self, op: ClientOp<Self::Op>, cx: &mut Cx<'_, Self>);
+    /// A learner's action on this node, an operation declared with
+    /// [`Scope::Node`](crate::sim::Scope::Node) or
+    /// [`Scope::Cluster`](crate::sim::Scope::Cluster) (force an election timeout).
+    /// The kernel has already noted it in the trace.
+    fn on_nudge(&mut self, _op: Self::Op, _cx: &mut Cx<'_, Self>) {}
 
     /// A short role for the cluster view: `leader`, `follower`, `replica`.
     fn role(&self) -> String;

@@ -112,6 +112,20 @@ impl ArgSpec {
     }
 }
 
+/// Whom an operation is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// A client request through a node (`write n1 x=5`): recorded in the
+    /// history, answered by the protocol, judged by the checkers.
+    Client,
+    /// The learner reaching into one node (`timeout n2`: its election timer
+    /// fires now). Not a request: nothing is recorded in the history.
+    Node,
+    /// The learner reaching into every running node at once (`align`),
+    /// written without a node.
+    Cluster,
+}
+
 /// One client operation of a protocol, declared once.
 #[derive(Clone, Copy, Debug)]
 pub struct OpSpec {
@@ -130,6 +144,8 @@ pub struct OpSpec {
     pub key: Option<char>,
     /// A short label for the hint bar: `write`.
     pub label: &'static str,
+    /// A client request, or a learner's action on one node or on all.
+    pub scope: Scope,
 }
 
 impl OpSpec {

@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use super::op::{Call, OpSpec};
+use super::op::{Call, OpSpec, Scope};
 use super::{Fault, LinkQuality, Millis, NodeId};
 
 /// A parsed step with where it came from, for later validation messages.
@@ -124,8 +124,10 @@ impl Script {
         mut accept: impl FnMut(&str, &[crate::sim::Arg]) -> Result<(), String>,
     ) -> Result<(), ScriptError> {
         for s in &self.steps {
-            let Fault::Client { call, .. } = &s.fault else {
-                continue;
+            let (call, alone) = match &s.fault {
+                Fault::Client { call, .. } => (call, false),
+                Fault::Everyone(call) => (call, true),
+                _ => continue,
             };
             let err = |col: usize, message: String| ScriptError {
                 line: s.line,
@@ -143,6 +145,20 @@ impl Script {
                     ),
                 ));
             };
+            if alone != (spec.scope == Scope::Cluster) {
+                let message = if alone {
+                    format!(
+                        "the step ends early: '{}' needs a node: {}",
+                        spec.verb, spec.usage
+                    )
+                } else {
+                    format!(
+                        "'{}' acts on every node: write it without a node ({})",
+                        spec.verb, spec.usage
+                    )
+                };
+                return Err(err(if alone { s.end_col } else { s.cmd_col }, message));
+            }
             let args = spec.parse_args(&call.args).map_err(|(i, off, m)| {
                 let col = s.arg_cols.get(i).map_or(s.end_col, |c| c + off);
                 err(col, m)
@@ -546,6 +562,12 @@ fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, Scr
         // Anything else is a client operation of the scenario's protocol:
         // a node, then its arguments as written, checked against the
         // protocol's declaration by `check_calls`.
+        // Alone, a verb is an action on every node (`align`); the
+        // declaration says whether the protocol has one.
+        verb if p.pos == toks.len() => Fault::Everyone(Call {
+            verb: verb.to_string(),
+            args: Vec::new(),
+        }),
         verb => {
             let tok = p.next(&format!(
                 "a node such as n1 after '{verb}' (or one of the commands: {COMMANDS})"
@@ -664,15 +686,9 @@ mod tests {
             err("at 1s heal\nat 2x heal"),
             "script:2:4: '2x' is not a time: expected a time such as 1.5s or 300ms"
         );
-        // A verb the kernel does not know is a client operation: it needs
-        // a node, and the scenario's declaration decides the rest.
-        assert!(
-            err("at 1s explode").starts_with(
-                "script:1:14: the step ends early: expected a node such as n1 after 'explode'"
-            ),
-            "{}",
-            err("at 1s explode")
-        );
+        // A verb the kernel does not know is the protocol's: written
+        // alone, an action on every node; the declaration decides (below).
+        assert!(Script::parse("at 1s explode").is_ok());
         assert!(
             err("at 1s explode x").starts_with(
                 "script:1:15: unknown command 'explode', or a client operation without its node"
@@ -728,6 +744,15 @@ mod tests {
         assert_eq!(
             check("at 1s heal; at 2s write n1 x=five"),
             Err("script:1:30: 'five' is not a whole number: values are integers, e.g. x=5".into())
+        );
+        assert_eq!(
+            check("at 1s read"),
+            Err("script:1:11: the step ends early: 'read' needs a node: read nN key".into())
+        );
+        assert!(
+            check("at 1s explode")
+                .unwrap_err()
+                .starts_with("script:1:7: unknown command 'explode'")
         );
         assert_eq!(
             check("at 1s read n1"),

@@ -9,7 +9,7 @@ use rand_chacha::ChaCha8Rng;
 use super::history::OpOutcome;
 use super::network::{CutRule, LinkQuality, NetConfig, Network, Side};
 use super::node::{ClientOp, Cx, Effect, Node, NodeId, OpId, SessionToken, TimerId};
-use super::op::{Call, find};
+use super::op::{Call, Scope, find};
 use super::queue::EventQueue;
 use super::trace::{Trace, TraceKind};
 use super::{History, Invariant, Millis, Violation, fmt_ms};
@@ -80,11 +80,15 @@ pub enum Fault {
     Duplicate(f64),
     /// One-way latency range.
     Delay(Millis, Millis),
-    /// A client operation through a node, as the protocol declared it.
+    /// A client operation through a node, as the protocol declared it (or
+    /// a learner's action on that node, for a [`Scope::Node`] operation).
     Client {
         node: NodeId,
         call: Call,
     },
+    /// A learner's action on every running node (a [`Scope::Cluster`]
+    /// operation, written without a node: `align`).
+    Everyone(Call),
     /// Change a protocol setting (`mode=sync`, `w=2`).
     Tune(String, String),
 }
@@ -139,6 +143,7 @@ impl Display for Fault {
                 call.args.iter().try_for_each(|a| write!(f, " {a}"))
             }
             Fault::Tune(k, v) => write!(f, "set {k}={v}"),
+            Fault::Everyone(call) => write!(f, "{call}"),
         }
     }
 }
@@ -389,10 +394,12 @@ impl<N: Node> World<N> {
         // A client operation is parsed once, now, rather than when it runs;
         // one the protocol refuses stays a fault, to be reported then.
         let event = match &fault {
-            Fault::Client { node, call } => match Self::operation(call) {
-                Ok(op) => Event::Client(*node, op),
-                Err(_) => Event::Fault(Box::new(fault)),
-            },
+            Fault::Client { node, call } if Self::scope(call) == Some(Scope::Client) => {
+                match Self::operation(call) {
+                    Ok(op) => Event::Client(*node, op),
+                    Err(_) => Event::Fault(Box::new(fault)),
+                }
+            }
             _ => Event::Fault(Box::new(fault)),
         };
         self.queue.push(at.max(self.now), event);
@@ -719,14 +726,31 @@ impl<N: Node> World<N> {
                 if node.index() >= n {
                     return;
                 }
-                match Self::operation(&call) {
-                    Ok(op) => self.client(node, op),
-                    Err(why) => self.fault_note(
+                match (Self::operation(&call), Self::scope(&call)) {
+                    (Ok(op), Some(Scope::Client)) => self.client(node, op),
+                    (Ok(op), Some(Scope::Node)) => self.nudge(node, &call, op),
+                    (Ok(_), _) => self.fault_note(
+                        Some(node),
+                        format!("'{call}' acts on every node: write it without a node"),
+                    ),
+                    (Err(why), _) => self.fault_note(
                         Some(node),
                         format!("client request '{call}' refused: {why}"),
                     ),
                 }
             }
+            Fault::Everyone(call) => match (Self::operation(&call), Self::scope(&call)) {
+                (Ok(op), Some(Scope::Cluster)) => {
+                    for id in (0..n).map(NodeId::from_index) {
+                        self.nudge(id, &call, op.clone());
+                    }
+                }
+                (Ok(_), _) => self.fault_note(
+                    None,
+                    format!("'{call}' needs a node: write e.g. '{} n1'", call.verb),
+                ),
+                (Err(why), _) => self.fault_note(None, format!("'{call}' refused: {why}")),
+            },
             Fault::Tune(knob, value) => {
                 let text = match N::tune(&mut self.node_config, &knob, &value) {
                     Ok(text) => text,
@@ -765,6 +789,22 @@ impl<N: Node> World<N> {
         })?;
         let args = spec.parse_args(&call.args).map_err(|(_, _, why)| why)?;
         N::operation(spec.verb, &args)
+    }
+
+    /// How the protocol declared `call`'s verb, if it did.
+    fn scope(call: &Call) -> Option<Scope> {
+        find(N::operations(), &call.verb).map(|s| s.scope)
+    }
+
+    /// A learner's action on one node: noted, then handed to the node (a
+    /// node that is down cannot be reached).
+    fn nudge(&mut self, id: NodeId, call: &Call, op: N::Op) {
+        if !self.slots[id.index()].up {
+            self.fault_note(Some(id), format!("{call}: {id} is down, nothing happens"));
+            return;
+        }
+        self.fault_note(Some(id), format!("learner: {call} on {id}"));
+        self.with_node(id, |node, cx| node.on_nudge(op, cx));
     }
 
     fn client(&mut self, id: NodeId, op: N::Op) {

@@ -11,7 +11,7 @@ use ratatui::widgets::Widget;
 
 use super::Ctx;
 use crate::app::live::Live;
-use crate::sim::{Fault, NodeId, TraceKind};
+use crate::sim::{Fault, NodeId, Scope, TraceKind};
 use crate::tui::keymap::Action;
 use crate::tui::layout::{self, ClusterAreas, Wants};
 use crate::tui::theme::Theme;
@@ -279,11 +279,23 @@ fn client(l: &mut Live, verb: &str) -> String {
                 l.next_value += 1;
             }
             let what = call.to_string();
-            l.apply(Fault::Client { node: sel, call });
-            format!(
-                "A client sends {what} through {sel}: watch the event log.{}",
-                other_key_hint(l)
-            )
+            match spec.scope {
+                Scope::Client => {
+                    l.apply(Fault::Client { node: sel, call });
+                    format!(
+                        "A client sends {what} through {sel}: watch the event log.{}",
+                        other_key_hint(l)
+                    )
+                }
+                Scope::Node => {
+                    l.apply(Fault::Client { node: sel, call });
+                    format!("You made {what} happen on {sel}: watch the event log.")
+                }
+                Scope::Cluster => {
+                    l.apply(Fault::Everyone(call));
+                    format!("You made {what} happen on every running node: watch the event log.")
+                }
+            }
         }
         None => format!(
             "{verb} needs arguments a key cannot fill in: run it from a script (statedist playground --do)."
