@@ -1,4 +1,4 @@
-//! Every "Try it" of lessons 1-4, followed as the lesson text says, in the
+//! Every "Try it" of lessons 1-5, followed as the lesson text says, in the
 //! app with the embedded lessons: the same keys, with pauses where a
 //! learner would wait, and the outcome the lesson promises. When a lesson
 //! or a scenario changes, this is where a step that no longer works shows.
@@ -510,4 +510,107 @@ fn lesson_4_cap_ap_clock_skew_loses_the_later_write() {
         assert!(shown(&a, n, "x").unwrap().starts_with("2 "), "n{n}");
     }
     assert_eq!(status(&a, "stale reads"), Status::Pass);
+}
+
+// ------------------------------------------------------------ lesson 5
+
+/// The node whose box says leader (the newest term's, if two think so).
+fn raft_leader(app: &App) -> usize {
+    let v = &live(app).view;
+    v.nodes
+        .iter()
+        .filter(|n| n.role == "leader")
+        .max_by_key(|n| {
+            n.state
+                .iter()
+                .find(|(k, _)| k == "term")
+                .map(|(_, t)| t.parse::<u64>().unwrap())
+        })
+        .map(|n| n.id.0 as usize)
+        .expect("a leader")
+}
+
+fn select(app: &mut App, node: usize) {
+    keys(app, &node.to_string());
+}
+
+#[test]
+fn lesson_5_raft() {
+    let mut a = open(5);
+    assert_eq!(live(&a).info.name, "raft");
+    assert_eq!(live(&a).size(), 5);
+    wait(&mut a, 1000);
+    // 1: write through the leader: answered once committed.
+    let first = raft_leader(&a);
+    select(&mut a, first);
+    keys(&mut a, "w");
+    wait(&mut a, 500);
+    assert!(ok(&last_op(&a)), "{:?}", last_op(&a));
+    // 2: cut the leader off; its write is never answered, and the
+    // majority elects another leader.
+    keys(&mut a, "p");
+    keys(&mut a, "w");
+    let lost = last_op(&a);
+    wait(&mut a, 1500);
+    let second = raft_leader(&a);
+    assert_ne!(second, first);
+    assert!(
+        !ok(live(&a).run().history().get(lost.id).unwrap()),
+        "the minority leader never commits"
+    );
+    // 3: the new leader commits x=3.
+    select(&mut a, second);
+    keys(&mut a, "w");
+    wait(&mut a, 500);
+    assert!(ok(&last_op(&a)));
+    // 4: heal: the old leader steps down and drops x=2.
+    keys(&mut a, "H");
+    wait(&mut a, 500);
+    assert_eq!(role(&a, first), "follower");
+    assert!(log_has(&a, &format!("n{first} drops 1 entry")));
+    assert_eq!(status(&a, "linearizability"), Status::Pass);
+    // 5: local reads: a cut-off leader answers stale.
+    keys(&mut a, "mm");
+    assert_eq!(knob(&a, "reads"), "local");
+    let old = raft_leader(&a);
+    select(&mut a, old);
+    keys(&mut a, "p");
+    wait(&mut a, 1500);
+    let new = raft_leader(&a);
+    assert_ne!(new, old);
+    select(&mut a, new);
+    keys(&mut a, "w");
+    wait(&mut a, 500);
+    assert!(ok(&last_op(&a)));
+    select(&mut a, old);
+    keys(&mut a, "r");
+    assert!(ok(&last_op(&a)), "answered at once, from its own copy");
+    assert_eq!(status(&a, "linearizability"), Status::Fail);
+    assert_eq!(headline(&a), "linearizability");
+    keys(&mut a, "m");
+    assert_eq!(knob(&a, "reads"), "log");
+    keys(&mut a, "r");
+    wait(&mut a, 1500);
+    assert!(!ok(&last_op(&a)), "through the log, never answered");
+    // 6: heal, crash the leader, align the timers: a split vote, then a
+    // leader again.
+    keys(&mut a, "H");
+    wait(&mut a, 500);
+    let l = raft_leader(&a);
+    select(&mut a, l);
+    keys(&mut a, "c");
+    wait(&mut a, 50);
+    let before = live(&a).run().trace().total();
+    keys(&mut a, "A");
+    wait(&mut a, 200);
+    let denials = live(&a)
+        .run()
+        .trace()
+        .events()
+        .filter(|e| e.seq > before && e.text.contains("already voted for"))
+        .count();
+    assert!(denials >= 4, "a split vote: {denials} denials");
+    wait(&mut a, 1500);
+    assert_ne!(raft_leader(&a), l);
+    assert!(live(&a).run().violation().is_none());
 }

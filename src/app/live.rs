@@ -108,7 +108,7 @@ impl Live {
             checks_scroll: 0,
             latest: None,
             fail_news: Vec::new(),
-            hide_routine: false,
+            hide_routine: info.quiet_log,
             checker_runs: 0,
             seen: None,
             stopped_at_violation: false,

@@ -6,5 +6,6 @@ pub mod causal;
 pub mod leader_follower;
 pub mod multi_leader;
 pub mod quorum;
+pub mod raft;
 pub mod register;
 pub mod session;

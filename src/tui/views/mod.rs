@@ -3,7 +3,7 @@
 //! screens share. A view only reads the state.
 
 pub mod cluster;
-pub(crate) mod panes;
+pub mod panes;
 pub mod quiz;
 pub mod review;
 
