@@ -87,3 +87,48 @@ fn cap_cp_1000_nodes(bencher: divan::Bencher) {
             w
         });
 }
+
+/// 5-node Raft with its six safety checks after every event: the leader
+/// takes a client operation every millisecond for 2 s (writes and
+/// log reads alternating over 8 keys), a follower crashes and restarts in
+/// the middle. Built from a warm cluster (leader elected at 1 s).
+fn raft_loaded() -> World<statedist::protocols::raft::RaftNode> {
+    use statedist::protocols::raft::RaftConfig;
+    use statedist::scenario::raft::{leader, safety};
+    use statedist::sim::Call;
+    let mut w = World::new(WorldConfig::new(42, 5), RaftConfig::default());
+    for inv in safety::all() {
+        w.add_invariant(inv);
+    }
+    w.check_start();
+    w.run_until(1000);
+    let l = leader(&w).expect("a leader after 1 s");
+    let follower = NodeId(l.0 % 5 + 1);
+    for i in 0..2000u64 {
+        let key = format!("k{}", i % 8);
+        let call = if i % 2 == 0 {
+            Call::new("write", &[&format!("{key}={i}")])
+        } else {
+            Call::new("read", &[&key])
+        };
+        w.schedule(1000 + i, Fault::Client { node: l, call });
+    }
+    w.schedule(1800, Fault::Crash(follower));
+    w.schedule(2200, Fault::Restart(follower));
+    w
+}
+
+#[divan::bench(sample_count = 20)]
+fn raft_5_nodes_under_load(bencher: divan::Bencher) {
+    let mut probe = raft_loaded();
+    let before = probe.events_processed();
+    probe.run_until(3500);
+    assert!(probe.violation().is_none());
+    bencher
+        .counter(ItemsCount::new(probe.events_processed() - before))
+        .with_inputs(raft_loaded)
+        .bench_local_values(|mut w| {
+            w.run_until(3500);
+            w
+        });
+}

@@ -963,7 +963,16 @@ impl<N: Node> World<N> {
         } else {
             1
         };
+        let mut msg = Some(msg);
         for copy in 0..copies {
+            // The last copy takes the message itself: no clone in the
+            // usual case of one copy.
+            let this = if copy + 1 == copies {
+                msg.take()
+            } else {
+                msg.clone()
+            };
+            let msg = this.expect("one message per copy");
             let latency = if lo < hi {
                 self.slots[from.index()].net_rng.random_range(lo..=hi)
             } else {
@@ -985,7 +994,7 @@ impl<N: Node> World<N> {
                 from,
                 to,
                 sent: self.now,
-                msg: msg.clone(),
+                msg,
             };
             self.queue.push(self.now + latency, ev);
         }

@@ -13,7 +13,8 @@ pub enum ReadMode {
     /// machine (Raft paper §8): linearizable without a log entry.
     ReadIndex,
     /// Whoever believes it is leader answers at once from its own state:
-    /// a deposed leader cut off in a minority serves stale values.
+    /// a deposed leader cut off in a minority serves stale values, and so
+    /// does a new leader before its first entry commits.
     Local,
 }
 
@@ -87,7 +88,7 @@ pub const SETTINGS: &[Setting<RaftConfig>] = &[
     Setting {
         name: "reads",
         key: Some('m'),
-        help: "how reads are served: log (through the log, like a write), read-index (the leader confirms it still leads, then answers), local (whoever thinks it leads answers at once: can be stale)",
+        help: "how reads are served: log (through the log, like a write), read-index (the leader confirms it still leads, then answers), local (whoever thinks it leads answers at once: a deposed leader, or a new one whose first entry has not committed, can be stale)",
         choices: |_| words(&["log", "read-index", "local"]),
         value: |c| c.reads.name().into(),
         apply: |c, v| {
@@ -126,13 +127,13 @@ pub const SETTINGS: &[Setting<RaftConfig>] = &[
     Setting {
         name: "check-quorum",
         key: Some('Q'),
-        help: "check-quorum: a leader that has not heard from a majority within an election timeout steps down",
+        help: "check-quorum: every 300 ms (the longest election timeout) a leader counts who answered it since the last count, and steps down without a majority",
         choices: |_| words(&["off", "on"]),
         value: |c| word(c.check_quorum),
         apply: |c, v| {
             c.check_quorum = on_off(v, "check-quorum")?;
             Ok(if c.check_quorum {
-                "check-quorum is on: a leader that cannot hear a majority for an election timeout steps down".into()
+                "check-quorum is on: every 300 ms a leader counts who answered it, and steps down if it is not a majority".into()
             } else {
                 "check-quorum is off: a leader cut off in a minority goes on believing it leads"
                     .into()

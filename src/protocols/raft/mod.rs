@@ -54,6 +54,10 @@ pub struct Lead {
     /// The last index each node has been sent (so a reply does not resend
     /// what is already on its way; heartbeats resend anything unconfirmed).
     sent: Vec<u64>,
+    /// Whether an append to each node is still unanswered: news goes only
+    /// to idle followers, so each follower has at most one chain of
+    /// appends and replies (heartbeats resend whatever is lost).
+    busy: Vec<bool>,
     round: u64,
     /// Who answered since the last check-quorum.
     heard: BTreeSet<NodeId>,
@@ -327,6 +331,7 @@ impl RaftNode {
             matched: vec![0; self.n],
             acked: vec![0; self.n],
             sent: vec![last; self.n],
+            busy: vec![false; self.n],
             round: 0,
             heard: BTreeSet::new(),
         };
@@ -373,6 +378,7 @@ impl RaftNode {
         let prev = l.next[to.index()] - 1;
         let end = (prev as usize + MAX_BATCH).min(self.disk.log.len());
         l.sent[to.index()] = end as u64;
+        l.busy[to.index()] = true;
         cx.send(
             to,
             Msg::Append {
@@ -387,6 +393,18 @@ impl RaftNode {
         );
     }
 
+    /// Sends new entries to every follower with no append outstanding; the
+    /// others get them when they answer.
+    fn send_news(&mut self, cx: &mut Cx<'_, Self>) {
+        let Role::Leader(l) = &self.role else {
+            return;
+        };
+        let idle: Vec<NodeId> = cx.peers().filter(|p| !l.busy[p.index()]).collect();
+        for to in idle {
+            self.send_append(to, false, cx);
+        }
+    }
+
     fn broadcast_append(&mut self, periodic: bool, cx: &mut Cx<'_, Self>) {
         for to in cx.peers() {
             self.send_append(to, periodic, cx);
@@ -398,27 +416,23 @@ impl RaftNode {
         let Role::Leader(l) = &self.role else {
             return;
         };
-        let rule = cx.config().commit_rule;
-        let mut found = None;
-        for i in (self.commit + 1..=self.disk.last_index()).rev() {
-            let t = self.disk.term_at(i);
-            if rule == CommitRule::Paper && t != self.disk.term {
-                // Entries below are of this term or older: none to count.
-                break;
-            }
-            let holders: Vec<NodeId> = (0..self.n)
-                .filter(|&k| l.matched[k] >= i)
-                .map(NodeId::from_index)
-                .collect();
-            if holders.len() >= self.majority() {
-                found = Some((i, t, holders));
-                break;
-            }
-        }
-        let Some((i, t, holders)) = found else {
+        // The highest index a majority stores is the majority-th largest
+        // matchIndex. Terms never fall along a log, so if that entry is not
+        // of this term, no entry a majority stores is.
+        let mut matched = l.matched.clone();
+        matched.sort_unstable_by(|a, b| b.cmp(a));
+        let i = matched[self.majority() - 1];
+        if i <= self.commit {
             return;
-        };
-        let names: Vec<String> = holders.iter().map(|h| h.to_string()).collect();
+        }
+        let t = self.disk.term_at(i);
+        if t != self.disk.term && cx.config().commit_rule == CommitRule::Paper {
+            return;
+        }
+        let names: Vec<String> = (0..self.n)
+            .filter(|&k| l.matched[k] >= i)
+            .map(|k| NodeId::from_index(k).to_string())
+            .collect();
         let old = if t < self.disk.term {
             format!(" — an entry of an earlier term (t{t}) committed by counting: the naive rule")
         } else {
@@ -565,7 +579,12 @@ impl RaftNode {
             let recent = self
                 .heard_leader_at
                 .filter(|&t| cx.now() < t + cx.config().election.0 && self.leader.is_some());
-            if term <= self.disk.term {
+            if self.is_leader() {
+                (
+                    false,
+                    format!("{me} is the leader of term {}", self.disk.term),
+                )
+            } else if term <= self.disk.term {
                 (false, format!("{me} is already in term {}", self.disk.term))
             } else if let (Some(t), Some(l)) = (recent, self.leader) {
                 (
@@ -684,6 +703,7 @@ impl RaftNode {
                 from,
                 Msg::AppendReply {
                     term: t,
+                    asked: term,
                     success,
                     matched,
                     hint,
@@ -754,7 +774,7 @@ impl RaftNode {
     fn on_append_reply(
         &mut self,
         from: NodeId,
-        (term, success, matched, hint, round): (u64, bool, u64, u64, u64),
+        (term, asked, success, matched, hint, round): (u64, u64, bool, u64, u64, u64),
         cx: &mut Cx<'_, Self>,
     ) {
         if term > self.disk.term {
@@ -765,10 +785,11 @@ impl RaftNode {
         let Role::Leader(l) = &mut self.role else {
             return;
         };
-        if term < self.disk.term {
+        if term < self.disk.term || asked != self.disk.term {
             return; // a reply to an older term's request
         }
         let k = from.index();
+        l.busy[k] = false;
         l.heard.insert(from);
         l.acked[k] = l.acked[k].max(round);
         if success {
@@ -785,6 +806,8 @@ impl RaftNode {
             if try_from < l.next[k] {
                 l.next[k] = try_from;
             }
+            // A refusal still confirms the follower is in this term.
+            self.serve_reads(cx);
             self.send_append(from, false, cx);
         }
     }
@@ -907,11 +930,12 @@ impl Node for RaftNode {
             ),
             Msg::AppendReply {
                 term,
+                asked,
                 success,
                 matched,
                 hint,
                 round,
-            } => self.on_append_reply(from, (term, success, matched, hint, round), cx),
+            } => self.on_append_reply(from, (term, asked, success, matched, hint, round), cx),
         }
     }
 
@@ -925,6 +949,12 @@ impl Node for RaftNode {
             }
             Timer::Heartbeat => {
                 if self.is_leader() {
+                    if cx.config().check_quorum && self.quorum.is_none() {
+                        if let Role::Leader(l) = &mut self.role {
+                            l.heard.clear();
+                        }
+                        self.quorum = Some(cx.set_timer(cx.config().election.1, Timer::Quorum));
+                    }
                     self.broadcast_append(true, cx);
                     self.heartbeat =
                         Some(cx.set_timer(cx.config().heartbeat_every, Timer::Heartbeat));
@@ -932,9 +962,16 @@ impl Node for RaftNode {
             }
             Timer::Quorum => {
                 let majority = self.majority();
+                let on = cx.config().check_quorum;
                 let Role::Leader(l) = &mut self.role else {
                     return;
                 };
+                if !on {
+                    // Turned off since: the heartbeat re-arms it if it
+                    // comes back on.
+                    self.quorum = None;
+                    return;
+                }
                 let mut heard: Vec<NodeId> = l.heard.iter().copied().collect();
                 heard.push(self.id);
                 heard.sort();
@@ -1008,7 +1045,7 @@ impl Node for RaftNode {
             "{} appends {what} at index {i} (term {}); it answers once the entry is committed",
             self.id, self.disk.term
         ));
-        self.broadcast_append(false, cx);
+        self.send_news(cx);
         self.advance_commit(cx);
     }
 

@@ -122,6 +122,9 @@ pub enum Msg {
     /// should try next.
     AppendReply {
         term: u64,
+        /// The term of the request answered: a reply to an older term's
+        /// request says nothing about the leader's current round.
+        asked: u64,
         success: bool,
         matched: u64,
         hint: u64,
@@ -167,12 +170,17 @@ impl fmt::Display for Msg {
                         "Heartbeat(t{term}, after i{prev_index}@t{prev_term}, commit {commit})"
                     )
                 } else {
-                    let e: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
-                    write!(
-                        f,
-                        "Append(t{term}, after i{prev_index}@t{prev_term}: {}, commit {commit})",
-                        e.join(", ")
-                    )
+                    // A catch-up batch shows its ends, not every entry.
+                    write!(f, "Append(t{term}, after i{prev_index}@t{prev_term}: ")?;
+                    match entries.as_slice() {
+                        [one] => write!(f, "{one}")?,
+                        [a, b] => write!(f, "{a}, {b}")?,
+                        [first, .., last] => {
+                            write!(f, "{} entries {first} … {last}", entries.len())?
+                        }
+                        [] => {}
+                    }
+                    write!(f, ", commit {commit})")
                 }
             }
             Msg::AppendReply {

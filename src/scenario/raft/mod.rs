@@ -188,10 +188,10 @@ fn logs_pane(world: &World<RaftNode>) -> Pane {
         .collect();
     let title = match lead {
         Some(l) => format!(
-            "Logs · terms of the newest entries, [uncommitted] · leader {l}, term {}",
+            "Logs · entry terms, [not yet known committed there] · leader {l}, term {}",
             world.node(l).term()
         ),
-        None => "Logs · terms of the newest entries, [uncommitted] · no leader".into(),
+        None => "Logs · entry terms, [not yet known committed there] · no leader".into(),
     };
     table(&title, &["node", "log", "leader's next · match"], rows)
 }

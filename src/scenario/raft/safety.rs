@@ -107,8 +107,9 @@ impl Invariant<RaftNode> for LeaderAppendOnly {
 #[derive(Default)]
 pub struct LogMatching {
     names: BTreeMap<(u64, u64), (Entry, u64, NodeId)>,
-    /// Per node: cut count and log length when last checked.
-    mirror: BTreeMap<NodeId, (u64, usize)>,
+    /// Per node: cut count, log length and last entry's term when last
+    /// checked.
+    mirror: BTreeMap<NodeId, (u64, usize, u64)>,
 }
 
 impl Invariant<RaftNode> for LogMatching {
@@ -124,13 +125,15 @@ impl Invariant<RaftNode> for LogMatching {
         let (cuts, last_cut) = node.cuts();
         let log = node.log();
         let from = match self.mirror.get(&n) {
-            // A restart, or two cuts between looks: check it all.
-            None => 1,
-            Some(&(c, len)) if c == cuts => len as u64 + 1,
-            Some(&(c, len)) if c + 1 == cuts => (len as u64 + 1).min(last_cut),
-            Some(_) => 1,
+            // An entry the node rewrote without counting a cut: check it all.
+            Some(&(_, len, term)) if len > 0 && log.get(len - 1).map(|e| e.term) != Some(term) => 1,
+            Some(&(c, len, _)) if c == cuts => len as u64 + 1,
+            Some(&(c, len, _)) if c + 1 == cuts => (len as u64 + 1).min(last_cut),
+            // First look, or two cuts between looks.
+            _ => 1,
         };
-        self.mirror.insert(n, (cuts, log.len()));
+        self.mirror
+            .insert(n, (cuts, log.len(), log.last().map_or(0, |e| e.term)));
         for i in from..=log.len() as u64 {
             let e = &log[i as usize - 1];
             let prev = if i == 1 { 0 } else { log[i as usize - 2].term };
@@ -275,7 +278,8 @@ impl Invariant<RaftNode> for StateMachineSafety {
 }
 
 /// A node's term never decreases (it is durable); its commit index never
-/// decreases while it runs (it is volatile, so a restart starts it at 0).
+/// decreases while it runs (it is volatile, so a restart starts it at 0);
+/// and it never applies past its commit index, nor commits past its log.
 #[derive(Default)]
 pub struct Monotonic {
     seen: BTreeMap<NodeId, (u64, u64)>,
@@ -286,12 +290,19 @@ impl Invariant<RaftNode> for Monotonic {
         MONOTONIC
     }
     fn promise(&self) -> &'static str {
-        "no node's term went backwards, and no running node's commit index did"
+        "no node's term or (while running) commit index went backwards, and none applied past its commit or committed past its log"
     }
     fn check(&mut self, world: &World<RaftNode>, event: &TraceEvent) -> Option<String> {
         let n = changed(world, event)?;
         let node = world.node(n);
         let (term, commit) = (node.term(), node.commit_index());
+        if node.applied() > commit || commit > node.log().len() as u64 {
+            return Some(format!(
+                "{n} has applied up to {} and committed up to {commit} with {} log entries: it cannot apply what is not committed, nor commit what it does not hold",
+                node.applied(),
+                node.log().len()
+            ));
+        }
         let before = self.seen.insert(n, (term, commit));
         let (t0, c0) = before?;
         if term < t0 {
