@@ -104,6 +104,10 @@ pub struct PlaygroundArgs {
     /// Read the live fault-script steps from FILE instead.
     #[arg(long, value_name = "FILE", conflicts_with = "do_steps")]
     pub script: Option<std::path::PathBuf>,
+    /// Play a shipped demonstration live (see `--list`): its scenario and
+    /// its fault script, e.g. raft-figure8.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["script", "do_steps", "scenario"])]
+    pub demo: Option<String>,
     /// Draw the first frame and exit (for measuring start-up time).
     #[arg(long, hide = true)]
     pub exit_after_first_frame: bool,

@@ -15,6 +15,7 @@ use crate::sim::{
 };
 
 mod causal;
+pub mod demos;
 mod leader_follower;
 mod multi_leader;
 mod quorum;
@@ -139,6 +140,9 @@ pub trait Run {
     fn violation(&self) -> Option<&Violation>;
     /// The client operations of this scenario's protocol, as it declared them.
     fn operations(&self) -> &'static [OpSpec];
+    /// Every setting (`set NAME=VALUE`), with or without a live key: its
+    /// name and the values it takes now.
+    fn settings(&self) -> Vec<(&'static str, Vec<String>)>;
 }
 
 /// What a protocol contributes to a scenario beyond its [`Node`] impl.
@@ -292,6 +296,13 @@ impl<N: Inspect> Run for SimRun<N> {
     fn operations(&self) -> &'static [OpSpec] {
         N::operations()
     }
+    fn settings(&self) -> Vec<(&'static str, Vec<String>)> {
+        let c = self.world.node_config();
+        N::settings()
+            .iter()
+            .map(|s| (s.name, (s.choices)(c)))
+            .collect()
+    }
 }
 
 /// One verdict per registered invariant: held after every event so far, or
@@ -318,7 +329,7 @@ fn invariant_verdicts<N: Node>(world: &World<N>) -> Vec<Verdict> {
                 name,
                 check::Status::Pass,
                 format!(
-                    "{promise} up to event #{}, when {} broke; not checked since",
+                    "{promise}: held until event #{}, when {} broke; not checked since",
                     v.seq, v.invariant
                 ),
             )

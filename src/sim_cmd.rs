@@ -17,8 +17,12 @@ use crate::sim::script::{self, Script};
 #[command(after_long_help = SCRIPT_HELP)]
 pub struct SimArgs {
     /// The scenario to run (see --list).
-    #[arg(required_unless_present = "list")]
+    #[arg(required_unless_present_any = ["list", "demo"])]
     pub scenario: Option<String>,
+    /// Replay a shipped demonstration (see --list): its scenario and its
+    /// fault script, e.g. raft-figure8.
+    #[arg(long, value_name = "NAME", conflicts_with_all = ["script", "do_steps"])]
+    pub demo: Option<String>,
     /// List the scenarios with a one-line description and exit.
     #[arg(long)]
     pub list: bool,
@@ -113,12 +117,32 @@ pub fn run(args: &SimArgs) -> ExitCode {
         crate::out!("{}", list_text());
         return ExitCode::SUCCESS;
     }
-    let name = args.scenario.as_deref().unwrap_or_default();
+    let demo = match args.demo.as_deref().map(|d| (d, scenario::demos::find(d))) {
+        Some((_, Some(d))) => Some(d),
+        Some((name, None)) => {
+            crate::errln!("statedist sim: {}", scenario::demos::unknown(name));
+            return ExitCode::from(2);
+        }
+        None => None,
+    };
+    let name = match (demo, args.scenario.as_deref()) {
+        (Some(d), Some(s)) if s != d.scenario => {
+            crate::errln!(
+                "statedist sim: the demonstration {} runs scenario {}, not {s}: leave the scenario out",
+                d.name,
+                d.scenario
+            );
+            return ExitCode::from(2);
+        }
+        (Some(d), _) => d.scenario,
+        (None, s) => s.unwrap_or_default(),
+    };
     let Some(info) = scenario::find(name) else {
         crate::errln!("statedist sim: {}", scenario::unknown(name));
         return ExitCode::from(2);
     };
     let text = match (&args.script, &args.do_steps) {
+        _ if demo.is_some() => demo.expect("checked").script.to_string(),
         (Some(path), _) => match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
@@ -137,7 +161,8 @@ pub fn run(args: &SimArgs) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    let nodes = args.nodes.unwrap_or(info.default_nodes);
+    let chosen = args.nodes.or(demo.and_then(|d| d.nodes));
+    let nodes = chosen.unwrap_or(info.default_nodes);
     let script = Script::parse(&text)
         .and_then(|s| s.validate(nodes).map(|()| s))
         .and_then(|s| s.check_end(args.duration).map(|()| s));
@@ -150,9 +175,9 @@ pub fn run(args: &SimArgs) -> ExitCode {
     };
     let params = Params {
         seed: args.seed,
-        nodes: args.nodes,
+        nodes: chosen,
         script,
-        settings: settings(args),
+        settings: settings(args, demo),
     };
     let mut run = match info.start(&params) {
         Ok(r) => r,
@@ -189,8 +214,16 @@ pub fn run(args: &SimArgs) -> ExitCode {
 }
 
 /// `--set` pairs plus the `--mode/--n/--w/--r` sugar (which wins on a clash).
-fn settings(args: &SimArgs) -> BTreeMap<String, String> {
-    let mut s: BTreeMap<String, String> = args.settings.iter().cloned().collect();
+/// The settings to start with: a demonstration's, then the command line's
+/// (which win).
+fn settings(args: &SimArgs, demo: Option<&scenario::demos::Demo>) -> BTreeMap<String, String> {
+    let mut s: BTreeMap<String, String> = demo
+        .map(|d| d.settings)
+        .unwrap_or_default()
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    s.extend(args.settings.iter().cloned());
     let sugar = [
         ("mode", args.mode.clone()),
         ("n", args.n.map(|v| v.to_string())),
@@ -220,14 +253,18 @@ pub fn list_text() -> String {
             let ops: Vec<&str> = run.operations().iter().map(|o| o.usage).collect();
             s += &format!("{:<16} operations: {}\n", "", ops.join(" · "));
             let knobs: Vec<String> = run
-                .knobs()
+                .settings()
                 .iter()
-                .map(|k| format!("{}={}", k.name, k.choices.join("|")))
+                .map(|(name, choices)| format!("{name}={}", choices.join("|")))
                 .collect();
             if !knobs.is_empty() {
                 s += &format!("{:<16} settings: {}\n", "", knobs.join(" · "));
             }
         }
+    }
+    s += "\nDemonstrations (statedist sim --demo NAME, or live: statedist playground --demo NAME):\n";
+    for d in scenario::demos::DEMOS {
+        s += &format!("{:<22} {:<16} {}\n", d.name, d.scenario, d.summary());
     }
     s
 }

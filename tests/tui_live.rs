@@ -358,6 +358,13 @@ fn f_hides_routine_traffic_in_the_event_log() {
 fn f_is_listed_in_help() {
     let mut a = playground("session", None, 120, 40);
     keys(&mut a, "?");
+    // The overlay scrolls when the screen has more keys than fit.
+    for _ in 0..40 {
+        if text(&a).contains("hide routine traffic (timer firings") {
+            break;
+        }
+        key(&mut a, KeyCode::Down);
+    }
     let s = text(&a);
     assert!(s.contains("hide routine traffic (timer firings"), "{s}");
 }
@@ -661,4 +668,34 @@ fn nodes_beyond_nine_are_selected_by_number_and_enter() {
     let mut small = playground("cap-cp", None, 100, 30);
     keys(&mut small, "2");
     assert_eq!(small.live().unwrap().selected, NodeId(2));
+}
+
+#[test]
+fn x_cuts_the_selected_node_one_way_deaf_then_mute_then_whole() {
+    let mut a = playground("raft", Some(3), 120, 40);
+    keys(&mut a, " 2x");
+    let v = &a.live().unwrap().view;
+    let (n1, n2, n3) = (NodeId(1), NodeId(2), NodeId(3));
+    // Deaf: nobody reaches n2, n2 still reaches everybody.
+    assert!(v.is_blocked(n1, n2) && v.is_blocked(n3, n2));
+    assert!(!v.is_blocked(n2, n1) && !v.is_blocked(n2, n3));
+    assert!(a.cx.flash.as_ref().unwrap().contains("n2 is now deaf"));
+    keys(&mut a, "x");
+    let v = &a.live().unwrap().view;
+    assert!(v.is_blocked(n2, n1) && v.is_blocked(n2, n3));
+    assert!(!v.is_blocked(n1, n2) && !v.is_blocked(n3, n2));
+    keys(&mut a, "x");
+    assert!(a.live().unwrap().view.blocked.is_empty());
+    // A deaf node keeps timing out: with pre-vote off its term climbs.
+    keys(&mut a, "1x ");
+    run_for(&mut a, 30.0);
+    let t1 = a.live().unwrap().view.nodes[0]
+        .state
+        .iter()
+        .find(|(k, _)| k == "term")
+        .unwrap()
+        .1
+        .parse::<u64>()
+        .unwrap();
+    assert!(t1 > 3, "n1's term is {t1}");
 }

@@ -123,6 +123,8 @@ struct RawItem {
     generator: Option<Spanned<String>>,
     keep_order: Option<Spanned<bool>>,
     explanation: Option<Spanned<String>>,
+    /// A shipped demonstration that shows what the item asks about.
+    demo: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -513,6 +515,23 @@ fn parse_item(
             String::new()
         }
         _ => String::new(),
+    };
+    // The answer, seen happening: the explanation ends with how to watch it.
+    let explanation = match &r.demo {
+        None => explanation,
+        Some(d) => match crate::scenario::demos::find(d.get_ref()) {
+            Some(demo) => format!(
+                "{} Watch it happen: statedist playground --demo {}",
+                explanation.trim_end(),
+                demo.name
+            )
+            .trim_start()
+            .to_string(),
+            None => {
+                cx.err(d.span(), crate::scenario::demos::unknown(d.get_ref()));
+                explanation
+            }
+        },
     };
     let spec = match kind.as_str() {
         "single" => {
@@ -929,6 +948,29 @@ mod tests {
         assert_eq!(bank.items[0].id, "t.one");
         assert_eq!(bank.items[0].line, 5);
         assert_eq!(bank.items[1].line, 13);
+    }
+
+    #[test]
+    fn a_demo_is_named_in_the_explanation_and_an_unknown_one_refused() {
+        let item = |demo: &str| {
+            format!(
+                "{HEAD}\n[[item]]\nid = \"one\"\nkind = \"single\"\nprompt = \"P?\"\nchoices = [\"x\", \"y\"]\nanswer = \"b\"\ndemo = \"{demo}\"\nexplanation = \"E.\"\n"
+            )
+        };
+        let (bank, diags) = parse(&item("raft-figure8"));
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(
+            bank.unwrap().items[0].explanation,
+            "E. Watch it happen: statedist playground --demo raft-figure8"
+        );
+        let (bank, diags) = parse(&item("raft-nope"));
+        assert!(bank.is_none());
+        assert!(
+            diags[0]
+                .message
+                .contains("unknown demonstration 'raft-nope'"),
+            "{diags:?}"
+        );
     }
 
     #[test]

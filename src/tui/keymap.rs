@@ -49,6 +49,8 @@ pub enum Action {
     /// Select the previous (-1) or next (+1) node.
     CycleNode(i32),
     CrashRestart,
+    /// Cycle the selected node's one-way cut: none, deaf, mute.
+    OneWay,
     /// Cycle the selected node's clock offset: 0 → +1 s → −1 s → 0.
     CycleSkew,
     NextSide,
@@ -576,6 +578,13 @@ fn cluster_fixed(size: usize) -> (Vec<Binding>, Vec<Binding>) {
             Action::CrashRestart,
         )
         .hint("crash", 8),
+        bind(
+            Cluster,
+            &[ch('x')],
+            "x",
+            "one-way cut: the selected node deaf → mute → whole (heals other cuts)",
+            Action::OneWay,
+        ),
         bind(
             Cluster,
             &[ch('o')],

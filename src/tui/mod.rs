@@ -127,14 +127,21 @@ pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
         crate::out!("{}", crate::sim_cmd::list_text());
         return ExitCode::SUCCESS;
     }
-    let Some(info) = scenario::find(&args.scenario) else {
-        crate::errln!(
-            "statedist playground: {}",
-            scenario::unknown(&args.scenario)
-        );
+    let demo = match args.demo.as_deref().map(|d| (d, scenario::demos::find(d))) {
+        Some((_, Some(d))) => Some(d),
+        Some((name, None)) => {
+            crate::errln!("statedist playground: {}", scenario::demos::unknown(name));
+            return ExitCode::from(2);
+        }
+        None => None,
+    };
+    let name = demo.map_or(args.scenario.as_str(), |d| d.scenario);
+    let Some(info) = scenario::find(name) else {
+        crate::errln!("statedist playground: {}", scenario::unknown(name));
         return ExitCode::from(2);
     };
     let text = match (&args.script, &args.do_steps) {
+        _ if demo.is_some() => demo.expect("checked").full_script(),
         (Some(path), _) => match std::fs::read_to_string(path) {
             Ok(t) => t,
             Err(e) => {
@@ -156,8 +163,8 @@ pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
         }
     };
     // Check the node count and the script before taking over the terminal.
-    if let Err(e) = crate::app::live::Live::start_with(info, args.nodes, args.seed, script.clone())
-    {
+    let nodes = args.nodes.or(demo.and_then(|d| d.nodes));
+    if let Err(e) = crate::app::live::Live::start_with(info, nodes, args.seed, script.clone()) {
         crate::errln!("statedist playground: {e}");
         return ExitCode::from(2);
     }
@@ -165,7 +172,7 @@ pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
         options(global),
         Start::Playground {
             scenario: info,
-            nodes: args.nodes,
+            nodes,
             seed: args.seed,
             script,
         },

@@ -203,6 +203,7 @@ pub fn act(l: &mut Live, action: Action, cx: &mut Ctx) -> bool {
                 format!("Restarted {sel} from what it stored.")
             })
         }
+        Action::OneWay => Some(one_way(l)),
         Action::CycleSkew => {
             let skew = l.selected_view().map_or(0, |n| n.skew);
             let next = match skew {
@@ -267,6 +268,45 @@ fn select(l: &mut Live, n: usize) -> String {
             "There is no node {n}: this cluster has nodes 1 to {}.",
             l.size()
         )
+    }
+}
+
+/// Deaf → mute → whole: one-way cuts around the selected node, told apart
+/// from the drawn links. Changing direction heals first (the network has
+/// no "uncut"), and says so.
+fn one_way(l: &mut Live) -> String {
+    let sel = l.selected;
+    let others: Vec<NodeId> = (0..l.size())
+        .map(NodeId::from_index)
+        .filter(|&o| o != sel)
+        .collect();
+    let v = &l.view;
+    let deaf = others.iter().all(|&o| v.is_blocked(o, sel))
+        && !others.iter().all(|&o| v.is_blocked(sel, o));
+    let mute = others.iter().all(|&o| v.is_blocked(sel, o))
+        && !others.iter().all(|&o| v.is_blocked(o, sel));
+    if deaf || mute {
+        l.apply(Fault::Heal);
+    }
+    let cut = |l: &mut Live, from: NodeId, to: NodeId| {
+        l.apply(Fault::Cut {
+            from,
+            to,
+            both: false,
+        })
+    };
+    if deaf {
+        for &o in &others {
+            cut(l, sel, o);
+        }
+        format!("{sel} is now mute: it hears the others, they do not hear it. x again: whole.")
+    } else if mute {
+        format!("{sel} is whole again (and every other cut healed).")
+    } else {
+        for &o in &others {
+            cut(l, o, sel);
+        }
+        format!("{sel} is now deaf: it hears nobody, the others still hear it. x again: mute.")
     }
 }
 
