@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::fmt::{self, Display};
+use std::rc::Rc;
 
 use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
@@ -179,6 +180,8 @@ enum Event<N: Node> {
         to: NodeId,
         sent: Millis,
         msg: N::Msg,
+        /// The message as the trace shows it, formatted once when sent.
+        shown: Rc<str>,
     },
     Timer {
         node: NodeId,
@@ -335,11 +338,12 @@ impl<N: Node> World<N> {
                     from,
                     to,
                     sent,
-                    msg,
+                    shown,
+                    ..
                 } => Some(InFlight {
                     from: *from,
                     to: *to,
-                    label: msg.to_string(),
+                    label: shown.to_string(),
                     sent: *sent,
                     arrives: s.time,
                 }),
@@ -456,10 +460,16 @@ impl<N: Node> World<N> {
 
     fn handle(&mut self, event: Event<N>) {
         match event {
-            Event::Deliver { from, to, msg, .. } => {
+            Event::Deliver {
+                from,
+                to,
+                msg,
+                shown,
+                ..
+            } => {
                 let routine = N::routine(&msg);
                 if !self.slots[to.index()].up {
-                    let text = format!("{to} never got {msg} from {from}: {to} is down");
+                    let text = format!("{to} never got {shown} from {from}: {to} is down");
                     self.trace.push_msg(
                         self.now,
                         TraceKind::Drop,
@@ -469,7 +479,7 @@ impl<N: Node> World<N> {
                         routine,
                     );
                 } else if let Some(why) = self.net.cut_reason(from, to) {
-                    let text = format!("{to} never got {msg} from {from}: {why}");
+                    let text = format!("{to} never got {shown} from {from}: {why}");
                     self.trace.push_msg(
                         self.now,
                         TraceKind::Drop,
@@ -479,7 +489,7 @@ impl<N: Node> World<N> {
                         routine,
                     );
                 } else {
-                    let text = format!("{to} got {msg} from {from}");
+                    let text = format!("{to} got {shown} from {from}");
                     self.trace.push_msg(
                         self.now,
                         TraceKind::Deliver,
@@ -948,8 +958,9 @@ impl<N: Node> World<N> {
                     .then(|| "lost by the network".to_string())
             }
         };
+        let shown: Rc<str> = msg.to_string().into();
         if let Some(why) = dropped {
-            let text = format!("{msg} from {from} to {to} was {why}");
+            let text = format!("{shown} from {from} to {to} was {why}");
             let kind = TraceKind::Drop;
             self.trace
                 .push_msg(self.now, kind, Some(to), Some(from), text, routine);
@@ -979,9 +990,9 @@ impl<N: Node> World<N> {
                 lo
             };
             let text = if copy == 0 {
-                format!("{from} sent {msg} to {to}")
+                format!("{from} sent {shown} to {to}")
             } else {
-                format!("the network duplicated {msg} from {from} to {to}")
+                format!("the network duplicated {shown} from {from} to {to}")
             };
             let kind = if copy == 0 {
                 TraceKind::Send
@@ -995,6 +1006,7 @@ impl<N: Node> World<N> {
                 to,
                 sent: self.now,
                 msg,
+                shown: shown.clone(),
             };
             self.queue.push(self.now + latency, ev);
         }
