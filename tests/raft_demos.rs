@@ -225,3 +225,45 @@ fn a_forgotten_vote_elects_two_leaders_in_one_term() {
     assert_eq!(v.invariant, safety::ELECTION_SAFETY);
     assert!(v.text.contains("two leaders in one term"), "{}", v.text);
 }
+
+/// A refusal of an old term's append, arriving after its sender was
+/// re-elected, must not confirm the new term's ReadIndex round (the reply
+/// names the term of the request it answers). Without that, n1 — cut off
+/// and deposed — confirmed the read with n2's stale refusal and returned a
+/// value older than an acknowledged write.
+#[test]
+fn a_stale_refusal_does_not_confirm_a_read_index_round() {
+    let script = "\
+at 0s    set reads=read-index
+at 0.5s  timeout n1
+at 1s    link 1->2 delay 400-400ms
+at 1s    read n1 x
+at 1.01s link 1->2 delay 10-30ms
+at 1.05s crash 1
+at 1.06s restart 1
+at 1.06s timeout n1
+at 1.45s isolate 1
+at 1.46s timeout n2
+at 1.6s  write n2 x=2
+at 1.8s  read n1 x";
+    let params = Params {
+        seed: 1,
+        nodes: Some(3),
+        script: Script::parse(script).unwrap(),
+        ..Params::default()
+    };
+    let mut r = scenario::find("raft").unwrap().start(&params).unwrap();
+    r.run_until(3000);
+    // The stale refusal did arrive, in term 2, answering a term-1 append.
+    assert!(
+        notes(&*r)
+            .iter()
+            .any(|(t, s)| *t == 1400 && s.contains("n2 refuses an append from n1's old term 1"))
+    );
+    let read = &r.history().ops()[2];
+    assert!(
+        matches!(read.outcome, OpOutcome::TimedOut { .. }),
+        "{read:?}"
+    );
+    assert_eq!(status(&*r, "linearizability"), Status::Pass);
+}
