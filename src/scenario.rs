@@ -442,16 +442,27 @@ fn tuned<N: Node>(mut config: N::Config, params: &Params) -> Result<N::Config, S
     Ok(config)
 }
 
+/// A scenario's run: the protocol's defaults tuned by the caller's
+/// settings, on a fresh world of `nodes` from the caller's seed and script.
+fn start<N: Inspect + 'static>(
+    name: &'static str,
+    defaults: N::Config,
+    p: &Params,
+    nodes: usize,
+) -> Result<Box<dyn Run>, String> {
+    let config = tuned::<N>(defaults, p)?;
+    Ok(Box::new(SimRun::<N>::new(
+        name,
+        WorldConfig::new(p.seed, nodes),
+        config,
+        p.script.clone(),
+    )))
+}
+
 fn cap(mode: Mode) -> impl Fn(&Params, usize) -> Result<Box<dyn Run>, String> {
     move |p, nodes| {
         let name = if mode == Mode::Cp { "cap-cp" } else { "cap-ap" };
-        let config = tuned::<CapNode>(CapConfig::new(mode), p)?;
-        Ok(Box::new(SimRun::<CapNode>::new(
-            name,
-            WorldConfig::new(p.seed, nodes),
-            config,
-            p.script.clone(),
-        )))
+        start::<CapNode>(name, CapConfig::new(mode), p, nodes)
     }
 }
 

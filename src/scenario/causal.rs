@@ -2,21 +2,15 @@
 //! causality verdict.
 
 use super::tables::{keys, node_cell, node_ids, quiet_for, table};
-use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
+use super::{Cell, Inspect, Pane, Params, Run, Tone};
 use crate::check::{self, Sessions, Verdict};
 use std::collections::BTreeMap;
 
 use crate::protocols::causal::{CausalConfig, CausalNode, Delivery, Dot, Write, vv_text};
-use crate::sim::{Node, NodeId, OpId, World, WorldConfig};
+use crate::sim::{Node, NodeId, OpId, World};
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
-    let config = tuned::<CausalNode>(CausalConfig::new(Delivery::Eventual), p)?;
-    Ok(Box::new(SimRun::<CausalNode>::new(
-        "causal",
-        WorldConfig::new(p.seed, nodes),
-        config,
-        p.script.clone(),
-    )))
+    super::start::<CausalNode>("causal", CausalConfig::new(Delivery::Eventual), p, nodes)
 }
 
 impl Inspect for CausalNode {

@@ -1,21 +1,20 @@
 //! The `leader-follower` scenario: panes, verdicts and the mode knob.
 
 use super::tables::{keys, node_cell, node_ids, table};
-use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
+use super::{Cell, Inspect, Pane, Params, Run, Tone};
 use crate::check::{self, Survivor, Verdict};
 use crate::protocols::leader_follower::{LfConfig, LfNode, Replication, Role};
 use std::collections::BTreeMap;
 
-use crate::sim::{Invariant, Node, NodeId, TraceEvent, TraceKind, World, WorldConfig, fmt_ms};
+use crate::sim::{Invariant, Node, NodeId, TraceEvent, TraceKind, World, fmt_ms};
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
-    let config = tuned::<LfNode>(LfConfig::new(Replication::Async), p)?;
-    Ok(Box::new(SimRun::<LfNode>::new(
+    super::start::<LfNode>(
         "leader-follower",
-        WorldConfig::new(p.seed, nodes),
-        config,
-        p.script.clone(),
-    )))
+        LfConfig::new(Replication::Async),
+        p,
+        nodes,
+    )
 }
 
 /// The running leader of the newest epoch, if any.

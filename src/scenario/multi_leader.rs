@@ -3,20 +3,14 @@
 use std::collections::BTreeSet;
 
 use super::tables::{keys, node_cell, node_ids, quiet_for, table};
-use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
+use super::{Cell, Inspect, Pane, Params, Run, Tone};
 use crate::check::{self, Status, Survivor, Verdict};
 use crate::model::Causality;
 use crate::protocols::multi_leader::{Conflict, MlConfig, MlNode};
-use crate::sim::{World, WorldConfig, fmt_ms};
+use crate::sim::{World, fmt_ms};
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
-    let config = tuned::<MlNode>(MlConfig::default(), p)?;
-    Ok(Box::new(SimRun::<MlNode>::new(
-        "multi-leader",
-        WorldConfig::new(p.seed, nodes),
-        config,
-        p.script.clone(),
-    )))
+    super::start::<MlNode>("multi-leader", MlConfig::default(), p, nodes)
 }
 
 /// Every conflict any running node resolved, once each, oldest first.

@@ -1,19 +1,13 @@
 //! The `quorum` scenario: panes, verdicts and knobs of the N/W/R store.
 
 use super::tables::{keys, node_cell, node_ids, table};
-use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
+use super::{Cell, Inspect, Pane, Params, Run, Tone};
 use crate::check::{self, Verdict};
 use crate::protocols::quorum::{QuorumConfig, QuorumNode, Tally, replicas};
-use crate::sim::{World, WorldConfig, fmt_ms};
+use crate::sim::{World, fmt_ms};
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
-    let config = tuned::<QuorumNode>(QuorumConfig::new(nodes), p)?;
-    Ok(Box::new(SimRun::<QuorumNode>::new(
-        "quorum",
-        WorldConfig::new(p.seed, nodes),
-        config,
-        p.script.clone(),
-    )))
+    super::start::<QuorumNode>("quorum", QuorumConfig::new(nodes), p, nodes)
 }
 
 impl Inspect for QuorumNode {

@@ -2,19 +2,13 @@
 //! session-guarantee verdicts.
 
 use super::tables::{keys, node_cell, node_ids, table};
-use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
+use super::{Cell, Inspect, Pane, Params, Run, Tone};
 use crate::check::{self, Sessions, Verdict};
 use crate::protocols::session::{PRIMARY, SessionConfig, SessionNode};
-use crate::sim::{World, WorldConfig};
+use crate::sim::World;
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
-    let config = tuned::<SessionNode>(SessionConfig::new(false), p)?;
-    Ok(Box::new(SimRun::<SessionNode>::new(
-        "session",
-        WorldConfig::new(p.seed, nodes),
-        config,
-        p.script.clone(),
-    )))
+    super::start::<SessionNode>("session", SessionConfig::new(false), p, nodes)
 }
 
 impl Inspect for SessionNode {

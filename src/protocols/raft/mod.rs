@@ -33,6 +33,8 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 pub use config::{CommitRule, RaftConfig, ReadMode, SETTINGS};
 pub use types::{Cmd, Disk, Entry, Msg, OPS, RaftOp, Timer};
 
+use super::register::RegisterOp;
+
 use crate::sim::{
     Arg, ClientOp, Cx, Millis, Node, NodeId, OpId, OpKind, OpOutcome, OpSpec, Setting, TimerId,
     Value,
@@ -826,11 +828,6 @@ impl Node for RaftNode {
 
     fn operation(verb: &str, args: &[Arg]) -> Result<RaftOp, String> {
         Ok(match (verb, args) {
-            ("write", [Arg::Text(key), Arg::Int(value)]) => RaftOp::Write {
-                key: key.clone(),
-                value: *value,
-            },
-            ("read", [Arg::Text(key)]) => RaftOp::Read { key: key.clone() },
             ("cas", [Arg::Text(key), Arg::Int(expect), Arg::Int(new)]) => RaftOp::Cas {
                 key: key.clone(),
                 expect: *expect,
@@ -839,11 +836,10 @@ impl Node for RaftNode {
             ("timeout", []) => RaftOp::Timeout,
             ("align", []) => RaftOp::Align,
             ("spread", []) => RaftOp::Spread,
-            _ => {
-                return Err(format!(
-                    "raft has no operation '{verb}' with these arguments"
-                ));
-            }
+            _ => match super::register::operation(verb, args)? {
+                RegisterOp::Write { key, value } => RaftOp::Write { key, value },
+                RegisterOp::Read { key } => RaftOp::Read { key },
+            },
         })
     }
 

@@ -4,19 +4,13 @@
 pub mod safety;
 
 use super::tables::{node_cell, node_ids, table};
-use super::{Cell, Inspect, Pane, Params, Run, SimRun, Tone, tuned};
+use super::{Cell, Inspect, Pane, Params, Run, Tone};
 use crate::check::{self, Verdict};
 use crate::protocols::raft::{RaftConfig, RaftNode};
-use crate::sim::{Invariant, Millis, Node, NodeId, World, WorldConfig};
+use crate::sim::{Invariant, Millis, Node, NodeId, World};
 
 pub(super) fn build(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
-    let config = tuned::<RaftNode>(RaftConfig::default(), p)?;
-    Ok(Box::new(SimRun::<RaftNode>::new(
-        "raft",
-        WorldConfig::new(p.seed, nodes),
-        config,
-        p.script.clone(),
-    )))
+    super::start::<RaftNode>("raft", RaftConfig::default(), p, nodes)
 }
 
 impl Inspect for RaftNode {
