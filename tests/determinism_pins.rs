@@ -33,6 +33,15 @@ const PINS: &[(&str, usize, u64, &str, u64)] = &[
     ("quorum", 5, 4, "sloppy=on", 0xbf22dc0212012b42),
     ("session", 3, 1, "ryw=on", 0x5a573b48c658a812),
     ("causal", 3, 1, "mode=causal", 0x1e9a18a7de62865c),
+    ("raft", 3, 1, "", 0x0cd8cb644cfe5070),
+    ("raft", 5, 2, "reads=read-index", 0xde4016d9e4c93124),
+    (
+        "raft",
+        7,
+        3,
+        "pre-vote=on,check-quorum=on",
+        0x871e47035df48e08,
+    ),
 ];
 
 fn hash(name: &str, nodes: usize, seed: u64, settings: &str) -> u64 {
