@@ -70,7 +70,12 @@ pub fn stale_reads(history: &History) -> Verdict {
                     .collect::<Option<Vec<_>>>()
                     .and_then(|ends| ends.into_iter().max());
                 match (sources.is_empty(), latest_source) {
+                    // An overwrite invoked after the last source ended also
+                    // returned after it: look only at writes acknowledged
+                    // since, the few that overlap the source or each other,
+                    // not at the whole history before the read.
                     (false, Some(src_end)) => before
+                        [before.partition_point(|w| w.ret <= Some(src_end))..]
                         .iter()
                         .rev()
                         .find(|w2| write_value(w2) != Some(v) && w2.call > src_end)
