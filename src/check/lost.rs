@@ -38,6 +38,9 @@ pub struct Survivor {
     pub log: Option<Vec<(String, Value)>>,
 }
 
+/// How many times a copy's log holds each (key, value).
+type LogCounts<'a> = BTreeMap<(&'a str, Value), usize>;
+
 /// How a surviving copy lacks an acknowledged write.
 enum Lacks {
     /// Its log does not hold the write: it holds `held` entries of this
@@ -70,6 +73,30 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
     for list in acked.values_mut() {
         list.sort_by_key(|o| (o.ret, o.id));
     }
+    // Built once, so each write is judged by lookups rather than by
+    // rescanning the history and the logs: the writes of each (key, value)
+    // that may have happened, and how often each log holds each.
+    let mut possible: BTreeMap<(&str, Value), Vec<&OpRecord>> = BTreeMap::new();
+    for o in ops
+        .iter()
+        .filter(|o| !matches!(o.outcome, OpOutcome::Failed { .. }))
+    {
+        if let OpKind::Write { key, value } = &o.kind {
+            possible.entry((key.as_str(), *value)).or_default().push(o);
+        }
+    }
+    let in_logs: Vec<Option<LogCounts<'_>>> = survivors
+        .iter()
+        .map(|s| {
+            s.log.as_ref().map(|log| {
+                let mut held = BTreeMap::new();
+                for (k, v) in log {
+                    *held.entry((k.as_str(), *v)).or_insert(0) += 1;
+                }
+                held
+            })
+        })
+        .collect();
     // A compare-and-set or an increment may have replaced the value legitimately.
     let beyond = history.keys_beyond_registers();
     let mut found = Vec::new();
@@ -83,9 +110,9 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
         let same = &acked[&(key.as_str(), *value)];
         let rank = same.iter().position(|o| o.id == w.id).unwrap_or(0);
         // `None`: this copy keeps the write (or something that may be newer).
-        let lacks = |s: &Survivor| -> Option<Lacks> {
-            if let Some(log) = &s.log {
-                let held = log.iter().filter(|(k, v)| k == key && v == value).count();
+        let lacks = |(s, in_log): (&Survivor, &Option<LogCounts<'_>>)| -> Option<Lacks> {
+            if let Some(in_log) = in_log {
+                let held = in_log.get(&(key.as_str(), *value)).copied().unwrap_or(0);
                 return (rank >= held).then_some(Lacks::NotInLog {
                     held,
                     acked: same.len(),
@@ -95,13 +122,20 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
                 None => Some(Lacks::Older(None)),
                 Some(f) if f == value => None,
                 Some(f) => {
-                    let sources: Vec<&OpRecord> = writes_of(ops, key, *f).collect();
+                    let sources = possible
+                        .get(&(key.as_str(), *f))
+                        .map_or(&[][..], Vec::as_slice);
                     (!sources.is_empty() && sources.iter().all(|s| s.is_ok() && s.precedes(w)))
                         .then_some(Lacks::Older(Some(*f)))
                 }
             }
         };
-        let Some(all) = survivors.iter().map(lacks).collect::<Option<Vec<Lacks>>>() else {
+        let Some(all) = survivors
+            .iter()
+            .zip(&in_logs)
+            .map(lacks)
+            .collect::<Option<Vec<Lacks>>>()
+        else {
             continue;
         };
         let s = &survivors[0];
@@ -157,18 +191,6 @@ pub fn lost_writes(history: &History, survivors: &[Survivor]) -> Verdict {
                 .with_details(found)
         }
     }
-}
-
-/// Writes of `key=value` that may have happened (not failed).
-fn writes_of<'a>(
-    ops: &'a [OpRecord],
-    key: &'a str,
-    value: Value,
-) -> impl Iterator<Item = &'a OpRecord> {
-    ops.iter().filter(move |o| {
-        !matches!(o.outcome, OpOutcome::Failed { .. })
-            && matches!(&o.kind, OpKind::Write { key: k, value: v } if k == key && *v == value)
-    })
 }
 
 #[cfg(test)]
