@@ -147,12 +147,12 @@ fn logs_pane(world: &World<RaftNode>) -> Pane {
             let mut row = vec![node_cell(world, id, None)];
             // Entries this node holds that the leader's log does not: they
             // will be replaced (and were never committed).
-            let diverged = reference.is_some_and(|r| {
-                n.log()
-                    .iter()
-                    .enumerate()
-                    .any(|(k, e)| r.log().get(k).is_none_or(|x| x != e))
-            });
+            // By Log Matching (checked after every event), the logs agree
+            // up to this node's last entry exactly when the leader holds an
+            // entry of the same term there: one lookup, however long the log.
+            let last = n.disk().last_index();
+            let diverged = reference
+                .is_some_and(|r| last > 0 && r.disk().term_at(last) != n.disk().last_term());
             let uncommitted = n.log().len() as u64 > n.commit_index();
             let tone = if !world.is_up(id) {
                 Tone::Dim
