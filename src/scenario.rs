@@ -15,6 +15,7 @@ use crate::sim::{
 };
 
 mod causal;
+pub mod crdt;
 pub mod demos;
 mod leader_follower;
 mod multi_leader;
@@ -469,6 +470,9 @@ fn cap(mode: Mode) -> impl Fn(&Params, usize) -> Result<Box<dyn Run>, String> {
 /// The CAP register works at any size; up to 15 nodes still draw.
 const CAP_SIZES: &[usize] = &[3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15];
 
+/// CRDT replicas are drawn as columns of the CRDT pane: up to 5.
+const CRDT_SIZES: &[usize] = &[2, 3, 4, 5];
+
 /// Every scenario, in course order.
 pub fn catalogue() -> &'static [ScenarioInfo] {
     static CATALOGUE: &[ScenarioInfo] = &[
@@ -563,6 +567,61 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             headline: &[],
             quiet_log: true,
             build: raft::build,
+        },
+        ScenarioInfo {
+            name: "crdt-gcounter",
+            block: 6,
+            summary: "G-Counter: every replica counts its own increments (i); gossip merges by maximum per replica; sync now with s",
+            default_nodes: 3,
+            allowed_nodes: CRDT_SIZES,
+            keys: &["count"],
+            headline: &[],
+            quiet_log: true,
+            build: crdt::gcounter,
+        },
+        ScenarioInfo {
+            name: "crdt-pncounter",
+            block: 6,
+            summary: "PN-Counter stock: +1 (i) and sell one (d) on any replica; both sides of a partition can sell the last item",
+            default_nodes: 3,
+            allowed_nodes: CRDT_SIZES,
+            keys: &["stock"],
+            headline: &[crdt::checks::FLOOR],
+            quiet_log: true,
+            build: crdt::pncounter,
+        },
+        ScenarioInfo {
+            name: "crdt-orset",
+            block: 6,
+            summary: "OR-Set shopping cart (add-wins): add (a) and remove (d) items; tags, tombstones and the optimised form without them",
+            default_nodes: 3,
+            allowed_nodes: CRDT_SIZES,
+            keys: &["milk", "eggs", "bread"],
+            headline: &[crdt::checks::REMOVES],
+            quiet_log: true,
+            build: crdt::orset,
+        },
+        ScenarioInfo {
+            name: "crdt-lww-register",
+            block: 6,
+            summary: "LWW register profile field: write (w) on any replica; the larger timestamp wins, equal ones by node id; skew a clock (o)",
+            default_nodes: 3,
+            allowed_nodes: CRDT_SIZES,
+            keys: &["alice", "bob", "carol"],
+            headline: &[crdt::checks::LWW_ORDER],
+            quiet_log: true,
+            build: crdt::lww,
+        },
+        ScenarioInfo {
+            name: "crdt-mvregister",
+            block: 6,
+            summary: "multi-value register: concurrent writes (w) are kept side by side as siblings with their version vectors",
+            default_nodes: 3,
+            allowed_nodes: CRDT_SIZES,
+            keys: &["alice", "bob", "carol"],
+            headline: &[crdt::checks::SIBLINGS],
+            quiet_log: true,
+            build: crdt::mvregister,
         },
     ];
     CATALOGUE

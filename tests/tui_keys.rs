@@ -116,10 +116,10 @@ fn a_key_that_means_nothing_here_says_so() {
     let s = status_line(&mut a);
     assert!(s.contains("y does nothing in quorum"), "{s}");
     // A lesson without a cluster: the cluster keys say where they work.
-    let mut a = App::new(Options::default(), Start::Block(6));
+    let mut a = App::new(Options::default(), Start::Block(7));
     assert!(
         a.lesson().is_some() && a.live().is_none(),
-        "block 6 has no live cluster yet"
+        "block 7 has no live cluster yet"
     );
     a.handle_event(&ev(KeyCode::Char('c')));
     let s = status_line(&mut a);

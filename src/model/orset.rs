@@ -65,6 +65,18 @@ impl<E: Ord + Clone, A: Ord + Clone> OrSet<E, A> {
             .cloned()
             .collect()
     }
+    /// Each element ever added with all its tags, tombstoned or not.
+    pub fn tags(&self) -> impl Iterator<Item = (&E, &BTreeSet<Dot<A>>)> {
+        self.adds.iter()
+    }
+    /// The tombstoned tags.
+    pub fn removed(&self) -> &BTreeSet<Dot<A>> {
+        &self.removed
+    }
+    /// Every tag this replica has generated or seen, as a version vector.
+    pub fn clock(&self) -> &VersionVector<A> {
+        &self.clock
+    }
     /// Tombstoned tags kept so far.
     pub fn tombstones(&self) -> usize {
         self.removed.len()

@@ -115,6 +115,36 @@ impl<A: Ord + Clone> VersionVector<A> {
         }
         (ahead, behind)
     }
+    /// The entries that `seen` does not already cover: what this vector
+    /// knows beyond it.
+    pub fn without(&self, seen: &Self) -> Self {
+        Self {
+            counts: self
+                .counts
+                .iter()
+                .filter(|(a, c)| seen.get(a) < **c)
+                .map(|(a, c)| (a.clone(), *c))
+                .collect(),
+        }
+    }
+    /// The entries equal in both.
+    pub fn common(&self, other: &Self) -> Self {
+        Self {
+            counts: self
+                .counts
+                .iter()
+                .filter(|(a, c)| other.get(a) == **c)
+                .map(|(a, c)| (a.clone(), *c))
+                .collect(),
+        }
+    }
+    /// The dots this vector holds as events' latest per actor: `[n1:2]` is `n1#2`.
+    pub fn dots(&self) -> impl Iterator<Item = Dot<A>> + '_ {
+        self.counts.iter().map(|(a, &c)| Dot {
+            actor: a.clone(),
+            counter: c,
+        })
+    }
     /// (actor, count) for every non-zero entry, in actor order.
     pub fn iter(&self) -> impl Iterator<Item = (&A, u64)> {
         self.counts.iter().map(|(a, &c)| (a, c))

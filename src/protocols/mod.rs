@@ -3,6 +3,7 @@
 
 pub mod cap;
 pub mod causal;
+pub mod crdt;
 pub mod leader_follower;
 pub mod multi_leader;
 pub mod quorum;

@@ -446,12 +446,29 @@ pub(crate) fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut B
         }
     }
     let hint = if trace.total() == 0 {
-        Some(
-            "Nothing has happened yet. Select a node (its number, or click it) and press w to write, r to read, p to partition.",
-        )
+        // The scenario's own first two client keys: `w to write x, r to read`.
+        let keys: Vec<String> = live
+            .run()
+            .operations()
+            .iter()
+            .filter(|o| o.scope == crate::sim::Scope::Client)
+            .filter_map(|o| {
+                Some(format!(
+                    "{} to {}",
+                    o.key?,
+                    o.label.replace("{key}", live.key())
+                ))
+            })
+            .take(2)
+            .collect();
+        Some(format!(
+            "Nothing has happened yet. Select a node (its number, or click it) and press {}, p to partition.",
+            keys.join(", ")
+        ))
     } else if lines.is_empty() && live.hide_routine {
         Some(
-            "Only routine traffic so far (timer firings, heartbeats, gossip, resends): f shows it.",
+            "Only routine traffic so far (timer firings, heartbeats, gossip, resends): f shows it."
+                .to_string(),
         )
     } else {
         None
@@ -459,7 +476,7 @@ pub(crate) fn log(live: &Live, t: &Theme, focused: bool, area: Rect, buf: &mut B
     if let Some(hint) = hint {
         // Wrapped, so a narrow log shows all of it (newest-last order:
         // the pane draws `lines` bottom up).
-        let mut parts: Vec<Line> = crate::wrap::lines(hint, inner.width as usize)
+        let mut parts: Vec<Line> = crate::wrap::lines(&hint, inner.width as usize)
             .into_iter()
             .map(|p| Line::styled(p, t.dim()))
             .collect();

@@ -1,0 +1,349 @@
+//! State-based CRDT replication: every replica accepts every update at once
+//! (no coordination, always available) and gossips its whole state to the
+//! others; a receiver merges it in. Because a merge is commutative,
+//! associative and idempotent, replicas that have exchanged states hold the
+//! same state, whatever the order, loss or duplication of the gossip.
+//!
+//! One engine, [`CrdtNode`], runs every data type; a type implements
+//! [`Crdt`]: its operations, its local update, its merge and how it shows
+//! its internals. The engine records each merge that changed a replica
+//! (before, incoming, after) for the CRDT pane, and the dot each update
+//! minted for the "no dot reused" invariant.
+
+mod config;
+mod counters;
+mod registers;
+mod sets;
+
+use std::fmt;
+
+pub use config::CrdtConfig;
+pub use counters::{Counter, Pn};
+pub use registers::{Lww, Mv};
+pub use sets::Cart;
+
+use crate::model::Dot;
+use crate::sim::{
+    Arg, ArgSpec, ClientOp, Cx, Millis, Node, NodeId, OpKind, OpOutcome, OpSpec, Scope, Setting,
+    Value,
+};
+
+/// A replicated data type the engine can run.
+pub trait Crdt: Clone + fmt::Debug + PartialEq + Default + 'static {
+    type Op: Clone + fmt::Debug;
+    /// What the replicas hold, for node boxes and histories: `count`, `cart`.
+    const LABEL: &'static str;
+    /// The type's name: `OR-Set`.
+    const NAME: &'static str;
+    /// Its operations, [`READ`] and [`SYNC`] included.
+    fn operations() -> &'static [OpSpec];
+    /// Its settings, the engine's gossip and restart ones included.
+    fn settings() -> &'static [Setting<CrdtConfig>];
+    /// The type's own operation for a declared verb (not read or sync).
+    fn parse(verb: &str, args: &[Arg]) -> Result<Self::Op, String>;
+    /// `add milk`, for the history and the trace.
+    fn describe(op: &Self::Op) -> String;
+    /// Applies an update made at replica `me`; `Err` says why the
+    /// application refused it (nothing changes then).
+    fn update(&mut self, me: NodeId, op: &Self::Op, env: &Env<'_>) -> Result<Local, String>;
+    fn merge(&mut self, other: &Self, config: &CrdtConfig);
+    /// What a read returns: a number when the value is one (for the
+    /// history), and the value in words.
+    fn read(&self) -> (Option<Value>, String);
+    /// The internal state as labelled parts, for the CRDT pane: per-replica
+    /// counts, each element's tags, the tombstones, siblings with dots.
+    fn facets(&self, config: &CrdtConfig) -> Vec<(String, String)>;
+    /// A check of the state's own consistency (two representations that
+    /// must agree); `Err` says how it broke.
+    fn consistent(&self) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+/// What an update may read besides the state: the replica's own wall clock
+/// and the cluster's settings.
+pub struct Env<'a> {
+    pub clock: Millis,
+    pub config: &'a CrdtConfig,
+}
+
+/// An update's result.
+#[derive(Clone, Debug)]
+pub struct Local {
+    /// For the client and the trace: "added milk with tag n1#2".
+    pub note: String,
+    /// The identity the update minted: which kind of counter (`tag`, `P`,
+    /// `N`, `write`) and the dot. It must never have been minted before.
+    pub minted: Option<(&'static str, Dot<NodeId>)>,
+}
+
+pub const READ: OpSpec = OpSpec {
+    verb: "read",
+    args: &[],
+    usage: "read nN",
+    help: "client read of the value at the selected replica (answered from its own state)",
+    key: Some('r'),
+    label: "read",
+    scope: Scope::Client,
+};
+
+pub const SYNC: OpSpec = OpSpec {
+    verb: "sync",
+    args: &[],
+    usage: "sync nN",
+    help: "sync now: the selected replica sends its state to every replica it can reach, and each merges it and answers with its own",
+    key: Some('s'),
+    label: "sync",
+    scope: Scope::Node,
+};
+
+/// Shorthands for the types' declarations.
+pub(crate) const WORD: &[ArgSpec] = &[ArgSpec::Word];
+
+/// An operation of a CRDT scenario.
+#[derive(Clone, Debug)]
+pub enum CrdtOp<O> {
+    Read,
+    Sync,
+    Update(O),
+}
+
+#[derive(Clone, Debug)]
+pub enum Msg<T> {
+    /// A replica's whole state. `reply`: the answer to a sync, which is
+    /// not answered again.
+    State { state: T, reply: bool },
+}
+
+impl<T: Crdt> fmt::Display for Msg<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Msg::State { state, reply } = self;
+        let (_, value) = state.read();
+        let what = if *reply { "State reply" } else { "State" };
+        write!(f, "{what}({}={value})", T::LABEL)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Timer {
+    Gossip,
+}
+
+impl fmt::Display for Timer {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "gossip")
+    }
+}
+
+/// What a replica keeps on disk.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Disk<T> {
+    pub state: T,
+}
+
+/// One merge that changed a replica, for the CRDT pane.
+#[derive(Clone, Debug)]
+pub struct MergeRecord<T> {
+    pub at: NodeId,
+    pub from: NodeId,
+    pub time: Millis,
+    pub before: T,
+    pub incoming: T,
+    pub after: T,
+}
+
+#[derive(Debug)]
+pub struct CrdtNode<T: Crdt> {
+    id: NodeId,
+    disk: Disk<T>,
+    /// The last merge here that changed something (volatile).
+    last_merge: Option<MergeRecord<T>>,
+    /// What the last client update minted, cleared by every client request.
+    last_mint: Option<(&'static str, Dot<NodeId>)>,
+}
+
+impl<T: Crdt> CrdtNode<T> {
+    pub fn crdt(&self) -> &T {
+        &self.disk.state
+    }
+    pub fn last_merge(&self) -> Option<&MergeRecord<T>> {
+        self.last_merge.as_ref()
+    }
+    /// What the client request this node handled last minted, if anything.
+    pub fn last_mint(&self) -> Option<(&'static str, Dot<NodeId>)> {
+        self.last_mint
+    }
+
+    fn absorb(&mut self, from: NodeId, incoming: T, cx: &mut Cx<'_, Self>) -> bool {
+        let before = self.disk.state.clone();
+        self.disk.state.merge(&incoming, cx.config());
+        if self.disk.state == before {
+            return false;
+        }
+        let (_, was) = before.read();
+        let (_, now) = self.disk.state.read();
+        cx.note(if was == now {
+            format!(
+                "merged {from}'s state: {} still {now}, its internal state changed",
+                T::LABEL
+            )
+        } else {
+            format!("merged {from}'s state: {} {was} → {now}", T::LABEL)
+        });
+        self.last_merge = Some(MergeRecord {
+            at: self.id,
+            from,
+            time: cx.now(),
+            before,
+            incoming,
+            after: self.disk.state.clone(),
+        });
+        true
+    }
+
+    fn push_all(&self, cx: &mut Cx<'_, Self>) {
+        cx.broadcast(Msg::State {
+            state: self.disk.state.clone(),
+            reply: false,
+        });
+    }
+}
+
+impl<T: Crdt> Node for CrdtNode<T> {
+    type Msg = Msg<T>;
+    type Timer = Timer;
+    type Durable = Disk<T>;
+    type Config = CrdtConfig;
+    type Op = CrdtOp<T::Op>;
+
+    fn operations() -> &'static [OpSpec] {
+        T::operations()
+    }
+
+    fn operation(verb: &str, args: &[Arg]) -> Result<Self::Op, String> {
+        Ok(match verb {
+            "read" => CrdtOp::Read,
+            "sync" => CrdtOp::Sync,
+            _ => CrdtOp::Update(T::parse(verb, args)?),
+        })
+    }
+
+    fn model(op: &Self::Op) -> OpKind {
+        OpKind::Other {
+            key: T::LABEL.into(),
+            what: match op {
+                CrdtOp::Read => format!("read {}", T::LABEL),
+                CrdtOp::Sync => "sync".into(),
+                CrdtOp::Update(o) => T::describe(o),
+            },
+        }
+    }
+
+    fn routine(msg: &Self::Msg) -> bool {
+        matches!(msg, Msg::State { reply: false, .. })
+    }
+
+    fn settings() -> &'static [Setting<CrdtConfig>] {
+        T::settings()
+    }
+
+    fn new(id: NodeId, _n: usize, _config: &CrdtConfig) -> Self {
+        Self {
+            id,
+            disk: Disk::default(),
+            last_merge: None,
+            last_mint: None,
+        }
+    }
+
+    fn durable(&self) -> &Disk<T> {
+        &self.disk
+    }
+
+    /// With `restart=amnesia` the disk is gone: the replica starts empty and
+    /// counts its dots from zero again, which is the bug that setting shows.
+    fn recover(id: NodeId, n: usize, config: &CrdtConfig, disk: Disk<T>) -> Self {
+        let mut node = Self::new(id, n, config);
+        if config.durable {
+            node.disk = disk;
+        }
+        node
+    }
+
+    /// The first round comes a full period after the start (plus jitter),
+    /// so updates made in the first period stay local until then.
+    fn on_start(&mut self, cx: &mut Cx<'_, Self>) {
+        let every = cx.config().gossip_every;
+        let first = every + cx.random_range(1, every / 4);
+        cx.set_timer(first, Timer::Gossip);
+    }
+
+    fn on_message(&mut self, from: NodeId, msg: Self::Msg, cx: &mut Cx<'_, Self>) {
+        let Msg::State { state, reply } = msg;
+        let differs = state != self.disk.state;
+        self.absorb(from, state.clone(), cx);
+        // Answer a sync with what the asker lacks, once.
+        if !reply && differs && self.disk.state != state {
+            cx.send(
+                from,
+                Msg::State {
+                    state: self.disk.state.clone(),
+                    reply: true,
+                },
+            );
+        }
+    }
+
+    fn on_timer(&mut self, _timer: Timer, cx: &mut Cx<'_, Self>) {
+        if cx.config().gossip {
+            self.push_all(cx);
+        }
+        // ±12.5% jitter keeps replicas from gossiping in lockstep.
+        let every = cx.config().gossip_every;
+        let next = every - every / 8 + cx.random_range(0, every / 4);
+        cx.set_timer(next, Timer::Gossip);
+    }
+
+    fn on_nudge(&mut self, op: Self::Op, cx: &mut Cx<'_, Self>) {
+        if let CrdtOp::Sync = op {
+            self.push_all(cx);
+        }
+    }
+
+    fn on_client(&mut self, op: ClientOp<Self::Op>, cx: &mut Cx<'_, Self>) {
+        self.last_mint = None;
+        match op.kind {
+            CrdtOp::Read | CrdtOp::Sync => {
+                let (value, text) = self.disk.state.read();
+                cx.complete(
+                    op.id,
+                    OpOutcome::Ok { value },
+                    format!("{} is {text} at {}", T::LABEL, self.id),
+                );
+            }
+            CrdtOp::Update(o) => {
+                let env = Env {
+                    clock: cx.local_clock(),
+                    config: cx.config(),
+                };
+                match self.disk.state.update(self.id, &o, &env) {
+                    Ok(local) => {
+                        self.last_mint = local.minted;
+                        cx.note(local.note.clone());
+                        cx.complete(op.id, OpOutcome::Ok { value: None }, local.note);
+                    }
+                    Err(reason) => cx.complete(op.id, OpOutcome::Failed { reason }, String::new()),
+                }
+            }
+        }
+    }
+
+    fn role(&self) -> String {
+        "replica".into()
+    }
+
+    fn state(&self) -> Vec<(String, String)> {
+        let (_, value) = self.disk.state.read();
+        vec![(T::LABEL.into(), value)]
+    }
+}
