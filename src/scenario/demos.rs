@@ -110,6 +110,24 @@ pub const DEMOS: &[Demo] = &[
         None,
         &[("vote", "volatile")]
     ),
+    demo!("crdt-cart", "crdt-orset"),
+    demo!("crdt-stock", "crdt-pncounter"),
+    demo!(
+        "crdt-amnesia",
+        "crdt-amnesia",
+        "crdt-gcounter",
+        None,
+        &[("restart", "amnesia")]
+    ),
+    demo!("crdt-lww-skew", "crdt-lww-register"),
+    demo!(
+        "crdt-lww-ties",
+        "crdt-lww-ties",
+        "crdt-lww-register",
+        None,
+        &[("ties", "keep-mine")]
+    ),
+    demo!("crdt-siblings", "crdt-mvregister"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

@@ -139,7 +139,7 @@ pub struct OpSpec {
     /// live cluster's current data key.
     pub help: &'static str,
     /// The live key that issues it through the selected node, if any. The
-    /// live cluster fills a Key with the current data key, a KeyInt with
+    /// live cluster fills a Key or a Word with the current data key, a KeyInt with
     /// that key and the next value, an Int with the next value.
     pub key: Option<char>,
     /// A short label for the hint bar: `write`.
@@ -177,17 +177,19 @@ impl OpSpec {
         Ok(out)
     }
 
-    /// The call a live key makes, with the current data key and next value;
+    /// The call a live key makes, with the current data key (for a Key or
+    /// a Word) and next value;
     /// `None` if an argument cannot be filled in that way.
     pub fn live_call(&self, key: &str, next: i64) -> Option<Call> {
         let args = self
             .args
             .iter()
             .map(|a| match a {
-                ArgSpec::Key => Some(key.to_string()),
+                // A scenario's data keys are words too (milk, alice).
+                ArgSpec::Key | ArgSpec::Word => Some(key.to_string()),
                 ArgSpec::KeyInt => Some(format!("{key}={next}")),
                 ArgSpec::Int => Some(next.to_string()),
-                ArgSpec::Word | ArgSpec::Ints => None,
+                ArgSpec::Ints => None,
             })
             .collect::<Option<Vec<_>>>()?;
         Some(Call {

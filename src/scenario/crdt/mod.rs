@@ -223,7 +223,7 @@ fn state_pane<T: Crdt>(world: &World<CrdtNode<T>>) -> Pane {
     }));
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     table(
-        &format!("CRDT state · {} ({} marks a difference)", T::NAME, "≠"),
+        &format!("CRDT state · {} · ≠ replicas differ", T::NAME),
         &header,
         rows,
     )
