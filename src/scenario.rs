@@ -593,7 +593,7 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
         ScenarioInfo {
             name: "crdt-orset",
             block: 6,
-            summary: "OR-Set shopping cart (add-wins): add (a) and remove (d) items; tags, tombstones and the optimised form without them",
+            summary: "OR-Set shopping cart (add-wins): add (i) and remove (d) items; tags, tombstones and the optimised form without them",
             default_nodes: 3,
             allowed_nodes: CRDT_SIZES,
             keys: &["milk", "eggs", "bread"],

@@ -1,4 +1,4 @@
-//! Every "Try it" of lessons 1-5, followed as the lesson text says, in the
+//! Every "Try it" of lessons 1-6, followed as the lesson text says, in the
 //! app with the embedded lessons: the same keys, with pauses where a
 //! learner would wait, and the outcome the lesson promises. When a lesson
 //! or a scenario changes, this is where a step that no longer works shows.
@@ -613,4 +613,141 @@ fn lesson_5_raft() {
     wait(&mut a, 1500);
     assert_ne!(raft_leader(&a), l);
     assert!(live(&a).run().violation().is_none());
+}
+
+// ------------------------------------------------------------ lesson 6
+
+/// What every replica's box shows for `key`, in node order.
+fn all_shown(app: &App, key: &str) -> Vec<String> {
+    (1..=live(app).size())
+        .map(|n| shown(app, n, key).unwrap_or_default())
+        .collect()
+}
+
+/// The CRDT state pane's row `label`, cells joined by " | ".
+fn crdt_row(app: &App, label: &str) -> Option<String> {
+    let statedist::scenario::Pane::Table { rows, .. } = &live(app).panes[0];
+    rows.iter()
+        .find(|r| r[0].text.trim_start_matches("≠ ") == label)
+        .map(|r| {
+            r.iter()
+                .map(|c| c.text.clone())
+                .collect::<Vec<_>>()
+                .join(" | ")
+        })
+}
+
+#[test]
+fn lesson_6_crdt_gcounter() {
+    let mut a = open(6);
+    assert_eq!(live(&a).info.name, "crdt-gcounter", "the first scenario");
+    try_it(&mut a, "crdt-gcounter");
+    // 1: three increments on n1, one on n2; gossip spreads the vector.
+    keys(&mut a, "1iii2i");
+    wait(&mut a, 1500);
+    assert_eq!(all_shown(&a, "count"), vec!["4"; 3]);
+    assert_eq!(crdt_row(&a, "n1").as_deref(), Some("n1 | 3 | 3 | 3"));
+    // 2: gossip off; n3 counts alone until a sync.
+    keys(&mut a, "S");
+    assert_eq!(knob(&a, "gossip"), "off");
+    keys(&mut a, "3i");
+    wait(&mut a, 1500);
+    assert_eq!(all_shown(&a, "count"), vec!["4", "4", "5"]);
+    assert!(crdt_row(&a, "count").is_some());
+    let statedist::scenario::Pane::Table { rows, .. } = &live(&a).panes[0];
+    assert!(rows.iter().any(|r| r[0].text == "≠ n3"), "{rows:?}");
+    keys(&mut a, "s");
+    wait(&mut a, 200);
+    assert_eq!(all_shown(&a, "count"), vec!["5"; 3]);
+    let statedist::scenario::Pane::Table { title, .. } = &live(&a).panes[1];
+    assert!(title.contains("merged n3's state"), "{title}");
+    // 3: amnesia: a restarted replica reuses n1#1.
+    keys(&mut a, "SD");
+    assert_eq!(knob(&a, "restart"), "amnesia");
+    keys(&mut a, "1cci");
+    let v = live(&a).run().violation().expect("a reused dot").clone();
+    assert_eq!(v.invariant, "no dot reused");
+    assert_eq!(status(&a, "updates counted"), Status::Fail);
+    assert!(verdict(&a, "updates counted").summary.contains("count 5"));
+}
+
+#[test]
+fn lesson_6_crdt_pncounter() {
+    let mut a = open(6);
+    try_it(&mut a, "crdt-pncounter");
+    keys(&mut a, "1i");
+    wait(&mut a, 1500);
+    assert_eq!(all_shown(&a, "stock"), vec!["1"; 3]);
+    keys(&mut a, "pd2d");
+    assert!(ok(&last_op(&a)), "n2 sells too: {:?}", last_op(&a));
+    wait(&mut a, 1500);
+    keys(&mut a, "3d");
+    assert!(!ok(&last_op(&a)), "n3 has heard of n2's sale");
+    keys(&mut a, "H");
+    wait(&mut a, 2000);
+    assert_eq!(all_shown(&a, "stock"), vec!["-1"; 3]);
+    assert_eq!(status(&a, "stock floor"), Status::Fail);
+    assert_eq!(headline(&a), "stock floor");
+}
+
+#[test]
+fn lesson_6_crdt_lww_register() {
+    let mut a = open(6);
+    try_it(&mut a, "crdt-lww-register");
+    keys(&mut a, "1ow");
+    keys(&mut a, "K2w");
+    wait(&mut a, 2000);
+    assert_eq!(all_shown(&a, "profile"), vec!["alice"; 3]);
+    assert_eq!(status(&a, "last writer wins"), Status::Fail);
+    assert_eq!(headline(&a), "last writer wins");
+    keys(&mut a, "R");
+    keys(&mut a, "1w");
+    keys(&mut a, "K2w");
+    wait(&mut a, 2000);
+    assert_eq!(all_shown(&a, "profile"), vec!["bob"; 3]);
+    assert_eq!(status(&a, "last writer wins"), Status::Pass);
+}
+
+#[test]
+fn lesson_6_crdt_mvregister() {
+    let mut a = open(6);
+    try_it(&mut a, "crdt-mvregister");
+    keys(&mut a, "1pw");
+    keys(&mut a, "K2w");
+    keys(&mut a, "H");
+    wait(&mut a, 2000);
+    assert_eq!(all_shown(&a, "profile"), vec!["alice | bob (siblings)"; 3]);
+    let alice = crdt_row(&a, "alice").unwrap();
+    assert!(alice.contains("[n1:1]"), "{alice}");
+    assert!(crdt_row(&a, "bob").unwrap().contains("[n2:1]"));
+    keys(&mut a, "K3w");
+    wait(&mut a, 2000);
+    assert_eq!(all_shown(&a, "profile"), vec!["carol"; 3]);
+}
+
+#[test]
+fn lesson_6_crdt_orset() {
+    let mut a = open(6);
+    try_it(&mut a, "crdt-orset");
+    keys(&mut a, "1ip");
+    keys(&mut a, "2d");
+    assert!(log_has(
+        &a,
+        "n2 has seen no live tag of milk, so nothing is removed"
+    ));
+    keys(&mut a, "K1i");
+    keys(&mut a, "H");
+    wait(&mut a, 2000);
+    assert_eq!(all_shown(&a, "cart"), vec!["{eggs, milk}"; 3]);
+    assert_eq!(status(&a, "removes"), Status::Info);
+    assert_eq!(headline(&a), "removes");
+    keys(&mut a, "2d");
+    wait(&mut a, 2000);
+    assert_eq!(all_shown(&a, "cart"), vec!["{milk}"; 3]);
+    let tomb = crdt_row(&a, "tombstones").unwrap();
+    assert!(tomb.contains("n1#2"), "{tomb}");
+    keys(&mut a, "V");
+    assert_eq!(knob(&a, "variant"), "optimised");
+    assert!(crdt_row(&a, "tombstones").is_none());
+    assert!(crdt_row(&a, "clock").unwrap().contains("[n1:2]"));
 }

@@ -229,3 +229,40 @@ fn a_five_node_quorum_starts_at_n3_w2_r2_and_sloppy_needs_spare_nodes() {
         "{s}"
     );
 }
+
+/// Every scenario a lesson can run beside its text keeps its own keys
+/// there: no operation or setting key is one the lesson screen or the
+/// cluster already uses (the lesson's `a` would reveal an answer instead
+/// of adding to a cart).
+#[test]
+fn no_scenario_key_is_shadowed_beside_its_lesson() {
+    use statedist::tui::keymap::ch;
+    for block in 1..=7u8 {
+        let a = App::new(Options::default(), Start::Block(block));
+        if a.live().is_none() {
+            continue;
+        }
+        let fixed: Vec<Binding> = a
+            .bindings()
+            .into_iter()
+            .filter(|b| !matches!(b.action, Action::Client(_) | Action::Tune(_)))
+            .collect();
+        for info in scenario::catalogue().iter().filter(|s| s.block == block) {
+            let run = info.start(&Default::default()).unwrap();
+            let keys = run
+                .operations()
+                .iter()
+                .filter_map(|o| o.key.map(|k| (k, o.verb.to_string())))
+                .chain(run.knobs().into_iter().map(|k| (k.key, k.name)));
+            for (k, what) in keys {
+                let clash = fixed.iter().find(|b| b.keys.contains(&ch(k)));
+                assert!(
+                    clash.is_none(),
+                    "block {block}, {}: {what}'s key '{k}' is taken by '{}'",
+                    info.name,
+                    clash.unwrap().help
+                );
+            }
+        }
+    }
+}

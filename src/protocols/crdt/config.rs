@@ -48,7 +48,7 @@ fn word(b: bool) -> String {
 
 pub const GOSSIP: Setting<CrdtConfig> = Setting {
     name: "gossip",
-    key: Some('g'),
+    key: Some('S'),
     help: "anti-entropy gossip: every replica pushes its whole state to every other each period; off, replicas only learn by sync (s)",
     choices: |_| words(&["on", "off"]),
     value: |c| word(c.gossip),

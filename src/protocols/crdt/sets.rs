@@ -13,7 +13,7 @@ const ADD: OpSpec = OpSpec {
     args: WORD,
     usage: "add nN ITEM",
     help: "add {key} to the cart at the selected replica, with a fresh tag",
-    key: Some('a'),
+    key: Some('i'),
     label: "add {key}",
     scope: Scope::Client,
 };

@@ -109,7 +109,7 @@ fn convergence<T: Crdt>(world: &World<CrdtNode<T>>) -> Verdict {
     } else if world.network().is_lossy() {
         "the network loses messages: a lost state is sent again next round, so they will agree once enough gets through".to_string()
     } else if !config.gossip {
-        "gossip is off (g): replicas exchange states only when you sync one (s)".to_string()
+        "gossip is off (S): replicas exchange states only when you sync one (s)".to_string()
     } else if !quiet_for(world, window) {
         format!(
             "they are still gossiping: each replica pushes its state every {} ms, so they agree within about a round of the last change",
