@@ -263,7 +263,7 @@ impl<N: Inspect> Run for SimRun<N> {
                     "down".into()
                 },
                 skew: w.skew(id),
-                state: w.node(id).state(),
+                state: w.node(id).state(w.node_config()),
             })
             .collect();
         ClusterView {
@@ -622,6 +622,17 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             headline: &[crdt::checks::SIBLINGS],
             quiet_log: true,
             build: crdt::mvregister,
+        },
+        ScenarioInfo {
+            name: "crdt-text",
+            block: 6,
+            summary: "collaborative text (RGA): type a word (i) or delete (d) on any replica; concurrent typing at one place never interleaves; text-merge=naive (M) shows why positions are not identities",
+            default_nodes: 3,
+            allowed_nodes: CRDT_SIZES,
+            keys: &["hello", "world", "abc"],
+            headline: &[crdt::checks::INTERLEAVING],
+            quiet_log: true,
+            build: crdt::text,
         },
     ];
     CATALOGUE

@@ -306,3 +306,116 @@ fn a_tie_free_execution_the_crate_agrees_on() {
     let reps = run::<Sets>(&steps).unwrap();
     assert!(reps[1].0.contains(&7) && reps[1].1.contains(&7));
 }
+
+// ------------------------------------------------------------ RGA text
+
+use statedist::model::Rga;
+
+/// An RGA execution: replicas type words at positions, delete, and
+/// receive each other's states late or twice.
+#[derive(Clone, Debug)]
+enum Edit {
+    Type { r: u8, pos: u8, word: u8 },
+    Delete { r: u8, pos: u8 },
+    Deliver { from: u8, to: u8, age: u8 },
+}
+
+fn edits() -> impl Strategy<Value = Vec<Edit>> {
+    prop::collection::vec(
+        prop_oneof![
+            3 => (0..R, 0u8..12, 0u8..4).prop_map(|(r, pos, word)| Edit::Type { r, pos, word }),
+            1 => (0..R, 0u8..12).prop_map(|(r, pos)| Edit::Delete { r, pos }),
+            2 => (0..R, 0..R, 0u8..4).prop_map(|(from, to, age)| Edit::Deliver { from, to, age }),
+        ],
+        0..30,
+    )
+}
+
+const WORDS: [&str; 4] = ["ab", "xyz", "q", "hello"];
+
+fn rga_run(edits: &[Edit]) -> Vec<Rga<u8>> {
+    let mut reps: Vec<Rga<u8>> = (0..R).map(|_| Rga::new()).collect();
+    let mut history: Vec<Vec<Rga<u8>>> = reps.iter().map(|p| vec![p.clone()]).collect();
+    for e in edits {
+        match *e {
+            Edit::Type { r, pos, word } => {
+                reps[r as usize].insert(r, pos as usize, WORDS[word as usize]);
+            }
+            Edit::Delete { r, pos } => {
+                let len = reps[r as usize].len();
+                if len > 0 {
+                    reps[r as usize].delete(pos as usize % len);
+                }
+            }
+            Edit::Deliver { from, to, age } => {
+                let h = &history[from as usize];
+                let snap = h[h.len() - 1 - (age as usize).min(h.len() - 1)].clone();
+                reps[to as usize].merge(&snap);
+            }
+        }
+        for (r, p) in reps.iter().enumerate() {
+            history[r].push(p.clone());
+        }
+    }
+    reps
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn rga_merge_laws_and_convergence(e in edits()) {
+        let reps = rga_run(&e);
+        laws(&reps, |a, b| a.merge(b))?;
+        let mut all = reps[0].clone();
+        all.merge(&reps[1]);
+        all.merge(&reps[2]);
+        let mut other = reps[2].clone();
+        other.merge(&reps[0]);
+        other.merge(&reps[1]);
+        prop_assert_eq!(all.text(), other.text());
+    }
+
+    /// On one replica (or always-synced ones) RGA edits are plain string edits.
+    #[test]
+    fn synced_rga_edits_are_string_edits(e in edits()) {
+        let mut doc: Rga<u8> = Rga::new();
+        let mut plain: Vec<char> = Vec::new();
+        for e in &e {
+            match *e {
+                Edit::Type { r, pos, word } => {
+                    let at = (pos as usize).min(plain.len());
+                    doc.insert(r, at, WORDS[word as usize]);
+                    for (i, c) in WORDS[word as usize].chars().enumerate() {
+                        plain.insert(at + i, c);
+                    }
+                }
+                Edit::Delete { pos, .. } if !plain.is_empty() => {
+                    let at = pos as usize % plain.len();
+                    doc.delete(at);
+                    plain.remove(at);
+                }
+                _ => {}
+            }
+            prop_assert_eq!(doc.text(), plain.iter().collect::<String>());
+        }
+    }
+
+    /// Words typed concurrently at the same place on different replicas
+    /// come out whole, one after the other, on every replica.
+    #[test]
+    fn concurrent_words_never_interleave(base in 0u8..4, a in 0u8..4, b in 0u8..4, pos in 0u8..6) {
+        let mut start: Rga<u8> = Rga::new();
+        start.insert(0, 0, WORDS[base as usize]);
+        let (mut x, mut y) = (start.clone(), start.clone());
+        let at = (pos as usize).min(start.len());
+        x.insert(1, at, WORDS[a as usize]);
+        y.insert(2, at, WORDS[b as usize]);
+        let mut m = x.clone();
+        m.merge(&y);
+        let (wa, wb) = (WORDS[a as usize], WORDS[b as usize]);
+        let text = m.text();
+        let inner = &text[at..at + wa.len() + wb.len()];
+        prop_assert!(inner == format!("{wa}{wb}") || inner == format!("{wb}{wa}"), "{text}");
+    }
+}

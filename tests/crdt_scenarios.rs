@@ -248,6 +248,7 @@ fn chaos(name: &str, seed: u64) -> String {
         "crdt-gcounter" => &["incr"],
         "crdt-pncounter" => &["incr", "decr"],
         "crdt-orset" => &["add n milk", "add n eggs", "remove n milk", "remove n eggs"],
+        "crdt-text" => &["type n ab", "type n xyz", "backspace"],
         _ => &["write n alice", "write n bob", "write n carol"],
     };
     let mut steps = Vec::new();
@@ -321,4 +322,58 @@ fn random_runs_converge_once_quiet_and_keep_every_invariant() {
             }
         }
     }
+}
+
+#[test]
+fn concurrent_typing_converges_whole_with_rga_and_interleaves_naively() {
+    let script =
+        "at 0.2s partition 1 | 2,3; at 0.5s type n1 hello; at 0.6s type n2 world; at 2s heal";
+    for seed in 1..=5 {
+        let r = run("crdt-text", seed, script, &[], 6000);
+        let v = values(&*r);
+        assert!(
+            v[0] == "\"helloworld\"" || v[0] == "\"worldhello\"",
+            "{v:?}"
+        );
+        assert_eq!(v, vec![v[0].clone(); 3], "converged");
+        assert_eq!(verdict(&*r, checks::INTERLEAVING).status, Status::Pass);
+        let r = run("crdt-text", seed, script, &[("text-merge", "naive")], 6000);
+        assert_eq!(values(&*r), vec!["\"hweolrllod\""; 3]);
+        let i = verdict(&*r, checks::INTERLEAVING);
+        assert_eq!(i.status, Status::Fail);
+        assert_eq!(i.details.len(), 1, "one pair: {:?}", i.details);
+        assert_eq!(
+            verdict(&*r, "convergence").status,
+            Status::Pass,
+            "wrong, yet converged"
+        );
+    }
+    // Typing inside a word on purpose is not interleaving.
+    let r = run(
+        "crdt-text",
+        1,
+        "at 0.5s type n1 held; at 2s insert n2 3 lo_worl",
+        &[],
+        5000,
+    );
+    assert_eq!(values(&*r), vec!["\"hello_world\""; 3]);
+    assert_eq!(verdict(&*r, checks::INTERLEAVING).status, Status::Pass);
+}
+
+#[test]
+fn a_forgetful_text_replica_reuses_character_ids() {
+    // n1 restarts empty while cut off, so nothing reminds it of its ids.
+    let script = "at 0.2s type n1 abc; at 1.8s partition 1 | 2,3; at 2s crash n1; \
+                  at 2.2s restart n1; at 2.3s type n1 x; at 3s heal";
+    let mut r = run("crdt-text", 1, script, &[("restart", "amnesia")], 8000);
+    let v = r.violation().expect("a reused id").clone();
+    assert_eq!(v.invariant, invariants::DOT_UNIQUE);
+    assert!(v.text.contains("char dot n1#1"), "{}", v.text);
+    r.run_until(8000);
+    // n1's x and the others' a share the id n1#1: each side keeps its own.
+    assert_eq!(values(&*r), vec!["\"xbc\"", "\"abc\"", "\"abc\""]);
+    assert_eq!(verdict(&*r, "convergence").status, Status::Fail);
+    let r = run("crdt-text", 1, script, &[], 8000);
+    assert!(r.violation().is_none());
+    assert_eq!(values(&*r), vec!["\"abcx\""; 3]);
 }

@@ -751,3 +751,32 @@ fn lesson_6_crdt_orset() {
     assert!(crdt_row(&a, "tombstones").is_none());
     assert!(crdt_row(&a, "clock").unwrap().contains("[n1:2]"));
 }
+
+#[test]
+fn lesson_6_crdt_text() {
+    let mut a = open(6);
+    try_it(&mut a, "crdt-text");
+    keys(&mut a, "1i");
+    wait(&mut a, 1500);
+    assert_eq!(all_shown(&a, "text"), vec!["\"hello\""; 3]);
+    keys(&mut a, "pKi");
+    keys(&mut a, "K2i");
+    keys(&mut a, "H");
+    wait(&mut a, 2000);
+    let t = all_shown(&a, "text");
+    assert!(
+        t[0] == "\"helloworldabc\"" || t[0] == "\"helloabcworld\"",
+        "{t:?}"
+    );
+    assert_eq!(t, vec![t[0].clone(); 3]);
+    assert_eq!(status(&a, "interleaving"), Status::Pass);
+    keys(&mut a, "M");
+    assert_eq!(knob(&a, "text-merge"), "naive");
+    assert_eq!(all_shown(&a, "text"), vec!["\"hellowaobrcld\""; 3]);
+    assert_eq!(status(&a, "interleaving"), Status::Fail);
+    assert_eq!(headline(&a), "interleaving");
+    keys(&mut a, "d");
+    wait(&mut a, 1500);
+    assert_eq!(all_shown(&a, "text"), vec!["\"hellowaobrcl\""; 3]);
+    assert!(crdt_row(&a, "tombstones").unwrap().contains("1 (shown ·)"));
+}

@@ -76,7 +76,7 @@ impl Node for Usurper {
     fn role(&self) -> String {
         if self.leads { "leader" } else { "follower" }.into()
     }
-    fn state(&self) -> Vec<(String, String)> {
+    fn state(&self, _config: &Self::Config) -> Vec<(String, String)> {
         Vec::new()
     }
 }

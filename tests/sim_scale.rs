@@ -103,7 +103,7 @@ impl Node for Pinger {
     fn role(&self) -> String {
         "pinger".into()
     }
-    fn state(&self) -> Vec<(String, String)> {
+    fn state(&self, _config: &Self::Config) -> Vec<(String, String)> {
         vec![("pings".into(), self.pings_seen.to_string())]
     }
 }

@@ -1,7 +1,7 @@
 //! The shared mathematics of replicated state: version vectors, dots,
 //! Lamport and hybrid logical clocks, and the state-based CRDTs (LWW
 //! register, multi-value register, G-Counter, PN-Counter, OR-Set with and
-//! without tombstones). Protocols, checkers and quiz
+//! without tombstones, RGA text). Protocols, checkers and quiz
 //! generators all compute with these, so a quiz answer cannot disagree with
 //! the simulator. Every merge here is commutative, associative and
 //! idempotent; `tests/model_laws.rs` holds the property tests.
@@ -14,6 +14,7 @@ mod lww;
 mod mvreg;
 mod orset;
 mod orswot;
+mod rga;
 mod vv;
 
 pub use clock::{Hlc, Lamport};
@@ -22,4 +23,5 @@ pub use lww::LwwRegister;
 pub use mvreg::MvRegister;
 pub use orset::OrSet;
 pub use orswot::Orswot;
+pub use rga::{Char, Rga};
 pub use vv::{Causality, Dot, VersionVector};

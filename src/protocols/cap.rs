@@ -522,7 +522,7 @@ impl Node for CapNode {
         "replica".into()
     }
 
-    fn state(&self) -> Vec<(String, String)> {
+    fn state(&self, _config: &Self::Config) -> Vec<(String, String)> {
         self.disk
             .store
             .iter()

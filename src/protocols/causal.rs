@@ -409,7 +409,7 @@ impl Node for CausalNode {
         "replica".into()
     }
 
-    fn state(&self) -> Vec<(String, String)> {
+    fn state(&self, _config: &Self::Config) -> Vec<(String, String)> {
         self.disk
             .visible
             .keys()

@@ -982,7 +982,7 @@ impl Node for LfNode {
         }
     }
 
-    fn state(&self) -> Vec<(String, String)> {
+    fn state(&self, _config: &Self::Config) -> Vec<(String, String)> {
         self.store
             .iter()
             .map(|(k, (v, lsn))| (k.clone(), format!("{v} (LSN {lsn})")))

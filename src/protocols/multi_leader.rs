@@ -297,7 +297,7 @@ impl Node for MlNode {
         "leader".into()
     }
 
-    fn state(&self) -> Vec<(String, String)> {
+    fn state(&self, _config: &Self::Config) -> Vec<(String, String)> {
         self.disk
             .store
             .iter()

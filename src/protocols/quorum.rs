@@ -971,7 +971,7 @@ impl Node for QuorumNode {
         "replica".into()
     }
 
-    fn state(&self) -> Vec<(String, String)> {
+    fn state(&self, _config: &Self::Config) -> Vec<(String, String)> {
         self.disk
             .data
             .iter()

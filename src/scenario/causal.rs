@@ -18,7 +18,7 @@ impl Inspect for CausalNode {
         let h = world.history();
         let states: Vec<_> = node_ids(world)
             .filter(|&id| world.is_up(id))
-            .map(|id| (id, world.node(id).state()))
+            .map(|id| (id, world.node(id).state(world.node_config())))
             .collect();
         let window = 2 * world.node_config().resend_every;
         vec![

@@ -128,6 +128,14 @@ pub const DEMOS: &[Demo] = &[
         &[("ties", "keep-mine")]
     ),
     demo!("crdt-siblings", "crdt-mvregister"),
+    demo!("crdt-text", "crdt-text"),
+    demo!(
+        "crdt-text-naive",
+        "crdt-text",
+        "crdt-text",
+        None,
+        &[("text-merge", "naive")]
+    ),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

@@ -17,7 +17,13 @@ pub(super) fn keys<N: Node>(world: &World<N>) -> Vec<String> {
         .map(|o| o.kind.key().to_string())
         .collect();
     for id in node_ids(world) {
-        keys.extend(world.node(id).state().into_iter().map(|(k, _)| k));
+        keys.extend(
+            world
+                .node(id)
+                .state(world.node_config())
+                .into_iter()
+                .map(|(k, _)| k),
+        );
     }
     keys.into_iter().collect()
 }

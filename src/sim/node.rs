@@ -141,7 +141,7 @@ pub trait Node: Sized {
     /// A short role for the cluster view: `leader`, `follower`, `replica`.
     fn role(&self) -> String;
     /// What the node holds, as (key, shown value) pairs, sorted by key.
-    fn state(&self) -> Vec<(String, String)>;
+    fn state(&self, config: &Self::Config) -> Vec<(String, String)>;
 
     /// Whether a message is routine upkeep a protocol repeats on a timer —
     /// a heartbeat, gossip, a resend — or the acknowledgement of one. Only

@@ -19,6 +19,8 @@ pub struct CrdtConfig {
     /// LWW register: equal timestamps broken by node id (`ties=node-id`),
     /// or each replica keeps the write it has (`ties=keep-mine`).
     pub ties_by_id: bool,
+    /// Text: which merge the replicas show, RGA or the naive one.
+    pub naive_text: bool,
 }
 
 impl Default for CrdtConfig {
@@ -30,6 +32,7 @@ impl Default for CrdtConfig {
             floor: Some(0),
             tombstones: true,
             ties_by_id: true,
+            naive_text: false,
         }
     }
 }
@@ -170,6 +173,28 @@ pub const TIES: Setting<CrdtConfig> = Setting {
             "equal timestamps: the write from the larger node id wins on every replica".into()
         } else {
             "equal timestamps: each replica keeps the write it already has".into()
+        })
+    },
+};
+
+pub const TEXT_MERGE: Setting<CrdtConfig> = Setting {
+    name: "text-merge",
+    key: Some('M'),
+    help: "which text the replicas show: rga (each character has its own identity and the letter it follows) or naive (a character is known by the index it was typed at). Both run on the same keystrokes",
+    choices: |_| words(&["rga", "naive"]),
+    value: |c| if c.naive_text { "naive" } else { "rga" }.into(),
+    apply: |c, v| {
+        c.naive_text = match v {
+            "rga" => false,
+            "naive" => true,
+            _ => return Err(format!("text-merge is rga or naive, not '{v}'")),
+        };
+        Ok(if c.naive_text {
+            "the replicas show the naive text: characters ordered by the index they were typed at"
+                .into()
+        } else {
+            "the replicas show the RGA text: each character placed after the one it was typed after"
+                .into()
         })
     },
 };

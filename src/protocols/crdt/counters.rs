@@ -1,7 +1,7 @@
 //! G-Counter and PN-Counter replicas.
 
 use super::config::{FLOOR, GOSSIP, GOSSIP_EVERY, RESTART};
-use super::{Crdt, CrdtConfig, Env, Local, READ, SYNC};
+use super::{Crdt, CrdtConfig, Env, Local, Minted, READ, SYNC};
 use crate::model::{Dot, GCounter, PnCounter};
 use crate::sim::{Arg, NodeId, OpSpec, Scope, Setting, Value};
 
@@ -65,13 +65,13 @@ impl Crdt for Counter {
                 "+1: {me}'s own entry is now {counter}, count {}",
                 self.0.value()
             ),
-            minted: Some(("count", Dot { actor: me, counter })),
+            minted: Some(Minted::one("count", Dot { actor: me, counter })),
         })
     }
     fn merge(&mut self, other: &Self, _config: &CrdtConfig) {
         self.0.merge(&other.0);
     }
-    fn read(&self) -> (Option<Value>, String) {
+    fn read(&self, _config: &CrdtConfig) -> (Option<Value>, String) {
         let v = self.0.value();
         (Some(v as Value), v.to_string())
     }
@@ -120,7 +120,7 @@ impl Crdt for Pn {
                 let counter = self.0.p.get(&me);
                 Ok(Local {
                     note: format!("+1: stock {seen} → {} as {me} sees it", self.0.value()),
-                    minted: Some(("P", Dot { actor: me, counter })),
+                    minted: Some(Minted::one("P", Dot { actor: me, counter })),
                 })
             }
             CountOp::Decr => {
@@ -138,7 +138,7 @@ impl Crdt for Pn {
                         "−1 (sold one): stock was {seen} as {me} sees it, now {}",
                         self.0.value()
                     ),
-                    minted: Some(("N", Dot { actor: me, counter })),
+                    minted: Some(Minted::one("N", Dot { actor: me, counter })),
                 })
             }
         }
@@ -146,7 +146,7 @@ impl Crdt for Pn {
     fn merge(&mut self, other: &Self, _config: &CrdtConfig) {
         self.0.merge(&other.0);
     }
-    fn read(&self) -> (Option<Value>, String) {
+    fn read(&self, _config: &CrdtConfig) -> (Option<Value>, String) {
         let v = self.0.value();
         (Some(v), v.to_string())
     }

@@ -14,6 +14,7 @@ mod config;
 mod counters;
 mod registers;
 mod sets;
+mod text;
 
 use std::fmt;
 
@@ -21,6 +22,7 @@ pub use config::CrdtConfig;
 pub use counters::{Counter, Pn};
 pub use registers::{Lww, Mv};
 pub use sets::Cart;
+pub use text::{Doc, Interleaving, TextOp};
 
 use crate::model::Dot;
 use crate::sim::{
@@ -49,7 +51,11 @@ pub trait Crdt: Clone + fmt::Debug + PartialEq + Default + 'static {
     fn merge(&mut self, other: &Self, config: &CrdtConfig);
     /// What a read returns: a number when the value is one (for the
     /// history), and the value in words.
-    fn read(&self) -> (Option<Value>, String);
+    fn read(&self, config: &CrdtConfig) -> (Option<Value>, String);
+    /// A few words for a gossip message carrying this state.
+    fn brief(&self) -> String {
+        format!("{}={}", Self::LABEL, self.read(&CrdtConfig::default()).1)
+    }
     /// The internal state as labelled parts, for the CRDT pane: per-replica
     /// counts, each element's tags, the tombstones, siblings with dots.
     fn facets(&self, config: &CrdtConfig) -> Vec<(String, String)>;
@@ -72,9 +78,29 @@ pub struct Env<'a> {
 pub struct Local {
     /// For the client and the trace: "added milk with tag n1#2".
     pub note: String,
-    /// The identity the update minted: which kind of counter (`tag`, `P`,
-    /// `N`, `write`) and the dot. It must never have been minted before.
-    pub minted: Option<(&'static str, Dot<NodeId>)>,
+    /// The dots the update minted. They must never have been minted before.
+    pub minted: Option<Minted>,
+}
+
+/// The dots one update minted: `actor`'s counters `first..=last` of one
+/// kind (`tag`, `P`, `N`, `write`, `char`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Minted {
+    pub kind: &'static str,
+    pub actor: NodeId,
+    pub first: u64,
+    pub last: u64,
+}
+
+impl Minted {
+    pub fn one(kind: &'static str, dot: Dot<NodeId>) -> Self {
+        Self {
+            kind,
+            actor: dot.actor,
+            first: dot.counter,
+            last: dot.counter,
+        }
+    }
 }
 
 pub const READ: OpSpec = OpSpec {
@@ -118,9 +144,8 @@ pub enum Msg<T> {
 impl<T: Crdt> fmt::Display for Msg<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let Msg::State { state, reply } = self;
-        let (_, value) = state.read();
         let what = if *reply { "State reply" } else { "State" };
-        write!(f, "{what}({}={value})", T::LABEL)
+        write!(f, "{what}({})", state.brief())
     }
 }
 
@@ -159,7 +184,7 @@ pub struct CrdtNode<T: Crdt> {
     /// The last merge here that changed something (volatile).
     last_merge: Option<MergeRecord<T>>,
     /// What the last client update minted, cleared by every client request.
-    last_mint: Option<(&'static str, Dot<NodeId>)>,
+    last_mint: Option<Minted>,
 }
 
 impl<T: Crdt> CrdtNode<T> {
@@ -170,7 +195,7 @@ impl<T: Crdt> CrdtNode<T> {
         self.last_merge.as_ref()
     }
     /// What the client request this node handled last minted, if anything.
-    pub fn last_mint(&self) -> Option<(&'static str, Dot<NodeId>)> {
+    pub fn last_mint(&self) -> Option<Minted> {
         self.last_mint
     }
 
@@ -180,8 +205,8 @@ impl<T: Crdt> CrdtNode<T> {
         if self.disk.state == before {
             return false;
         }
-        let (_, was) = before.read();
-        let (_, now) = self.disk.state.read();
+        let (_, was) = before.read(cx.config());
+        let (_, now) = self.disk.state.read(cx.config());
         cx.note(if was == now {
             format!(
                 "merged {from}'s state: {} still {now}, its internal state changed",
@@ -314,7 +339,7 @@ impl<T: Crdt> Node for CrdtNode<T> {
         self.last_mint = None;
         match op.kind {
             CrdtOp::Read | CrdtOp::Sync => {
-                let (value, text) = self.disk.state.read();
+                let (value, text) = self.disk.state.read(cx.config());
                 cx.complete(
                     op.id,
                     OpOutcome::Ok { value },
@@ -342,8 +367,8 @@ impl<T: Crdt> Node for CrdtNode<T> {
         "replica".into()
     }
 
-    fn state(&self) -> Vec<(String, String)> {
-        let (_, value) = self.disk.state.read();
+    fn state(&self, config: &CrdtConfig) -> Vec<(String, String)> {
+        let (_, value) = self.disk.state.read(config);
         vec![(T::LABEL.into(), value)]
     }
 }

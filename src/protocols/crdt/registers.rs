@@ -1,7 +1,7 @@
 //! Register replicas: last-writer-wins, and multi-value (siblings).
 
 use super::config::{GOSSIP, GOSSIP_EVERY, RESTART, TIES};
-use super::{Crdt, CrdtConfig, Env, Local, READ, SYNC, WORD};
+use super::{Crdt, CrdtConfig, Env, Local, Minted, READ, SYNC, WORD};
 use crate::model::{LwwRegister, MvRegister};
 use crate::sim::{Arg, NodeId, OpSpec, Scope, Setting, Value, fmt_ms};
 
@@ -83,7 +83,7 @@ impl Crdt for Lww {
             }
         }
     }
-    fn read(&self) -> (Option<Value>, String) {
+    fn read(&self, _config: &CrdtConfig) -> (Option<Value>, String) {
         (
             None,
             self.0.as_ref().map_or("unset".into(), |r| r.value.clone()),
@@ -137,13 +137,13 @@ impl Crdt for Mv {
         };
         Ok(Local {
             note,
-            minted: Some(("write", dot)),
+            minted: Some(Minted::one("write", dot)),
         })
     }
     fn merge(&mut self, other: &Self, _config: &CrdtConfig) {
         self.0.merge(&other.0);
     }
-    fn read(&self) -> (Option<Value>, String) {
+    fn read(&self, _config: &CrdtConfig) -> (Option<Value>, String) {
         let vals: Vec<&str> = self.0.values().iter().map(|(_, v)| v.as_str()).collect();
         let text = match vals.len() {
             0 => "unset".to_string(),

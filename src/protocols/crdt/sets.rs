@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::config::{GOSSIP, GOSSIP_EVERY, RESTART, VARIANT};
-use super::{Crdt, CrdtConfig, Env, Local, READ, SYNC, WORD};
+use super::{Crdt, CrdtConfig, Env, Local, Minted, READ, SYNC, WORD};
 use crate::model::{OrSet, Orswot};
 use crate::sim::{Arg, NodeId, OpSpec, Scope, Setting, Value};
 
@@ -90,7 +90,7 @@ impl Crdt for Cart {
                 debug_assert_eq!(dot, again, "both sets count adds alike");
                 Ok(Local {
                     note: format!("added {e} with the new tag {dot}"),
-                    minted: Some(("tag", dot)),
+                    minted: Some(Minted::one("tag", dot)),
                 })
             }
             SetOp::Remove(e) => {
@@ -115,7 +115,7 @@ impl Crdt for Cart {
         self.tombstones.merge(&other.tombstones);
         self.optimised.merge(&other.optimised);
     }
-    fn read(&self) -> (Option<Value>, String) {
+    fn read(&self, _config: &CrdtConfig) -> (Option<Value>, String) {
         let items: Vec<String> = self.items().into_iter().collect();
         (None, format!("{{{}}}", items.join(", ")))
     }

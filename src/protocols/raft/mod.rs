@@ -1074,7 +1074,7 @@ impl Node for RaftNode {
         self.role_name().into()
     }
 
-    fn state(&self) -> Vec<(String, String)> {
+    fn state(&self, _config: &Self::Config) -> Vec<(String, String)> {
         let mut s = vec![
             ("term".to_string(), self.disk.term.to_string()),
             (

@@ -5,7 +5,7 @@
 use super::invariants::{DotUnique, FormsAgree};
 use super::joined;
 use crate::check::{Status, Verdict};
-use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtNode, Lww, Mv, Pn};
+use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtNode, Doc, Lww, Mv, Pn};
 use crate::sim::{Invariant, OpKind, OpOutcome, OpRecord, World, fmt_ms};
 
 pub const COUNTED: &str = "updates counted";
@@ -13,6 +13,7 @@ pub const FLOOR: &str = "stock floor";
 pub const REMOVES: &str = "removes";
 pub const LWW_ORDER: &str = "last writer wins";
 pub const SIBLINGS: &str = "siblings";
+pub const INTERLEAVING: &str = "interleaving";
 
 /// The checkers and invariants a CRDT type contributes to its scenario.
 pub trait CrdtChecks: Crdt {
@@ -49,7 +50,7 @@ fn counted<T: Crdt>(world: &World<CrdtNode<T>>) -> Verdict {
     let ups = acked(world, "incr").count() as i64;
     let downs = acked(world, "decr").count() as i64;
     let expected = ups - downs;
-    let got = joined(world).read().0.unwrap_or(0);
+    let got = joined(world).read(world.node_config()).0.unwrap_or(0);
     let sum = if downs > 0 {
         format!(
             "{} − {} = {expected}",
@@ -343,4 +344,57 @@ impl CrdtChecks for Mv {
     fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>> {
         vec![Box::new(DotUnique::default())]
     }
+}
+
+impl CrdtChecks for Doc {
+    fn checks(world: &World<CrdtNode<Self>>) -> Vec<Verdict> {
+        vec![interleaving(world)]
+    }
+    fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>> {
+        vec![Box::new(DotUnique::default())]
+    }
+}
+
+/// Whether words typed concurrently at the same place came out whole, on
+/// the text the replicas show (all replicas' states merged).
+fn interleaving(world: &World<CrdtNode<Doc>>) -> Verdict {
+    let config = world.node_config();
+    let doc = joined(world);
+    let text = doc.text(config);
+    let mixed = doc.interleavings(config);
+    let merge = if config.naive_text { "naive" } else { "RGA" };
+    if mixed.is_empty() {
+        return Verdict::new(
+            INTERLEAVING,
+            Status::Pass,
+            format!(
+                "every typed word is whole in the merged text \"{text}\" ({merge} merge): none was broken into by a word typed elsewhere"
+            ),
+        )
+        .with_headline("no words interleaved");
+    }
+    let each: Vec<String> = mixed
+        .iter()
+        .map(|m| {
+            format!(
+                "\"{}\" (typed via {}) has letters of \"{}\" (typed via {}) inside it, though neither was typed inside the other",
+                m.word, m.by, m.intruder, m.intruder_by
+            )
+        })
+        .collect();
+    Verdict::new(
+        INTERLEAVING,
+        Status::Fail,
+        format!(
+            "the merged text \"{text}\" mixes words typed concurrently at the same place letter by letter: {}. First: {}",
+            if config.naive_text {
+                "the naive merge orders characters by the index they were typed at, and an index means different things on replicas that had not seen each other's typing"
+            } else {
+                "the RGA merge placed letters of one word among another's"
+            },
+            each[0]
+        ),
+    )
+    .with_headline(format!("{} word{} interleaved", mixed.len(), if mixed.len() == 1 { "" } else { "s" }))
+    .with_details(each)
 }

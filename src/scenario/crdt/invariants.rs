@@ -2,8 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::Dot;
-use crate::protocols::crdt::{Crdt, CrdtNode};
+use crate::protocols::crdt::{Crdt, CrdtNode, Minted};
 use crate::sim::{Invariant, NodeId, TraceEvent, TraceKind, World};
 
 pub const DOT_UNIQUE: &str = "no dot reused";
@@ -14,8 +13,9 @@ pub const FORMS_AGREE: &str = "both OR-Sets agree";
 /// it already has, so the new update is silently lost.
 #[derive(Default)]
 pub struct DotUnique {
-    /// The highest counter each replica has minted, per kind of dot.
-    minted: BTreeMap<(&'static str, NodeId), u64>,
+    /// The counters each replica has minted, per kind of dot, as ranges
+    /// first → last.
+    minted: BTreeMap<(&'static str, NodeId), BTreeMap<u64, u64>>,
 }
 
 impl<T: Crdt> Invariant<CrdtNode<T>> for DotUnique {
@@ -34,15 +34,24 @@ impl<T: Crdt> Invariant<CrdtNode<T>> for DotUnique {
         if !world.is_up(n) {
             return None;
         }
-        let (kind, Dot { actor, counter }) = world.node(n).last_mint()?;
-        let high = self.minted.entry((kind, actor)).or_insert(0);
-        if counter <= *high {
-            let was = *high;
+        let Minted {
+            kind,
+            actor,
+            first,
+            last,
+        } = world.node(n).last_mint()?;
+        let ranges = self.minted.entry((kind, actor)).or_default();
+        // The range starting last at or before `last` is the only one that
+        // can overlap first..=last.
+        if let Some((&lo, &hi)) = ranges.range(..=last).next_back()
+            && hi >= first
+        {
+            let dot = first.max(lo);
             return Some(format!(
-                "{n} minted {kind} dot {actor}#{counter} although it had already minted up to {actor}#{was}: it restarted without its state (restart=amnesia) and counted from 0 again, so every replica that saw the first {actor}#{counter} takes this update for one it already has, and drops it"
+                "{n} minted {kind} dot {actor}#{dot} a second time (it had minted {actor}#{lo}..{actor}#{hi} before): it restarted without its state (restart=amnesia) and counted from 0 again, so every replica that saw the first {actor}#{dot} takes this update for one it already has, and drops it"
             ));
         }
-        *high = counter;
+        ranges.insert(first, last);
         None
     }
 }

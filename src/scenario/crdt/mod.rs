@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use super::tables::{node_ids, quiet_for, table};
 use super::{Cell, Inspect, Pane, Params, Run, Tone};
 use crate::check::{Status, Verdict, ids};
-use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtConfig, CrdtNode, Lww, Mv, Pn};
+use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtConfig, CrdtNode, Doc, Lww, Mv, Pn};
 use crate::sim::{Invariant, NodeId, World, fmt_ms};
 
 pub use checks::CrdtChecks;
@@ -28,6 +28,9 @@ pub(super) fn orset(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
 }
 pub(super) fn lww(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
     super::start::<CrdtNode<Lww>>("crdt-lww-register", CrdtConfig::default(), p, n)
+}
+pub(super) fn text(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
+    super::start::<CrdtNode<Doc>>("crdt-text", CrdtConfig::default(), p, n)
 }
 pub(super) fn mvregister(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
     super::start::<CrdtNode<Mv>>("crdt-mvregister", CrdtConfig::default(), p, n)
@@ -70,7 +73,7 @@ fn convergence<T: Crdt>(world: &World<CrdtNode<T>>) -> Verdict {
     let Some(&first) = up.first() else {
         return Verdict::new(ids::CONVERGENCE, Status::Info, "no replica is running");
     };
-    let value = |id: NodeId| world.node(id).crdt().read().1;
+    let value = |id: NodeId| world.node(id).crdt().read(world.node_config()).1;
     let mut details: Vec<String> = up
         .iter()
         .map(|&id| format!("{id} holds {}={}", T::LABEL, value(id)))
@@ -179,7 +182,7 @@ fn state_pane<T: Crdt>(world: &World<CrdtNode<T>>) -> Pane {
         .collect();
     let values: Vec<String> = ids
         .iter()
-        .map(|&id| world.node(id).crdt().read().1)
+        .map(|&id| world.node(id).crdt().read(world.node_config()).1)
         .collect();
     let row = |label: &str, cells: Vec<String>| -> Vec<Cell> {
         let up: Vec<&String> = cells
@@ -267,9 +270,9 @@ fn merge_pane<T: Crdt>(world: &World<CrdtNode<T>>) -> Pane {
     };
     line(
         T::LABEL,
-        m.before.read().1,
-        m.incoming.read().1,
-        m.after.read().1,
+        m.before.read(world.node_config()).1,
+        m.incoming.read(world.node_config()).1,
+        m.after.read(world.node_config()).1,
     );
     for label in labels([&b, &i, &a]) {
         let get = |f: &[(String, String)]| facet(f, &label).unwrap_or("—").to_string();
