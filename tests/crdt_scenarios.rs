@@ -377,3 +377,32 @@ fn a_forgetful_text_replica_reuses_character_ids() {
     assert!(r.violation().is_none());
     assert_eq!(values(&*r), vec!["\"abcx\""; 3]);
 }
+
+#[test]
+fn op_based_counters_count_a_duplicated_operation_twice() {
+    let script = "at 0.1s dup 100%; at 0.5s incr n1; at 0.6s incr n2";
+    let r = run("crdt-gcounter", 1, script, &[("delivery", "op")], 5000);
+    let c = verdict(&*r, checks::COUNTED);
+    assert_eq!(c.status, Status::Fail, "{}", c.summary);
+    assert!(c.summary.contains("counted twice"), "{}", c.summary);
+    let v = verdict(&*r, "convergence");
+    assert_eq!(v.status, Status::Fail);
+    assert!(v.summary.contains("delivery=op"), "{}", v.summary);
+    // State-based, the same duplicates do no harm.
+    let r = run("crdt-gcounter", 1, script, &[], 5000);
+    assert_eq!(values(&*r), vec!["2"; 3]);
+    assert_eq!(verdict(&*r, checks::COUNTED).status, Status::Pass);
+    // Op-based on a clean network is fine, and a lost operation is lost.
+    let r = run(
+        "crdt-pncounter",
+        1,
+        "at 0.5s incr n1; at 0.6s incr n2; at 0.7s decr n3",
+        &[("delivery", "op")],
+        5000,
+    );
+    assert_eq!(values(&*r), vec!["1"; 3]);
+    let lossy = "at 0.1s loss 100%; at 0.5s incr n1; at 1s loss 0%";
+    let r = run("crdt-gcounter", 1, lossy, &[("delivery", "op")], 5000);
+    assert_eq!(values(&*r), vec!["1", "0", "0"]);
+    assert!(verdict(&*r, "convergence").summary.contains("delivery=op"));
+}

@@ -111,6 +111,13 @@ pub const DEMOS: &[Demo] = &[
         &[("vote", "volatile")]
     ),
     demo!("crdt-cart", "crdt-orset"),
+    demo!(
+        "crdt-op-duplicates",
+        "crdt-op-duplicates",
+        "crdt-gcounter",
+        None,
+        &[("delivery", "op")]
+    ),
     demo!("crdt-stock", "crdt-pncounter"),
     demo!(
         "crdt-amnesia",

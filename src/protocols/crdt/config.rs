@@ -21,6 +21,9 @@ pub struct CrdtConfig {
     pub ties_by_id: bool,
     /// Text: which merge the replicas show, RGA or the naive one.
     pub naive_text: bool,
+    /// Counters: replicas send each update as an operation (`delivery=op`)
+    /// instead of gossiping states.
+    pub op_based: bool,
 }
 
 impl Default for CrdtConfig {
@@ -33,6 +36,7 @@ impl Default for CrdtConfig {
             tombstones: true,
             ties_by_id: true,
             naive_text: false,
+            op_based: false,
         }
     }
 }
@@ -195,6 +199,26 @@ pub const TEXT_MERGE: Setting<CrdtConfig> = Setting {
         } else {
             "the replicas show the RGA text: each character placed after the one it was typed after"
                 .into()
+        })
+    },
+};
+
+pub const DELIVERY: Setting<CrdtConfig> = Setting {
+    name: "delivery",
+    key: Some('O'),
+    help: "state (replicas gossip whole states and merge them: loss, duplication and reordering do no harm) or op (each update is sent once as an operation and its effect applied on arrival: a lost operation is never counted, a duplicated one is counted twice)",
+    choices: |_| words(&["state", "op"]),
+    value: |c| if c.op_based { "op" } else { "state" }.into(),
+    apply: |c, v| {
+        c.op_based = match v {
+            "state" => false,
+            "op" | "ops" => true,
+            _ => return Err(format!("delivery is state or op, not '{v}'")),
+        };
+        Ok(if c.op_based {
+            "op-based: each update goes out once as an operation; gossip of states stops (s still syncs states)".into()
+        } else {
+            "state-based: replicas gossip their whole states and merge them".into()
         })
     },
 };

@@ -1,6 +1,6 @@
 //! G-Counter and PN-Counter replicas.
 
-use super::config::{FLOOR, GOSSIP, GOSSIP_EVERY, RESTART};
+use super::config::{DELIVERY, FLOOR, GOSSIP, GOSSIP_EVERY, RESTART};
 use super::{Crdt, CrdtConfig, Env, Local, Minted, READ, SYNC};
 use crate::model::{Dot, GCounter, PnCounter};
 use crate::sim::{Arg, NodeId, OpSpec, Scope, Setting, Value};
@@ -44,7 +44,7 @@ impl Crdt for Counter {
         &[INCR, READ, SYNC]
     }
     fn settings() -> &'static [Setting<CrdtConfig>] {
-        &[GOSSIP, GOSSIP_EVERY, RESTART]
+        &[GOSSIP, GOSSIP_EVERY, RESTART, DELIVERY]
     }
     fn parse(verb: &str, _args: &[Arg]) -> Result<CountOp, String> {
         match verb {
@@ -75,6 +75,14 @@ impl Crdt for Counter {
         let v = self.0.value();
         (Some(v as Value), v.to_string())
     }
+    fn apply_remote(&mut self, origin: NodeId, _op: &CountOp) -> Option<String> {
+        self.0.incr(origin, 1);
+        Some(format!(
+            "{origin}'s entry +1 = {}, count {}",
+            self.0.get(&origin),
+            self.0.value()
+        ))
+    }
     fn facets(&self, _config: &CrdtConfig) -> Vec<(String, String)> {
         self.0
             .entries()
@@ -97,7 +105,7 @@ impl Crdt for Pn {
         &[INCR, DECR, READ, SYNC]
     }
     fn settings() -> &'static [Setting<CrdtConfig>] {
-        &[GOSSIP, GOSSIP_EVERY, RESTART, FLOOR]
+        &[GOSSIP, GOSSIP_EVERY, RESTART, FLOOR, DELIVERY]
     }
     fn parse(verb: &str, _args: &[Arg]) -> Result<CountOp, String> {
         match verb {
@@ -149,6 +157,13 @@ impl Crdt for Pn {
     fn read(&self, _config: &CrdtConfig) -> (Option<Value>, String) {
         let v = self.0.value();
         (Some(v), v.to_string())
+    }
+    fn apply_remote(&mut self, origin: NodeId, op: &CountOp) -> Option<String> {
+        match op {
+            CountOp::Incr => self.0.incr(origin, 1),
+            CountOp::Decr => self.0.decr(origin, 1),
+        }
+        Some(format!("stock {}", self.0.value()))
     }
     fn facets(&self, _config: &CrdtConfig) -> Vec<(String, String)> {
         let mut ids: Vec<NodeId> = self.0.p.entries().iter().map(|(a, _)| *a).collect();

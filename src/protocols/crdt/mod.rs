@@ -64,6 +64,12 @@ pub trait Crdt: Clone + fmt::Debug + PartialEq + Default + 'static {
     fn consistent(&self) -> Result<(), String> {
         Ok(())
     }
+    /// Op-based delivery: applies the effect of `op`, made at `origin`,
+    /// received in a message; `None` if the type has no op-based form.
+    /// Unlike a merge, applying an effect twice counts it twice.
+    fn apply_remote(&mut self, _origin: NodeId, _op: &Self::Op) -> Option<String> {
+        None
+    }
 }
 
 /// What an update may read besides the state: the replica's own wall clock
@@ -135,17 +141,24 @@ pub enum CrdtOp<O> {
 }
 
 #[derive(Clone, Debug)]
-pub enum Msg<T> {
+pub enum Msg<T: Crdt> {
     /// A replica's whole state. `reply`: the answer to a sync, which is
     /// not answered again.
     State { state: T, reply: bool },
+    /// `delivery=op`: one update, made at `origin`, for the receiver to
+    /// apply as its effect.
+    Op { origin: NodeId, op: T::Op },
 }
 
 impl<T: Crdt> fmt::Display for Msg<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let Msg::State { state, reply } = self;
-        let what = if *reply { "State reply" } else { "State" };
-        write!(f, "{what}({})", state.brief())
+        match self {
+            Msg::State { state, reply } => {
+                let what = if *reply { "State reply" } else { "State" };
+                write!(f, "{what}({})", state.brief())
+            }
+            Msg::Op { origin, op } => write!(f, "Op({} at {origin})", T::describe(op)),
+        }
     }
 }
 
@@ -304,7 +317,15 @@ impl<T: Crdt> Node for CrdtNode<T> {
     }
 
     fn on_message(&mut self, from: NodeId, msg: Self::Msg, cx: &mut Cx<'_, Self>) {
-        let Msg::State { state, reply } = msg;
+        let (state, reply) = match msg {
+            Msg::State { state, reply } => (state, reply),
+            Msg::Op { origin, op } => {
+                if let Some(what) = self.disk.state.apply_remote(origin, &op) {
+                    cx.note(format!("applied {origin}'s {}: {what}", T::describe(&op)));
+                }
+                return;
+            }
+        };
         let differs = state != self.disk.state;
         self.absorb(from, state.clone(), cx);
         // Answer a sync with what the asker lacks, once.
@@ -320,7 +341,8 @@ impl<T: Crdt> Node for CrdtNode<T> {
     }
 
     fn on_timer(&mut self, _timer: Timer, cx: &mut Cx<'_, Self>) {
-        if cx.config().gossip {
+        // Op-based replicas send each update once, as it happens.
+        if cx.config().gossip && !cx.config().op_based {
             self.push_all(cx);
         }
         // ±12.5% jitter keeps replicas from gossiping in lockstep.
@@ -355,6 +377,12 @@ impl<T: Crdt> Node for CrdtNode<T> {
                     Ok(local) => {
                         self.last_mint = local.minted;
                         cx.note(local.note.clone());
+                        if cx.config().op_based {
+                            cx.broadcast(Msg::Op {
+                                origin: self.id,
+                                op: o.clone(),
+                            });
+                        }
                         cx.complete(op.id, OpOutcome::Ok { value: None }, local.note);
                     }
                     Err(reason) => cx.complete(op.id, OpOutcome::Failed { reason }, String::new()),

@@ -68,18 +68,35 @@ fn counted<T: Crdt>(world: &World<CrdtNode<T>>) -> Verdict {
         )
         .with_headline(format!("all {} updates counted", ups + downs));
     }
-    let why = if world.node_config().durable {
-        "".to_string()
+    let config = world.node_config();
+    let gap = (expected - got).abs();
+    let updates = |n: i64| plural(n, "acknowledged update");
+    let (what, why) = if got > expected {
+        (
+            format!("{} too many", plural(got - expected, "update")),
+            if config.op_based {
+                " With delivery=op a replica applies each operation it receives: one the network delivered twice was counted twice (op-based delivery needs exactly-once delivery; a state merge would have been idempotent).".to_string()
+            } else {
+                String::new()
+            },
+        )
     } else {
-        " A replica restarted with restart=amnesia: it counted its own entry from 0 again, and the merge (a maximum per replica) hid its new updates under its old count.".to_string()
+        (
+            format!("{} vanished", updates(gap)),
+            if !config.durable {
+                " A replica restarted with restart=amnesia: it counted its own entry from 0 again, and the merge (a maximum per replica) hid its new updates under its old count.".to_string()
+            } else if config.op_based {
+                " With delivery=op each update is sent once: one the network lost, or that reached a replica while it was down, is never applied there (op-based delivery needs reliable delivery).".to_string()
+            } else {
+                String::new()
+            },
+        )
     };
     Verdict::new(
         COUNTED,
         Status::Fail,
         format!(
-            "the replicas, merged, count {got}, but the acknowledged updates make {sum}: {} acknowledged update{} vanished.{why}",
-            (expected - got).abs(),
-            if (expected - got).abs() == 1 { "" } else { "s" }
+            "the replicas, merged, count {got}, but the acknowledged updates make {sum}: {what}.{why}"
         ),
     )
     .with_headline(format!("count {got}, acknowledged {expected}"))

@@ -111,7 +111,7 @@ fn convergence<T: Crdt>(world: &World<CrdtNode<T>>) -> Verdict {
         "the network is partitioned: replicas on different sides cannot exchange states until it heals (H)".to_string()
     } else if world.network().is_lossy() {
         "the network loses messages: a lost state is sent again next round, so they will agree once enough gets through".to_string()
-    } else if !config.gossip {
+    } else if !config.gossip && !config.op_based {
         "gossip is off (S): replicas exchange states only when you sync one (s)".to_string()
     } else if !quiet_for(world, window) {
         format!(
@@ -119,13 +119,15 @@ fn convergence<T: Crdt>(world: &World<CrdtNode<T>>) -> Verdict {
             config.gossip_every
         )
     } else {
-        let hint = if config.ties_by_id {
-            ""
+        let why = if config.op_based {
+            "with delivery=op they exchange no states, and each applied the operations that reached it: one lost, duplicated or sent while a replica was down leaves them apart for good (s syncs states)"
+        } else if !config.ties_by_id {
+            "merging the same states gave different results — ties=keep-mine: two writes with the same timestamp, and each replica keeps its own (break ties by node id)"
         } else {
-            " — ties=keep-mine: two writes with the same timestamp, and each replica keeps its own (break ties by node id)"
+            "merging the same states gave different results"
         };
         let summary = format!(
-            "replicas still differ although the network has been quiet for {}: merging the same states gave different results{hint}",
+            "replicas still differ although the network has been quiet for {}: {why}",
             fmt_ms(window)
         );
         return Verdict::new(ids::CONVERGENCE, Status::Fail, summary)
