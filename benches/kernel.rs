@@ -1,5 +1,5 @@
-//! Raw kernel throughput: events per second on the CAP register under load,
-//! at 5 nodes and at 1000.
+//! Raw kernel throughput: events per second under load on the CAP register
+//! (5 nodes and 1000), Raft (5 nodes) and OR-Set replicas (5).
 //!
 //! `cargo bench --bench kernel` — divan prints time per run and items
 //! (queue events) per second.
@@ -129,6 +129,59 @@ fn raft_5_nodes_under_load(bencher: divan::Bencher) {
         .with_inputs(raft_loaded)
         .bench_local_values(|mut w| {
             w.run_until(3500);
+            w
+        });
+}
+
+/// 5 OR-Set replicas gossiping every 250 ms; an add or remove every
+/// millisecond for 2 s over 16 items, round-robin over the replicas, with
+/// a partition in the middle, and both invariants checked after every event.
+fn orset_loaded() -> World<statedist::protocols::crdt::CrdtNode<statedist::protocols::crdt::Cart>> {
+    use statedist::protocols::crdt::{Cart, CrdtConfig};
+    use statedist::scenario::crdt::CrdtChecks;
+    use statedist::sim::Call;
+    let config = CrdtConfig {
+        gossip_every: 250,
+        ..CrdtConfig::default()
+    };
+    let mut w = World::new(WorldConfig::new(42, 5), config);
+    for inv in Cart::invariants() {
+        w.add_invariant(inv);
+    }
+    w.check_start();
+    for i in 0..2000u64 {
+        let node = NodeId((i % 5) as u32 + 1);
+        let item = format!("item{}", i % 16);
+        let verb = if i % 3 == 2 { "remove" } else { "add" };
+        w.schedule(
+            i,
+            Fault::Client {
+                node,
+                call: Call::new(verb, &[&item]),
+            },
+        );
+    }
+    w.schedule(
+        800,
+        Fault::Partition(vec![
+            vec![NodeId(1), NodeId(2)],
+            vec![NodeId(3), NodeId(4), NodeId(5)],
+        ]),
+    );
+    w.schedule(1400, Fault::Heal);
+    w
+}
+
+#[divan::bench(sample_count = 20)]
+fn orset_5_replicas_under_load(bencher: divan::Bencher) {
+    let mut probe = orset_loaded();
+    probe.run_until(3000);
+    assert!(probe.violation().is_none());
+    bencher
+        .counter(ItemsCount::new(probe.events_processed()))
+        .with_inputs(orset_loaded)
+        .bench_local_values(|mut w| {
+            w.run_until(3000);
             w
         });
 }

@@ -12,7 +12,11 @@ use super::{Dot, VersionVector};
 /// Tombstones only grow: that is the price of the design, not a bug.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OrSet<E: Ord, A: Ord> {
-    adds: BTreeMap<E, BTreeSet<Dot<A>>>,
+    /// Every element ever added, with its tags that are not tombstoned
+    /// (empty: removed). Kept apart from the tombstones so that asking
+    /// whether an element is present costs nothing however many times it
+    /// was added and removed.
+    live: BTreeMap<E, BTreeSet<Dot<A>>>,
     removed: BTreeSet<Dot<A>>,
     /// The tags this replica has generated or seen, per replica.
     clock: VersionVector<A>,
@@ -21,7 +25,7 @@ pub struct OrSet<E: Ord, A: Ord> {
 impl<E: Ord, A: Ord> Default for OrSet<E, A> {
     fn default() -> Self {
         Self {
-            adds: BTreeMap::new(),
+            live: BTreeMap::new(),
             removed: BTreeSet::new(),
             clock: VersionVector::default(),
         }
@@ -35,39 +39,36 @@ impl<E: Ord + Clone, A: Ord + Clone> OrSet<E, A> {
     /// Adds `e` at `replica` with a fresh tag, which it returns.
     pub fn add(&mut self, replica: A, e: E) -> Dot<A> {
         let dot = self.clock.inc(replica);
-        self.adds.entry(e).or_default().insert(dot.clone());
+        self.live.entry(e).or_default().insert(dot.clone());
         dot
     }
     /// Removes the tags of `e` this replica has observed; returns them
     /// (none if it never saw `e` added: the remove then does nothing).
     pub fn remove(&mut self, e: &E) -> Vec<Dot<A>> {
         let tags: Vec<Dot<A>> = self
-            .adds
-            .get(e)
+            .live
+            .get_mut(e)
+            .map(std::mem::take)
             .into_iter()
             .flatten()
-            .filter(|t| !self.removed.contains(t))
-            .cloned()
             .collect();
         self.removed.extend(tags.iter().cloned());
         tags
     }
     pub fn contains(&self, e: &E) -> bool {
-        self.adds
-            .get(e)
-            .is_some_and(|tags| tags.iter().any(|t| !self.removed.contains(t)))
+        self.live.get(e).is_some_and(|tags| !tags.is_empty())
     }
     /// The elements present, in order.
     pub fn elements(&self) -> BTreeSet<E> {
-        self.adds
-            .keys()
-            .filter(|e| self.contains(e))
-            .cloned()
+        self.live
+            .iter()
+            .filter(|(_, tags)| !tags.is_empty())
+            .map(|(e, _)| e.clone())
             .collect()
     }
-    /// Each element ever added with all its tags, tombstoned or not.
+    /// Each element ever added with its live tags (none: removed).
     pub fn tags(&self) -> impl Iterator<Item = (&E, &BTreeSet<Dot<A>>)> {
-        self.adds.iter()
+        self.live.iter()
     }
     /// The tombstoned tags.
     pub fn removed(&self) -> &BTreeSet<Dot<A>> {
@@ -81,15 +82,19 @@ impl<E: Ord + Clone, A: Ord + Clone> OrSet<E, A> {
     pub fn tombstones(&self) -> usize {
         self.removed.len()
     }
-    /// Union of adds and of tombstones.
+    /// Union of adds and of tombstones: a tag is live if either side has
+    /// it and neither has tombstoned it.
     pub fn merge(&mut self, other: &Self) {
-        for (e, tags) in &other.adds {
-            self.adds
-                .entry(e.clone())
-                .or_default()
-                .extend(tags.iter().cloned());
+        for (e, tags) in &other.live {
+            let mine = self.live.entry(e.clone()).or_default();
+            mine.extend(tags.iter().filter(|t| !self.removed.contains(t)).cloned());
         }
-        self.removed.extend(other.removed.iter().cloned());
+        if !other.removed.is_subset(&self.removed) {
+            for tags in self.live.values_mut() {
+                tags.retain(|t| !other.removed.contains(t));
+            }
+            self.removed.extend(other.removed.iter().cloned());
+        }
         self.clock.merge(&other.clock);
     }
 }

@@ -212,11 +212,15 @@ impl<T: Crdt> CrdtNode<T> {
         self.last_mint
     }
 
+    /// Merges a state that differs from this replica's; returns whether the
+    /// result holds something `incoming` lacks (so the sender should hear
+    /// back).
     fn absorb(&mut self, from: NodeId, incoming: T, cx: &mut Cx<'_, Self>) -> bool {
         let before = self.disk.state.clone();
         self.disk.state.merge(&incoming, cx.config());
+        let lacks = self.disk.state != incoming;
         if self.disk.state == before {
-            return false;
+            return lacks;
         }
         let (_, was) = before.read(cx.config());
         let (_, now) = self.disk.state.read(cx.config());
@@ -236,7 +240,7 @@ impl<T: Crdt> CrdtNode<T> {
             incoming,
             after: self.disk.state.clone(),
         });
-        true
+        lacks
     }
 
     fn push_all(&self, cx: &mut Cx<'_, Self>) {
@@ -326,10 +330,13 @@ impl<T: Crdt> Node for CrdtNode<T> {
                 return;
             }
         };
-        let differs = state != self.disk.state;
-        self.absorb(from, state.clone(), cx);
+        // Most gossip brings nothing new: compare before any copying.
+        if state == self.disk.state {
+            return;
+        }
+        let lacks = self.absorb(from, state, cx);
         // Answer a sync with what the asker lacks, once.
-        if !reply && differs && self.disk.state != state {
+        if !reply && lacks {
             cx.send(
                 from,
                 Msg::State {

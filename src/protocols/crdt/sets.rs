@@ -125,16 +125,11 @@ impl Crdt for Cart {
             let mut rows: Vec<(String, String)> = self
                 .tombstones
                 .tags()
-                .map(|(e, tags)| {
-                    let live: Vec<String> = tags
-                        .iter()
-                        .filter(|t| !removed.contains(t))
-                        .map(|t| t.to_string())
-                        .collect();
+                .map(|(e, live)| {
                     let text = if live.is_empty() {
                         "removed".to_string()
                     } else {
-                        live.join(" ")
+                        dots_text(live.iter())
                     };
                     (e.clone(), text)
                 })
@@ -144,7 +139,14 @@ impl Crdt for Cart {
                 if removed.is_empty() {
                     "none".into()
                 } else {
-                    format!("{}: {}", removed.len(), dots_text(removed.iter()))
+                    // The last few: the list only grows.
+                    let skip = removed.len().saturating_sub(6);
+                    let more = if skip > 0 { "… " } else { "" };
+                    format!(
+                        "{}: {more}{}",
+                        removed.len(),
+                        dots_text(removed.iter().skip(skip))
+                    )
                 },
             ));
             rows
