@@ -228,7 +228,7 @@ fn state_pane<T: Crdt>(world: &World<CrdtNode<T>>) -> Pane {
     }));
     let header: Vec<&str> = header.iter().map(String::as_str).collect();
     table(
-        &format!("CRDT state · {} · ≠ replicas differ", T::NAME),
+        &format!("CRDT state · {} · ≠ marks rows that differ", T::NAME),
         &header,
         rows,
     )
