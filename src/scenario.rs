@@ -558,6 +558,17 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             build: causal::build,
         },
         ScenarioInfo {
+            name: "version-vectors",
+            block: 4,
+            summary: "Dynamo-style versioned cart: each write carries the context it read; concurrent writes become siblings that the application resolves by union (and removed items come back); clocks=vv (V) shows per-server version vectors dropping concurrent writes",
+            default_nodes: 3,
+            allowed_nodes: CRDT_SIZES,
+            keys: &["milk", "eggs", "bread"],
+            headline: &[crdt::checks::RESURRECTION, crdt::checks::TRUE_SIBLINGS],
+            quiet_log: true,
+            build: crdt::versions,
+        },
+        ScenarioInfo {
             name: "raft",
             block: 5,
             summary: "Raft consensus by the paper: elections (e forces a timeout), log replication, commit by majority of the current term, three read modes (m); its safety properties checked after every event",

@@ -24,8 +24,11 @@ pub struct Char<A> {
 /// it, newest first (by counter, then replica). A word typed on one
 /// replica is a chain, each letter after the previous one, so two words
 /// typed concurrently at the same place come out one after the other,
-/// never letter by letter. (Roh et al., 2011; the `crdts` crate's `List`
-/// is a relative.) Merge is the union of characters, deletions included.
+/// never letter by letter. (Letters typed backwards, each before the
+/// last, are siblings of one character and can still interleave with
+/// another replica's; Fugue, arXiv 2305.00583, avoids that too.) Merge
+/// is the union of characters, deletions included. (Roh et al., 2011; the
+/// `crdts` crate's `List` is a relative.)
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Rga<A: Ord> {
     chars: BTreeMap<Dot<A>, Char<A>>,

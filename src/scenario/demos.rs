@@ -83,6 +83,15 @@ pub const DEMOS: &[Demo] = &[
     ),
     demo!("session-guarantees", "session"),
     demo!("causal-reply", "causal"),
+    demo!("version-vectors-cart", "version-vectors"),
+    demo!("version-vectors-blind", "version-vectors"),
+    demo!(
+        "version-vectors-blind-vv",
+        "version-vectors-blind",
+        "version-vectors",
+        None,
+        &[("clocks", "vv")]
+    ),
     demo!("raft-minority-leader", "raft"),
     demo!("raft-split-vote", "raft"),
     demo!("raft-livelock", "raft"),

@@ -24,6 +24,8 @@ pub struct CrdtConfig {
     /// Counters: replicas send each update as an operation (`delivery=op`)
     /// instead of gossiping states.
     pub op_based: bool,
+    /// Versioned cart: per-server version vectors instead of dotted ones.
+    pub server_vv: bool,
 }
 
 impl Default for CrdtConfig {
@@ -37,6 +39,7 @@ impl Default for CrdtConfig {
             ties_by_id: true,
             naive_text: false,
             op_based: false,
+            server_vv: false,
         }
     }
 }
@@ -219,6 +222,27 @@ pub const DELIVERY: Setting<CrdtConfig> = Setting {
             "op-based: each update goes out once as an operation; gossip of states stops (s still syncs states)".into()
         } else {
             "state-based: replicas gossip their whole states and merge them".into()
+        })
+    },
+};
+
+pub const CLOCKS: Setting<CrdtConfig> = Setting {
+    name: "clocks",
+    key: Some('V'),
+    help: "how a replica decides that a version supersedes another: dvv (dotted version vectors: only if the newer one's writer had read it) or vv (per-server version vectors: if its vector dominates, so two writes through one coordinator look ordered)",
+    choices: |_| words(&["dvv", "vv"]),
+    value: |c| if c.server_vv { "vv" } else { "dvv" }.into(),
+    apply: |c, v| {
+        c.server_vv = match v {
+            "vv" => true,
+            "dvv" => false,
+            _ => return Err(format!("clocks is dvv or vv, not '{v}'")),
+        };
+        Ok(if c.server_vv {
+            "per-server version vectors: a version goes when another's vector dominates it".into()
+        } else {
+            "dotted version vectors: a version goes only when a writer that had read it replaces it"
+                .into()
         })
     },
 };

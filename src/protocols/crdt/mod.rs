@@ -15,6 +15,7 @@ mod counters;
 mod registers;
 mod sets;
 mod text;
+mod versions;
 
 use std::fmt;
 
@@ -23,6 +24,7 @@ pub use counters::{Counter, Pn};
 pub use registers::{Lww, Mv};
 pub use sets::Cart;
 pub use text::{Doc, Interleaving, TextOp};
+pub use versions::{Dynamo, Version};
 
 use crate::model::Dot;
 use crate::sim::{
@@ -76,6 +78,9 @@ pub trait Crdt: Clone + fmt::Debug + PartialEq + Default + 'static {
 /// and the cluster's settings.
 pub struct Env<'a> {
     pub clock: Millis,
+    /// Virtual time: never for decisions, only for the simulator's own
+    /// records that checkers read (when a write was made).
+    pub now: Millis,
     pub config: &'a CrdtConfig,
 }
 
@@ -378,6 +383,7 @@ impl<T: Crdt> Node for CrdtNode<T> {
             CrdtOp::Update(o) => {
                 let env = Env {
                     clock: cx.local_clock(),
+                    now: cx.now(),
                     config: cx.config(),
                 };
                 match self.disk.state.update(self.id, &o, &env) {

@@ -1,5 +1,7 @@
 //! Register replicas: last-writer-wins, and multi-value (siblings).
 
+use std::collections::BTreeSet;
+
 use super::config::{GOSSIP, GOSSIP_EVERY, RESTART, TIES};
 use super::{Crdt, CrdtConfig, Env, Local, Minted, READ, SYNC, WORD};
 use crate::model::{LwwRegister, MvRegister};
@@ -26,8 +28,31 @@ fn parse_set(verb: &str, args: &[Arg]) -> Result<String, String> {
 }
 
 /// A last-writer-wins register stamped with the writer's own wall clock.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct Lww(pub Option<LwwRegister<String, NodeId>>);
+#[derive(Clone, Debug, Default)]
+pub struct Lww(
+    pub Option<LwwRegister<String, NodeId>>,
+    /// Every write made, for the checkers only: the register never reads it.
+    pub BTreeSet<Written>,
+);
+
+/// Replicas are equal when their registers are: the record of writes is
+/// the simulator's, and must not change what replicas do.
+impl PartialEq for Lww {
+    fn eq(&self, other: &Self) -> bool {
+        self.0 == other.0
+    }
+}
+
+/// One write as it was made: who, when (virtual time), the stamp it got
+/// and the writer's clock offset then.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Written {
+    pub writer: NodeId,
+    pub at: crate::sim::Millis,
+    pub stamp: u64,
+    pub offset: i64,
+    pub value: String,
+}
 
 impl Crdt for Lww {
     type Op = String;
@@ -53,6 +78,13 @@ impl Crdt for Lww {
             _ => env.clock,
         };
         let write = LwwRegister::new(op.clone(), stamp, me);
+        self.1.insert(Written {
+            writer: me,
+            at: env.now,
+            stamp,
+            offset: env.clock as i64 - env.now as i64,
+            value: op.clone(),
+        });
         let note = match &self.0 {
             Some(cur) if cur.beats(&write) => format!(
                 "write {op} stamped {} by {me}'s clock — already older than the value it holds ({} stamped {} by {}), so it is lost at once",
@@ -70,6 +102,7 @@ impl Crdt for Lww {
         Ok(Local { note, minted: None })
     }
     fn merge(&mut self, other: &Self, config: &CrdtConfig) {
+        self.1.extend(other.1.iter().cloned());
         let Some(theirs) = &other.0 else { return };
         match &mut self.0 {
             None => self.0 = Some(theirs.clone()),

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::config::{GOSSIP, GOSSIP_EVERY, RESTART, TEXT_MERGE};
 use super::{Crdt, CrdtConfig, Env, Local, Minted, READ, SYNC, WORD};
-use crate::model::{Char, Dot, Rga};
+use crate::model::{Char, Dot, Rga, VersionVector};
 use crate::sim::{Arg, ArgSpec, NodeId, OpSpec, Scope, Setting, Value};
 
 const TYPE: OpSpec = OpSpec {
@@ -135,6 +135,10 @@ impl NaiveText {
 pub struct Doc {
     pub rga: Rga<NodeId>,
     pub naive: NaiveText,
+    /// Each word's context: the newest character of each replica its
+    /// typist had seen (full states are merged, so that covers every
+    /// earlier one). Only the interleaving check reads it.
+    pub seen: BTreeMap<Dot<NodeId>, VersionVector<NodeId>>,
 }
 
 /// Two words mixed letter by letter: `run` and the word that broke into it.
@@ -172,18 +176,21 @@ impl Doc {
         }
     }
 
-    /// Words (one insertion each) that another insertion broke into
-    /// without having been typed inside it: walking from a word's first
-    /// to its last character, a character belongs if it is the word's own
-    /// or was typed right after one that belongs (a deliberate insertion
-    /// in the middle); any other is an intruder.
+    /// Pairs of words (one insertion each), typed without either typist
+    /// having seen the other, whose visible letters are mixed: walking
+    /// from a word's first to its last visible character, a character
+    /// belongs if it is the word's own or was typed right after one that
+    /// belongs (a deliberate insertion in the middle); a visible one that
+    /// does not, from a word typed concurrently, is an intruder.
     pub fn interleavings(&self, config: &CrdtConfig) -> Vec<Interleaving> {
         let seq = self.sequence(config);
         let mut span: BTreeMap<Dot<NodeId>, (usize, usize)> = BTreeMap::new();
-        for (i, (_, c)) in seq.iter().enumerate() {
+        for (i, (_, c)) in seq.iter().enumerate().filter(|(_, (_, c))| !c.deleted) {
             let e = span.entry(c.run).or_insert((i, i));
             e.1 = i;
         }
+        let knew =
+            |a: &Dot<NodeId>, b: &Dot<NodeId>| self.seen.get(a).is_some_and(|v| v.contains(b));
         let word = |run: Dot<NodeId>| -> String {
             let mut chars: Vec<(u64, char)> = seq
                 .iter()
@@ -200,7 +207,11 @@ impl Doc {
             for (id, c) in &seq[lo..=hi] {
                 if c.run == run || c.after.is_some_and(|a| inside.contains(&a)) {
                     inside.insert(*id);
-                } else if reported.insert((run.min(c.run), run.max(c.run))) {
+                } else if !c.deleted
+                    && !knew(&run, &c.run)
+                    && !knew(&c.run, &run)
+                    && reported.insert((run.min(c.run), run.max(c.run)))
+                {
                     found.push(Interleaving {
                         word: word(run),
                         by: run.actor,
@@ -256,7 +267,12 @@ impl Crdt for Doc {
             TextOp::Type { at, word } => {
                 let len = shown.chars().count();
                 let at = at.unwrap_or(len).min(len);
+                let mut seen = VersionVector::new();
+                for (id, _) in self.rga.sequence() {
+                    seen.raise(id.actor, id.counter);
+                }
                 let ids = self.rga.insert(me, at, word);
+                self.seen.insert(ids[0], seen);
                 self.naive.insert(me, at, word);
                 let (first, last) = (ids[0].counter, ids[ids.len() - 1].counter);
                 let text = self.text(env.config);
@@ -294,6 +310,9 @@ impl Crdt for Doc {
     fn merge(&mut self, other: &Self, _config: &CrdtConfig) {
         self.rga.merge(&other.rga);
         self.naive.merge(&other.naive);
+        for (run, seen) in &other.seen {
+            self.seen.entry(*run).or_insert_with(|| seen.clone());
+        }
     }
     fn read(&self, config: &CrdtConfig) -> (Option<Value>, String) {
         (None, format!("\"{}\"", self.text(config)))

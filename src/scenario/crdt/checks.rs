@@ -2,11 +2,11 @@
 //! ends (a counter cannot enforce a floor, a remove only removes what it
 //! saw, last-writer-wins trusts clocks).
 
-use super::invariants::{DotUnique, FormsAgree};
+use super::invariants::{DotUnique, FormsAgree, SiblingsExact};
 use super::joined;
 use crate::check::{Status, Verdict};
-use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtNode, Doc, Lww, Mv, Pn};
-use crate::sim::{Invariant, OpKind, OpOutcome, OpRecord, World, fmt_ms};
+use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtNode, Doc, Dynamo, Lww, Mv, Pn};
+use crate::sim::{Invariant, NodeId, OpKind, OpOutcome, OpRecord, World, fmt_ms};
 
 pub const COUNTED: &str = "updates counted";
 pub const FLOOR: &str = "stock floor";
@@ -14,6 +14,8 @@ pub const REMOVES: &str = "removes";
 pub const LWW_ORDER: &str = "last writer wins";
 pub const SIBLINGS: &str = "siblings";
 pub const INTERLEAVING: &str = "interleaving";
+pub const RESURRECTION: &str = "resurrection";
+pub const TRUE_SIBLINGS: &str = "sibling set";
 
 /// The checkers and invariants a CRDT type contributes to its scenario.
 pub trait CrdtChecks: Crdt {
@@ -45,8 +47,62 @@ fn at(o: &OpRecord) -> String {
     )
 }
 
+/// Each replica's (increments, decrements) entry per replica.
+type Entries<T> = fn(&T) -> std::collections::BTreeMap<NodeId, (u64, u64)>;
+
+/// With `delivery=op`: each running replica against what every other
+/// running replica says it did itself (its own entry), so a duplicated
+/// operation shows as one too many, a lost one as one too few.
+fn applied_once<T: Crdt>(world: &World<CrdtNode<T>>, entries: Entries<T>) -> Verdict {
+    let up: Vec<NodeId> = (0..world.cluster_size())
+        .map(NodeId::from_index)
+        .filter(|&id| world.is_up(id))
+        .collect();
+    let mut found = Vec::new();
+    for &o in &up {
+        let own = entries(world.node(o).crdt())
+            .get(&o)
+            .copied()
+            .unwrap_or((0, 0));
+        for &r in up.iter().filter(|&&r| r != o) {
+            let seen = entries(world.node(r).crdt())
+                .get(&o)
+                .copied()
+                .unwrap_or((0, 0));
+            for (what, mine, truth) in [("+", seen.0, own.0), ("−", seen.1, own.1)] {
+                if mine > truth {
+                    found.push(format!("{r} applied {} of {o}'s {what}1 operations, but {o} made {truth}: a duplicated operation was applied twice", mine));
+                } else if mine < truth {
+                    found.push(format!("{r} applied {mine} of {o}'s {truth} {what}1 operations: the others were lost, or reached {r} while it was down"));
+                }
+            }
+        }
+    }
+    if found.is_empty() {
+        return Verdict::new(
+            COUNTED,
+            Status::Pass,
+            "delivery=op: every running replica applied each other's operations exactly once",
+        )
+        .with_headline("each operation applied once");
+    }
+    Verdict::new(
+        COUNTED,
+        Status::Fail,
+        format!(
+            "delivery=op: {}. Op-based counters need every operation delivered exactly once; a state merge (delivery=state) is idempotent and repairs losses",
+            found[0]
+        ),
+    )
+    .with_headline(format!("{} miscount{}", found.len(), if found.len() == 1 { "" } else { "s" }))
+    .with_details(found)
+}
+
 /// Every acknowledged increment and decrement is in the merged count.
-fn counted<T: Crdt>(world: &World<CrdtNode<T>>) -> Verdict {
+fn counted<T: Crdt>(world: &World<CrdtNode<T>>, entries: Entries<T>) -> Verdict {
+    if world.node_config().op_based {
+        return applied_once(world, entries);
+    }
     let ups = acked(world, "incr").count() as i64;
     let downs = acked(world, "decr").count() as i64;
     let expected = ups - downs;
@@ -102,9 +158,24 @@ fn counted<T: Crdt>(world: &World<CrdtNode<T>>) -> Verdict {
     .with_headline(format!("count {got}, acknowledged {expected}"))
 }
 
+fn counter_entries(c: &Counter) -> std::collections::BTreeMap<NodeId, (u64, u64)> {
+    c.0.entries().iter().map(|(id, n)| (*id, (n, 0))).collect()
+}
+
+fn pn_entries(c: &Pn) -> std::collections::BTreeMap<NodeId, (u64, u64)> {
+    let mut m = std::collections::BTreeMap::new();
+    for (id, n) in c.0.p.entries().iter() {
+        m.entry(*id).or_insert((0, 0)).0 = n;
+    }
+    for (id, n) in c.0.n.entries().iter() {
+        m.entry(*id).or_insert((0, 0)).1 = n;
+    }
+    m
+}
+
 impl CrdtChecks for Counter {
     fn checks(world: &World<CrdtNode<Self>>) -> Vec<Verdict> {
-        vec![counted(world)]
+        vec![counted(world, counter_entries)]
     }
     fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>> {
         vec![Box::new(DotUnique::default())]
@@ -113,7 +184,7 @@ impl CrdtChecks for Counter {
 
 impl CrdtChecks for Pn {
     fn checks(world: &World<CrdtNode<Self>>) -> Vec<Verdict> {
-        vec![floor(world), counted(world)]
+        vec![floor(world), counted(world, pn_entries)]
     }
     fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>> {
         vec![Box::new(DotUnique::default())]
@@ -131,6 +202,34 @@ fn floor(world: &World<CrdtNode<Pn>>) -> Verdict {
             format!("floor=none: no sale is ever refused; the merged stock is {stock}"),
         );
     };
+    if world.node_config().op_based {
+        let low: Vec<String> = (0..world.cluster_size())
+            .map(NodeId::from_index)
+            .filter(|&id| world.is_up(id))
+            .filter_map(|id| {
+                let v = world.node(id).crdt().0.value();
+                (v < f).then(|| format!("{id} reads stock {v}"))
+            })
+            .collect();
+        return if low.is_empty() {
+            Verdict::new(
+                FLOOR,
+                Status::Pass,
+                format!("no running replica reads a stock below {f}"),
+            )
+            .with_headline(format!("stock not below {f}"))
+        } else {
+            Verdict::new(
+                FLOOR,
+                Status::Fail,
+                format!(
+                    "{}, below {f}; with delivery=op each replica counts the operations it received, so see updates counted for why they differ",
+                    low.join(", ")
+                ),
+            )
+            .with_headline(format!("stock below {f}"))
+        };
+    }
     if stock >= f {
         return Verdict::new(
             FLOOR,
@@ -177,7 +276,9 @@ fn removes(world: &World<CrdtNode<Cart>>) -> Verdict {
             let item = what.strip_prefix("remove ")?;
             let ret = r.ret?;
             let later_add = ops.iter().any(|o| {
-                o.call > ret && matches!(&o.kind, OpKind::Other { what, .. } if what == &format!("add {item}"))
+                o.call > ret
+                    && matches!(o.outcome, OpOutcome::Ok { .. })
+                    && matches!(&o.kind, OpKind::Other { what, .. } if what == &format!("add {item}"))
             });
             (cart.contains(item) && !later_add).then(|| {
                 let why = if r.note.contains("nothing is removed") {
@@ -230,7 +331,7 @@ impl CrdtChecks for Lww {
 /// Whether the write the registers keep is the last one in real time; a
 /// write made after it yet discarded was lost to the clocks.
 fn lww_order(world: &World<CrdtNode<Lww>>) -> Verdict {
-    let Some(win) = joined(world).0 else {
+    let Some(win) = joined(world).0.clone() else {
         return Verdict::new(LWW_ORDER, Status::Info, "nothing has been written yet");
     };
     let sets: Vec<&OpRecord> = acked(world, "write").collect();
@@ -247,15 +348,23 @@ fn lww_order(world: &World<CrdtNode<Lww>>) -> Verdict {
     };
     let done = winner.ret.unwrap_or(u64::MAX);
     let config = world.node_config();
-    // The stamp a write got: its writer's wall clock when it was made.
-    let stamp = |o: &OpRecord| (o.invoked as i64 + world.skew(o.node)).max(0) as u64;
+    // The stamp each write got and its writer's clock then, as recorded.
+    let ledger = &joined(world).1;
+    let written = |o: &OpRecord| {
+        ledger.iter().find(|w| {
+            w.writer == o.node
+                && w.at == o.invoked
+                && o.kind.describe() == format!("write {}", w.value)
+        })
+    };
+    let stamp = |o: &OpRecord| written(o).map_or(0, |w| w.stamp);
     let clock = |o: &OpRecord| {
-        let s = world.skew(o.node);
+        let s = written(o).map_or(0, |w| w.offset);
         if s == 0 {
-            format!("{}'s clock is right", o.node)
+            format!("{}'s clock was right", o.node)
         } else {
             format!(
-                "{}'s clock is {}{} ms off",
+                "{}'s clock was {}{} ms off",
                 o.node,
                 if s > 0 { "+" } else { "−" },
                 s.abs()
@@ -405,7 +514,7 @@ fn interleaving(world: &World<CrdtNode<Doc>>) -> Verdict {
         format!(
             "the merged text \"{text}\" mixes words typed concurrently at the same place letter by letter: {}. First: {}",
             if config.naive_text {
-                "the naive merge orders characters by the index they were typed at, and an index means different things on replicas that had not seen each other's typing"
+                "the naive merge orders characters by the index they were typed at, and an index stays right only until something is typed before it, here or, unseen, on another replica"
             } else {
                 "the RGA merge placed letters of one word among another's"
             },
@@ -414,4 +523,103 @@ fn interleaving(world: &World<CrdtNode<Doc>>) -> Verdict {
     )
     .with_headline(format!("{} word{} interleaved", mixed.len(), if mixed.len() == 1 { "" } else { "s" }))
     .with_details(each)
+}
+
+impl CrdtChecks for Dynamo {
+    fn checks(world: &World<CrdtNode<Self>>) -> Vec<Verdict> {
+        vec![resurrection(world), true_siblings(world)]
+    }
+    fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>> {
+        vec![Box::new(DotUnique::default()), Box::new(SiblingsExact)]
+    }
+}
+
+/// An item an acknowledged remove took out is back, with no add of it
+/// started after the remove returned: the union merge of siblings brought
+/// it back from a concurrent version that still had it.
+fn resurrection(world: &World<CrdtNode<Dynamo>>) -> Verdict {
+    let (items, _) = joined(world).read_all();
+    let ops = world.history().ops();
+    let back: Vec<String> = acked(world, "remove")
+        .filter_map(|r| {
+            let OpKind::Other { what, .. } = &r.kind else {
+                return None;
+            };
+            let item = what.strip_prefix("remove ")?;
+            let ret = r.ret?;
+            let later_add = ops.iter().any(|o| {
+                o.call > ret
+                    && matches!(o.outcome, OpOutcome::Ok { .. })
+                    && matches!(&o.kind, OpKind::Other { what, .. }
+                        if what == &format!("add {item}") || what == &format!("blind {item}"))
+            });
+            (items.contains(item) && !later_add).then(|| {
+                format!(
+                    "{} was acknowledged, yet {item} is back in the cart: a version written concurrently still had {item}, the two became siblings, and the union that resolves siblings cannot tell \"removed\" from \"never added\"",
+                    at(r)
+                )
+            })
+        })
+        .collect();
+    if back.is_empty() {
+        return Verdict::new(
+            RESURRECTION,
+            Status::Pass,
+            "no removed item came back: every acknowledged remove holds",
+        )
+        .with_headline("removes hold");
+    }
+    Verdict::new(
+        RESURRECTION,
+        Status::Fail,
+        format!(
+            "{} removed item{} came back through the union merge. First: {}. Resolving siblings by union keeps every item any sibling has; remembering removals needs an OR-Set (tags and tombstones) instead of a plain set",
+            back.len(),
+            if back.len() == 1 { "" } else { "s" },
+            back[0]
+        ),
+    )
+    .with_headline(format!("{} removed item{} back", back.len(), if back.len() == 1 { "" } else { "s" }))
+    .with_details(back)
+}
+
+/// The siblings the replicas will agree on against the true concurrent
+/// maxima of every version written.
+fn true_siblings(world: &World<CrdtNode<Dynamo>>) -> Verdict {
+    let all = joined(world);
+    let truth = Dynamo::true_siblings(&all.ledger);
+    let kept: std::collections::BTreeSet<_> = all.siblings.iter().cloned().collect();
+    let show = |v: &crate::protocols::crdt::Version| format!("{} {}", v.dot, v.items_text());
+    let dropped: Vec<String> = truth.difference(&kept).map(show).collect();
+    if dropped.is_empty() && kept == truth {
+        return Verdict::new(
+            TRUE_SIBLINGS,
+            Status::Pass,
+            format!(
+                "the replicas keep exactly the {} version{} no writer had read: {}",
+                kept.len(),
+                if kept.len() == 1 { "" } else { "s" },
+                kept.iter().map(show).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .with_headline(format!(
+            "{} sibling{}, all concurrent",
+            kept.len(),
+            if kept.len() == 1 { "" } else { "s" }
+        ));
+    }
+    Verdict::new(
+        TRUE_SIBLINGS,
+        Status::Fail,
+        format!(
+            "{} concurrent version{} dropped: {}. Their writers had not read the version that replaced them; with per-server version vectors (clocks=vv) a later write through the same coordinator has a larger counter, so its vector dominates and it looks like a descendant. Dotted version vectors (clocks=dvv) keep them as siblings: {} true sibling{}",
+            dropped.len(),
+            if dropped.len() == 1 { " was" } else { "s were" },
+            dropped.join(", "),
+            truth.len(),
+            if truth.len() == 1 { "" } else { "s" }
+        ),
+    )
+    .with_headline(format!("{} concurrent version{} dropped", dropped.len(), if dropped.len() == 1 { "" } else { "s" }))
+    .with_details(dropped)
 }

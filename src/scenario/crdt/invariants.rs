@@ -2,11 +2,12 @@
 
 use std::collections::BTreeMap;
 
-use crate::protocols::crdt::{Crdt, CrdtNode, Minted};
+use crate::protocols::crdt::{Crdt, CrdtNode, Dynamo, Minted};
 use crate::sim::{Invariant, NodeId, TraceEvent, TraceKind, World};
 
 pub const DOT_UNIQUE: &str = "no dot reused";
 pub const FORMS_AGREE: &str = "both OR-Sets agree";
+pub const SIBLINGS_EXACT: &str = "siblings exact";
 
 /// Every update's dot is new: a replica never mints (itself, k) twice. A
 /// reused dot looks, to any replica that saw the first one, like an update
@@ -48,7 +49,7 @@ impl<T: Crdt> Invariant<CrdtNode<T>> for DotUnique {
         {
             let dot = first.max(lo);
             return Some(format!(
-                "{n} minted {kind} dot {actor}#{dot} a second time (it had minted {actor}#{lo}..{actor}#{hi} before): it restarted without its state (restart=amnesia) and counted from 0 again, so every replica that saw the first {actor}#{dot} takes this update for one it already has, and drops it"
+                "{n} minted {kind} dot {actor}#{dot} a second time (it had minted {actor}#{lo}..{actor}#{hi} before): it restarted without its state (restart=amnesia) and counted from 0 again. {actor}#{dot} now names two different updates, and a replica that saw the first takes the second for it"
             ));
         }
         ranges.insert(first, last);
@@ -81,5 +82,56 @@ impl<T: Crdt> Invariant<CrdtNode<T>> for FormsAgree {
             .consistent()
             .err()
             .map(|why| format!("at {n}: {why}"))
+    }
+}
+
+/// Each replica keeps exactly the versions that no version it knows of
+/// supersedes by true causality (its writer had read them): nothing
+/// dominated kept, nothing concurrent dropped.
+#[derive(Default)]
+pub struct SiblingsExact;
+
+impl Invariant<CrdtNode<Dynamo>> for SiblingsExact {
+    fn name(&self) -> &'static str {
+        SIBLINGS_EXACT
+    }
+    fn promise(&self) -> &'static str {
+        "every replica kept exactly the versions that no writer had read before writing"
+    }
+    fn check(&mut self, world: &World<CrdtNode<Dynamo>>, event: &TraceEvent) -> Option<String> {
+        if event.kind != TraceKind::State {
+            return None;
+        }
+        let n = event.node?;
+        let state = world.node(n).crdt();
+        let truth = Dynamo::true_siblings(&state.ledger);
+        let kept: std::collections::BTreeSet<_> = state.siblings.iter().cloned().collect();
+        let dropped: Vec<String> = truth
+            .difference(&kept)
+            .map(|v| format!("{} {}", v.dot, v.items_text()))
+            .collect();
+        let extra: Vec<String> = kept
+            .difference(&truth)
+            .map(|v| format!("{} {}", v.dot, v.items_text()))
+            .collect();
+        if dropped.is_empty() && extra.is_empty() {
+            return None;
+        }
+        let vv = if world.node_config().server_vv {
+            " (clocks=vv: a version whose per-server vector dominates another replaces it, though its writer never read it)"
+        } else {
+            ""
+        };
+        Some(if !dropped.is_empty() {
+            format!(
+                "{n} dropped version {} although no writer had read it: it is concurrent with what {n} kept{vv}",
+                dropped.join(", ")
+            )
+        } else {
+            format!(
+                "{n} kept version {} although a later writer had read it",
+                extra.join(", ")
+            )
+        })
     }
 }

@@ -12,7 +12,7 @@ use std::collections::BTreeSet;
 use super::tables::{node_ids, quiet_for, table};
 use super::{Cell, Inspect, Pane, Params, Run, Tone};
 use crate::check::{Status, Verdict, ids};
-use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtConfig, CrdtNode, Doc, Lww, Mv, Pn};
+use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtConfig, CrdtNode, Doc, Dynamo, Lww, Mv, Pn};
 use crate::sim::{Invariant, NodeId, World, fmt_ms};
 
 pub use checks::CrdtChecks;
@@ -31,6 +31,9 @@ pub(super) fn lww(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
 }
 pub(super) fn text(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
     super::start::<CrdtNode<Doc>>("crdt-text", CrdtConfig::default(), p, n)
+}
+pub(super) fn versions(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
+    super::start::<CrdtNode<Dynamo>>("version-vectors", CrdtConfig::default(), p, n)
 }
 pub(super) fn mvregister(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
     super::start::<CrdtNode<Mv>>("crdt-mvregister", CrdtConfig::default(), p, n)
@@ -51,12 +54,12 @@ impl<T: CrdtChecks> Inspect for CrdtNode<T> {
 }
 
 /// The state every replica would reach if all their states were merged:
-/// what gossip converges to (down replicas included: with a durable
-/// restart they bring their state back).
+/// what gossip converges to (down replicas included when a restart keeps
+/// their state; with `restart=amnesia` it is as good as gone).
 pub fn joined<T: Crdt>(world: &World<CrdtNode<T>>) -> T {
     let config = world.node_config();
     let mut all = T::default();
-    for id in node_ids(world) {
+    for id in node_ids(world).filter(|&id| config.durable || world.is_up(id)) {
         all.merge(world.node(id).crdt(), config);
     }
     all
@@ -113,6 +116,8 @@ fn convergence<T: Crdt>(world: &World<CrdtNode<T>>) -> Verdict {
         "the network loses messages: a lost state is sent again next round, so they will agree once enough gets through".to_string()
     } else if !config.gossip && !config.op_based {
         "gossip is off (S): replicas exchange states only when you sync one (s)".to_string()
+    } else if !quiet_for(world, window) && config.op_based {
+        "operations may still be in flight: each update goes out once, as it happens".to_string()
     } else if !quiet_for(world, window) {
         format!(
             "they are still gossiping: each replica pushes its state every {} ms, so they agree within about a round of the last change",
