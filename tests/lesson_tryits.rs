@@ -780,3 +780,45 @@ fn lesson_6_crdt_text() {
     assert_eq!(all_shown(&a, "text"), vec!["\"hellowaobrcl\""; 3]);
     assert!(crdt_row(&a, "tombstones").unwrap().contains("1 (shown ·)"));
 }
+
+#[test]
+fn lesson_4_version_vectors() {
+    let mut a = open(4);
+    try_it(&mut a, "version-vectors");
+    keys(&mut a, "1i");
+    keys(&mut a, "Ki");
+    assert_eq!(shown(&a, 1, "cart").as_deref(), Some("{eggs, milk}"));
+    assert!(crdt_row(&a, "n1#2").unwrap().contains("ctx [n1:1]"));
+    assert!(crdt_row(&a, "n1#1").is_none(), "replaced");
+    wait(&mut a, 1500);
+    keys(&mut a, "pd");
+    assert_eq!(shown(&a, 1, "cart").as_deref(), Some("{milk}"));
+    keys(&mut a, "K2i");
+    assert_eq!(shown(&a, 2, "cart").as_deref(), Some("{bread, eggs, milk}"));
+    keys(&mut a, "H");
+    wait(&mut a, 2000);
+    assert_eq!(
+        all_shown(&a, "cart"),
+        vec!["{milk} | {bread, eggs, milk} (siblings)"; 3]
+    );
+    keys(&mut a, "3m");
+    wait(&mut a, 2000);
+    assert_eq!(all_shown(&a, "cart"), vec!["{bread, eggs, milk}"; 3]);
+    assert_eq!(status(&a, "resurrection"), Status::Fail);
+    assert_eq!(headline(&a), "resurrection");
+    // 5: per-server vectors drop one of two blind writes.
+    keys(&mut a, "RV");
+    assert_eq!(knob(&a, "clocks"), "vv");
+    keys(&mut a, "1bKb");
+    let v = live(&a)
+        .run()
+        .violation()
+        .expect("siblings exact breaks")
+        .clone();
+    assert_eq!(v.invariant, "siblings exact");
+    keys(&mut a, "R");
+    assert_eq!(knob(&a, "clocks"), "dvv");
+    keys(&mut a, "1bKb");
+    assert!(live(&a).run().violation().is_none());
+    assert!(shown(&a, 1, "cart").unwrap().ends_with("(siblings)"));
+}
