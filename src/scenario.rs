@@ -558,6 +558,17 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             build: causal::build,
         },
         ScenarioInfo {
+            name: "lww",
+            block: 4,
+            summary: "a key-value store resolving conflicts by last-writer-wins: skew a clock (o) and a later write loses; clock=hlc (L) orders causally later writes, not concurrent ones",
+            default_nodes: 3,
+            allowed_nodes: CRDT_SIZES,
+            keys: &["x", "y"],
+            headline: &[crdt::checks::LOST_UPDATES],
+            quiet_log: true,
+            build: crdt::lww_store,
+        },
+        ScenarioInfo {
             name: "version-vectors",
             block: 4,
             summary: "Dynamo-style versioned cart: each write carries the context it read; concurrent writes become siblings that the application resolves by union (and removed items come back); clocks=vv (V) shows per-server version vectors dropping concurrent writes",

@@ -249,6 +249,7 @@ fn chaos(name: &str, seed: u64) -> String {
         "crdt-pncounter" => &["incr", "decr"],
         "crdt-orset" => &["add n milk", "add n eggs", "remove n milk", "remove n eggs"],
         "crdt-text" => &["type n ab", "type n xyz", "backspace"],
+        "lww" => &["write n x=A", "write n x=B", "write n y=C"],
         "version-vectors" => &[
             "add n milk",
             "add n eggs",
@@ -303,6 +304,7 @@ fn random_runs_converge_once_quiet_and_keep_every_invariant() {
         "crdt-mvregister",
         "crdt-text",
         "version-vectors",
+        "lww",
     ] {
         for seed in 1..=12 {
             let script = chaos(name, seed);
@@ -494,4 +496,28 @@ fn the_interleaving_check_judges_only_words_typed_concurrently() {
     let r = run("crdt-text", 1, script, naive, 5000);
     assert_eq!(values(&*r), vec!["\"hello\""; 3]);
     assert_eq!(verdict(&*r, checks::INTERLEAVING).status, Status::Pass);
+}
+
+#[test]
+fn lww_loses_a_later_write_to_a_fast_clock_and_hlc_orders_it() {
+    let script = "at 0s skew n1 +1s; at 1s write n1 x=A; at 1.4s write n2 x=B; at 3s read n3 x";
+    let r = run("lww", 1, script, &[], 5000);
+    assert_eq!(values(&*r), vec!["A"; 3]);
+    let v = verdict(&*r, checks::LOST_UPDATES);
+    assert_eq!(v.status, Status::Fail, "{}", v.summary);
+    assert!(v.summary.contains("write x=B via n2"), "{}", v.summary);
+    assert!(
+        v.summary.contains("n1's clock was +1000 ms off"),
+        "{}",
+        v.summary
+    );
+    let r = run("lww", 1, script, &[("clock", "hlc")], 5000);
+    assert_eq!(values(&*r), vec!["B"; 3], "B was written after seeing A");
+    assert_eq!(verdict(&*r, checks::LOST_UPDATES).status, Status::Pass);
+    // What HLC does not fix: concurrent writes still lose one side.
+    let split = "at 0.2s partition 1 | 2,3; at 1s write n1 x=A; at 1.4s write n2 x=B; at 3s heal";
+    let r = run("lww", 1, split, &[("clock", "hlc")], 6000);
+    let v = verdict(&*r, checks::LOST_UPDATES);
+    assert_eq!(v.status, Status::Fail, "{}", v.summary);
+    assert!(v.summary.contains("concurrent"), "{}", v.summary);
 }

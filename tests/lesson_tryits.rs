@@ -822,3 +822,33 @@ fn lesson_4_version_vectors() {
     assert!(live(&a).run().violation().is_none());
     assert!(shown(&a, 1, "cart").unwrap().ends_with("(siblings)"));
 }
+
+#[test]
+fn lesson_4_lww() {
+    let mut a = open(4);
+    try_it(&mut a, "lww");
+    keys(&mut a, "1ow2oo");
+    wait(&mut a, 1500);
+    keys(&mut a, "w");
+    assert_eq!(status(&a, "lost updates"), Status::Fail);
+    assert_eq!(headline(&a), "lost updates");
+    assert!(
+        verdict(&a, "lost updates")
+            .summary
+            .contains("n1's clock was +1000 ms off")
+    );
+    keys(&mut a, "RL");
+    assert_eq!(knob(&a, "clock"), "hlc");
+    keys(&mut a, "1ow2oo");
+    wait(&mut a, 1500);
+    keys(&mut a, "w");
+    wait(&mut a, 1500);
+    assert_eq!(shown(&a, 1, "x").as_deref(), Some("2"));
+    assert_eq!(status(&a, "lost updates"), Status::Pass);
+    // Concurrent writes: HLC cannot keep both.
+    keys(&mut a, "2pw1wH");
+    wait(&mut a, 2000);
+    let v = verdict(&a, "lost updates");
+    assert_eq!(v.status, Status::Fail);
+    assert!(v.summary.contains("concurrent"), "{}", v.summary);
+}

@@ -83,6 +83,7 @@ pub const DEMOS: &[Demo] = &[
     ),
     demo!("session-guarantees", "session"),
     demo!("causal-reply", "causal"),
+    demo!("lww-skew", "lww"),
     demo!("version-vectors-cart", "version-vectors"),
     demo!("version-vectors-blind", "version-vectors"),
     demo!(

@@ -42,6 +42,8 @@ pub enum ArgSpec {
     Key,
     /// `key=VALUE` with a whole-number value; parses to `[Text(key), Int(value)]`.
     KeyInt,
+    /// `key=WORD` (`x=A`); parses to `[Text(key), Text(word)]`.
+    KeyWord,
     /// A whole number (`5`, `-2`).
     Int,
     /// A word (`milk`).
@@ -56,6 +58,7 @@ impl ArgSpec {
         match self {
             ArgSpec::Key => "a key such as x",
             ArgSpec::KeyInt => "key=VALUE, e.g. x=5",
+            ArgSpec::KeyWord => "key=WORD, e.g. x=A",
             ArgSpec::Int => "a whole number such as 5",
             ArgSpec::Word => "a word such as milk",
             ArgSpec::Ints => "whole numbers separated by commas, e.g. 1,2,3",
@@ -90,6 +93,19 @@ impl ArgSpec {
                 };
                 out.push(key(k)?);
                 out.push(int(v, k.len() + 1)?);
+            }
+            ArgSpec::KeyWord => {
+                let Some((k, v)) = raw.split_once('=') else {
+                    return Err((0, format!("'{raw}' is not key=WORD: expected e.g. x=A")));
+                };
+                out.push(key(k)?);
+                if v.is_empty() || v.contains('=') {
+                    return Err((
+                        k.len() + 1,
+                        format!("'{v}' is not a word: expected e.g. x=A"),
+                    ));
+                }
+                out.push(Arg::Text(v.to_string()));
             }
             ArgSpec::Int => out.push(int(raw, 0)?),
             ArgSpec::Word => {
@@ -187,7 +203,7 @@ impl OpSpec {
             .map(|a| match a {
                 // A scenario's data keys are words too (milk, alice).
                 ArgSpec::Key | ArgSpec::Word => Some(key.to_string()),
-                ArgSpec::KeyInt => Some(format!("{key}={next}")),
+                ArgSpec::KeyInt | ArgSpec::KeyWord => Some(format!("{key}={next}")),
                 ArgSpec::Int => Some(next.to_string()),
                 ArgSpec::Ints => None,
             })
@@ -202,7 +218,7 @@ impl OpSpec {
     pub fn takes_value(&self) -> bool {
         self.args
             .iter()
-            .any(|a| matches!(a, ArgSpec::KeyInt | ArgSpec::Int))
+            .any(|a| matches!(a, ArgSpec::KeyInt | ArgSpec::KeyWord | ArgSpec::Int))
     }
 }
 

@@ -26,6 +26,8 @@ pub struct CrdtConfig {
     pub op_based: bool,
     /// Versioned cart: per-server version vectors instead of dotted ones.
     pub server_vv: bool,
+    /// LWW store: stamps from a hybrid logical clock instead of the wall clock.
+    pub hlc: bool,
 }
 
 impl Default for CrdtConfig {
@@ -40,6 +42,7 @@ impl Default for CrdtConfig {
             naive_text: false,
             op_based: false,
             server_vv: false,
+            hlc: false,
         }
     }
 }
@@ -243,6 +246,27 @@ pub const CLOCKS: Setting<CrdtConfig> = Setting {
         } else {
             "dotted version vectors: a version goes only when a writer that had read it replaces it"
                 .into()
+        })
+    },
+};
+
+pub const CLOCK: Setting<CrdtConfig> = Setting {
+    name: "clock",
+    key: Some('L'),
+    help: "what stamps a write: wall (the writer's own clock, skew and all) or hlc (a hybrid logical clock: at least the newest stamp the replica has seen, so a write made after seeing another is stamped later)",
+    choices: |_| words(&["wall", "hlc"]),
+    value: |c| if c.hlc { "hlc" } else { "wall" }.into(),
+    apply: |c, v| {
+        c.hlc = match v {
+            "wall" => false,
+            "hlc" => true,
+            _ => return Err(format!("clock is wall or hlc, not '{v}'")),
+        };
+        Ok(if c.hlc {
+            "writes are stamped by a hybrid logical clock: never below a stamp the writer has seen"
+                .into()
+        } else {
+            "writes are stamped by the writer's wall clock".into()
         })
     },
 };

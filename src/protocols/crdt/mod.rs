@@ -12,6 +12,7 @@
 
 mod config;
 mod counters;
+mod lww_store;
 mod registers;
 mod sets;
 mod text;
@@ -21,6 +22,7 @@ use std::fmt;
 
 pub use config::CrdtConfig;
 pub use counters::{Counter, Pn};
+pub use lww_store::{LwwStore, Made, Stamped, StoreOp};
 pub use registers::{Lww, Mv};
 pub use sets::Cart;
 pub use text::{Doc, Interleaving, TextOp};
@@ -54,6 +56,10 @@ pub trait Crdt: Clone + fmt::Debug + PartialEq + Default + 'static {
     /// What a read returns: a number when the value is one (for the
     /// history), and the value in words.
     fn read(&self, config: &CrdtConfig) -> (Option<Value>, String);
+    /// What a replica's box shows, as (key, value) pairs.
+    fn shown(&self, config: &CrdtConfig) -> Vec<(String, String)> {
+        vec![(Self::LABEL.into(), self.read(config).1)]
+    }
     /// A few words for a gossip message carrying this state.
     fn brief(&self) -> String {
         format!("{}={}", Self::LABEL, self.read(&CrdtConfig::default()).1)
@@ -409,7 +415,6 @@ impl<T: Crdt> Node for CrdtNode<T> {
     }
 
     fn state(&self, config: &CrdtConfig) -> Vec<(String, String)> {
-        let (_, value) = self.disk.state.read(config);
-        vec![(T::LABEL.into(), value)]
+        self.disk.state.shown(config)
     }
 }

@@ -5,7 +5,7 @@
 use super::invariants::{DotUnique, FormsAgree, SiblingsExact};
 use super::joined;
 use crate::check::{Status, Verdict};
-use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtNode, Doc, Dynamo, Lww, Mv, Pn};
+use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtNode, Doc, Dynamo, Lww, LwwStore, Mv, Pn};
 use crate::sim::{Invariant, NodeId, OpKind, OpOutcome, OpRecord, World, fmt_ms};
 
 pub const COUNTED: &str = "updates counted";
@@ -15,6 +15,7 @@ pub const LWW_ORDER: &str = "last writer wins";
 pub const SIBLINGS: &str = "siblings";
 pub const INTERLEAVING: &str = "interleaving";
 pub const RESURRECTION: &str = "resurrection";
+pub const LOST_UPDATES: &str = "lost updates";
 pub const TRUE_SIBLINGS: &str = "sibling set";
 
 /// The checkers and invariants a CRDT type contributes to its scenario.
@@ -622,4 +623,94 @@ fn true_siblings(world: &World<CrdtNode<Dynamo>>) -> Verdict {
     )
     .with_headline(format!("{} concurrent version{} dropped", dropped.len(), if dropped.len() == 1 { "" } else { "s" }))
     .with_details(dropped)
+}
+
+impl CrdtChecks for LwwStore {
+    fn checks(world: &World<CrdtNode<Self>>) -> Vec<Verdict> {
+        vec![lost_updates(world)]
+    }
+    fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>> {
+        vec![Box::new(DotUnique::default())]
+    }
+}
+
+/// Acknowledged writes the store discarded although no write made after
+/// seeing them replaced them, each with its cause.
+fn lost_updates(world: &World<CrdtNode<LwwStore>>) -> Verdict {
+    let all = joined(world);
+    let off = |o: i64| {
+        if o == 0 {
+            "right".to_string()
+        } else {
+            format!("{}{} ms off", if o > 0 { "+" } else { "−" }, o.abs())
+        }
+    };
+    let mut lost = Vec::new();
+    for (key, win) in &all.keys {
+        let Some(mw) = all.made(key, win) else {
+            continue;
+        };
+        for m in all
+            .ledger
+            .iter()
+            .filter(|m| &m.key == key && m.write.dot != win.dot)
+        {
+            if mw.seen.contains(&m.write.dot) {
+                continue; // overwritten by a write that had seen it
+            }
+            let (w, v) = (&m.write, win);
+            let cause = if mw.at < m.at {
+                format!(
+                    "{key}={} was written earlier in real time ({}), yet stamped later: {}'s clock was {} and {}'s {}",
+                    v.value,
+                    fmt_ms(mw.at),
+                    v.writer,
+                    off(mw.offset),
+                    w.writer,
+                    off(m.offset)
+                )
+            } else {
+                "the two writes were concurrent (neither writer had seen the other's), and last-writer-wins keeps only one".to_string()
+            };
+            lost.push(format!(
+                "write {key}={} via {} at {} (stamp {}) was acknowledged, then discarded in favour of {key}={} (stamp {} by {}): {cause}",
+                w.value,
+                w.writer,
+                fmt_ms(m.at),
+                w.stamp_text(),
+                v.value,
+                v.stamp_text(),
+                v.writer
+            ));
+        }
+    }
+    if lost.is_empty() {
+        return Verdict::new(
+            LOST_UPDATES,
+            Status::Pass,
+            "no acknowledged write was discarded except by a write made after seeing it",
+        )
+        .with_headline("no lost updates");
+    }
+    let hint = if world.node_config().hlc {
+        ""
+    } else {
+        " (clock=hlc makes a write stamped after every write its replica has seen; it cannot order concurrent writes)"
+    };
+    Verdict::new(
+        LOST_UPDATES,
+        Status::Fail,
+        format!(
+            "{} acknowledged write{} lost: {}{hint}",
+            lost.len(),
+            if lost.len() == 1 { "" } else { "s" },
+            lost[0]
+        ),
+    )
+    .with_headline(format!(
+        "{} lost update{}",
+        lost.len(),
+        if lost.len() == 1 { "" } else { "s" }
+    ))
+    .with_details(lost)
 }

@@ -12,7 +12,9 @@ use std::collections::BTreeSet;
 use super::tables::{node_ids, quiet_for, table};
 use super::{Cell, Inspect, Pane, Params, Run, Tone};
 use crate::check::{Status, Verdict, ids};
-use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtConfig, CrdtNode, Doc, Dynamo, Lww, Mv, Pn};
+use crate::protocols::crdt::{
+    Cart, Counter, Crdt, CrdtConfig, CrdtNode, Doc, Dynamo, Lww, LwwStore, Mv, Pn,
+};
 use crate::sim::{Invariant, NodeId, World, fmt_ms};
 
 pub use checks::CrdtChecks;
@@ -31,6 +33,9 @@ pub(super) fn lww(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
 }
 pub(super) fn text(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
     super::start::<CrdtNode<Doc>>("crdt-text", CrdtConfig::default(), p, n)
+}
+pub(super) fn lww_store(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
+    super::start::<CrdtNode<LwwStore>>("lww", CrdtConfig::default(), p, n)
 }
 pub(super) fn versions(p: &Params, n: usize) -> Result<Box<dyn Run>, String> {
     super::start::<CrdtNode<Dynamo>>("version-vectors", CrdtConfig::default(), p, n)
