@@ -85,3 +85,53 @@ fn before_any_merge_the_merge_pane_says_so() {
         "{text}"
     );
 }
+
+/// The version pane of `version-vectors` in the cart story, just after
+/// the heal (two siblings) and after n3's resolve (one version that
+/// descends from both): every version with its dot, context and nearest
+/// ancestors, and the two newest compared.
+#[test]
+fn version_pane_before_and_after_the_resolve() {
+    let demo = demos::find("version-vectors-cart").unwrap();
+    for (w, h, inner) in [(80, 24, 38), (160, 45, 78)] {
+        for (at, name) in [(4000, "siblings"), (5500, "resolved")] {
+            let mut a = App::new(
+                Options {
+                    color: false,
+                    size: (w, h),
+                    ..Options::default()
+                },
+                Start::Playground {
+                    scenario: scenario::find(demo.scenario).unwrap(),
+                    nodes: None,
+                    seed: 1,
+                    script: Script::parse(&demo.full_script()).unwrap(),
+                },
+            );
+            for _ in 0..100_000 {
+                if a.live().unwrap().now() >= at {
+                    break;
+                }
+                a.update(Action::Tick(Duration::from_millis(20)));
+            }
+            let panes = a.live().unwrap().panes.clone();
+            assert_eq!(panes.len(), 4, "state, merge, versions, compare");
+            let text = format!(
+                "{}\n\n{}",
+                pane_text(&panes[2], inner),
+                pane_text(&panes[3], inner)
+            );
+            if name == "siblings" {
+                assert!(text.contains("2 kept"), "{text}");
+                assert!(text.contains("concurrent"), "{text}");
+            } else {
+                assert!(text.contains("1 kept"), "{text}");
+                assert!(
+                    text.contains("n1#3 n2#1") || text.contains("n2#1 n1#3"),
+                    "{text}"
+                );
+            }
+            assert_snapshot!(format!("versions_{name}_{w}x{h}"), text);
+        }
+    }
+}

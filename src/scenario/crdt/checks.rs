@@ -22,6 +22,10 @@ pub const TRUE_SIBLINGS: &str = "sibling set";
 pub trait CrdtChecks: Crdt {
     fn checks(world: &World<CrdtNode<Self>>) -> Vec<Verdict>;
     fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>>;
+    /// Panes of the type's own, after the CRDT state and last-merge panes.
+    fn panes(_world: &World<CrdtNode<Self>>) -> Vec<crate::scenario::Pane> {
+        Vec::new()
+    }
 }
 
 /// Acknowledged client updates whose description starts with `verb`.
@@ -529,6 +533,9 @@ fn interleaving(world: &World<CrdtNode<Doc>>) -> Verdict {
 impl CrdtChecks for Dynamo {
     fn checks(world: &World<CrdtNode<Self>>) -> Vec<Verdict> {
         vec![resurrection(world), true_siblings(world)]
+    }
+    fn panes(world: &World<CrdtNode<Self>>) -> Vec<crate::scenario::Pane> {
+        super::versions_pane::panes(world)
     }
     fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>> {
         vec![Box::new(DotUnique::default()), Box::new(SiblingsExact)]

@@ -6,6 +6,7 @@
 
 pub mod checks;
 pub mod invariants;
+mod versions_pane;
 
 use std::collections::BTreeSet;
 
@@ -51,7 +52,9 @@ impl<T: CrdtChecks> Inspect for CrdtNode<T> {
         v
     }
     fn panes(world: &World<Self>) -> Vec<Pane> {
-        vec![state_pane(world), merge_pane(world)]
+        let mut p = vec![state_pane(world), merge_pane(world)];
+        p.extend(T::panes(world));
+        p
     }
     fn invariants() -> Vec<Box<dyn Invariant<Self>>> {
         T::invariants()
