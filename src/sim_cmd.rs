@@ -240,9 +240,15 @@ fn settings(args: &SimArgs, demo: Option<&scenario::demos::Demo>) -> BTreeMap<St
 
 pub fn list_text() -> String {
     let mut s = String::new();
+    // Columns as wide as the longest name in them.
+    let w = scenario::catalogue()
+        .iter()
+        .map(|i| i.name.len())
+        .max()
+        .unwrap_or(0);
     for info in scenario::catalogue() {
         s += &format!(
-            "{:<16} block {}  {} nodes  {}\n",
+            "{:<w$} block {}  {} nodes  {}\n",
             info.name,
             info.block,
             info.sizes_text(),
@@ -251,20 +257,25 @@ pub fn list_text() -> String {
         // The operations and settings the scenario's protocol declares.
         if let Ok(run) = info.start(&Params::default()) {
             let ops: Vec<&str> = run.operations().iter().map(|o| o.usage).collect();
-            s += &format!("{:<16} operations: {}\n", "", ops.join(" · "));
+            s += &format!("{:<w$} operations: {}\n", "", ops.join(" · "));
             let knobs: Vec<String> = run
                 .settings()
                 .iter()
                 .map(|(name, choices)| format!("{name}={}", choices.join("|")))
                 .collect();
             if !knobs.is_empty() {
-                s += &format!("{:<16} settings: {}\n", "", knobs.join(" · "));
+                s += &format!("{:<w$} settings: {}\n", "", knobs.join(" · "));
             }
         }
     }
     s += "\nDemonstrations (statedist sim --demo NAME, or live: statedist playground --demo NAME):\n";
+    let dw = scenario::demos::DEMOS
+        .iter()
+        .map(|d| d.name.len())
+        .max()
+        .unwrap_or(0);
     for d in scenario::demos::DEMOS {
-        s += &format!("{:<22} {:<16} {}\n", d.name, d.scenario, d.summary());
+        s += &format!("{:<dw$} {:<w$} {}\n", d.name, d.scenario, d.summary());
     }
     s
 }
