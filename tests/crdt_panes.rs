@@ -135,3 +135,32 @@ fn version_pane_before_and_after_the_resolve() {
         }
     }
 }
+
+/// With per-server vectors the compare pane shows the vector that wrongly
+/// dominates, and with dotted ones the two context tests.
+#[test]
+fn compare_pane_says_why_in_each_mode() {
+    for (clocks, want) in [
+        ("vv", "dominates n1#1, so n1#1 is dropped"),
+        ("dvv", "are concurrent"),
+    ] {
+        let params = statedist::scenario::Params {
+            seed: 1,
+            script: Script::parse("at 0.2s blind n1 milk; at 0.3s blind n1 eggs").unwrap(),
+            settings: [("clocks".to_string(), clocks.to_string())]
+                .into_iter()
+                .collect(),
+            ..Default::default()
+        };
+        let mut r = scenario::find("version-vectors")
+            .unwrap()
+            .start(&params)
+            .unwrap();
+        r.run_until(2000);
+        r.run_until(2000);
+        let panes = r.panes();
+        assert_eq!(panes.len(), 4, "{clocks}");
+        let text = pane_text(&panes[3], 78);
+        assert!(text.contains(want), "{clocks}: {text}");
+    }
+}

@@ -521,3 +521,33 @@ fn lww_loses_a_later_write_to_a_fast_clock_and_hlc_orders_it() {
     assert_eq!(v.status, Status::Fail, "{}", v.summary);
     assert!(v.summary.contains("concurrent"), "{}", v.summary);
 }
+
+#[test]
+fn a_write_overwritten_by_one_that_saw_it_is_not_lost() {
+    // B overwrote A after seeing it; C, concurrent and skewed, beats B.
+    let script = "at 0s partition 1,2 | 3; at 0s skew n3 +5s; at 0.5s write n1 x=A; \
+                  at 1s sync n1; at 1.5s write n2 x=B; at 2s write n3 x=C; at 3s heal";
+    let r = run("lww", 1, script, &[], 6000);
+    assert_eq!(values(&*r), vec!["C"; 3]);
+    let v = verdict(&*r, checks::LOST_UPDATES);
+    assert_eq!(v.details.len(), 1, "{:?}", v.details);
+    assert!(v.details[0].contains("write x=B via n2"), "{:?}", v.details);
+    assert!(v.details[0].contains("concurrent"), "{:?}", v.details);
+    assert!(
+        v.details[0].contains("n3's clock was +5000 ms off"),
+        "{:?}",
+        v.details
+    );
+}
+
+#[test]
+fn a_concurrent_add_of_the_removed_item_is_not_a_resurrection() {
+    for at in ["1.9s", "2.1s"] {
+        let script = format!(
+            "at 0.2s add n1 milk; at 1.5s partition 1 | 2,3; at {at} add n2 milk; at 2s remove n1 milk; at 3s heal"
+        );
+        let r = run("version-vectors", 1, &script, &[], 6000);
+        let v = verdict(&*r, checks::RESURRECTION);
+        assert_eq!(v.status, Status::Pass, "add at {at}: {}", v.summary);
+    }
+}

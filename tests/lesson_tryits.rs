@@ -832,10 +832,17 @@ fn lesson_4_lww() {
     keys(&mut a, "w");
     assert_eq!(status(&a, "lost updates"), Status::Fail);
     assert_eq!(headline(&a), "lost updates");
+    let v = verdict(&a, "lost updates");
+    assert!(v.summary.contains("after seeing x=1"), "{}", v.summary);
     assert!(
-        verdict(&a, "lost updates")
-            .summary
-            .contains("n1's clock was +1000 ms off")
+        v.summary.contains("n2's clock was −1000 ms off"),
+        "{}",
+        v.summary
+    );
+    assert!(
+        v.summary.contains("n1's clock was +1000 ms off"),
+        "{}",
+        v.summary
     );
     keys(&mut a, "RL");
     assert_eq!(knob(&a, "clock"), "hlc");

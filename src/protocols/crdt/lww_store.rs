@@ -35,7 +35,9 @@ const READ_KEY: OpSpec = OpSpec {
     scope: Scope::Client,
 };
 
-/// One stored write.
+/// One stored write. Writes compare by (stamp, writer), then by value and
+/// dot, so that even two writes with one stamp (a replica that forgot its
+/// clock) resolve the same way on every replica.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Stamped {
     pub stamp: Hlc,
@@ -47,9 +49,6 @@ pub struct Stamped {
 }
 
 impl Stamped {
-    fn key(&self) -> (Hlc, NodeId) {
-        (self.stamp, self.writer)
-    }
     pub fn stamp_text(&self) -> String {
         if self.stamp.logical == 0 {
             fmt_ms(self.stamp.wall)
@@ -175,7 +174,7 @@ impl Crdt for LwwStore {
             seen: before,
         });
         let note = match cur {
-            Some(c) if c.key() > w.key() => format!(
+            Some(c) if *c > w => format!(
                 "{key}={value} stamped {} by {me}'s clock — older than the {key}={} it holds (stamped {} by {}), so it is lost at once",
                 w.stamp_text(),
                 c.value,
@@ -184,7 +183,7 @@ impl Crdt for LwwStore {
             ),
             _ => format!("{key}={value}, stamped {}", w.stamp_text()),
         };
-        if cur.is_none_or(|c| w.key() > c.key()) {
+        if cur.is_none_or(|c| w > *c) {
             self.keys.insert(key.clone(), w);
         }
         Ok(Local {
@@ -195,7 +194,7 @@ impl Crdt for LwwStore {
     fn merge(&mut self, other: &Self, _config: &CrdtConfig) {
         for (k, theirs) in &other.keys {
             match self.keys.get(k) {
-                Some(mine) if mine.key() >= theirs.key() => {}
+                Some(mine) if mine >= theirs => {}
                 _ => {
                     self.keys.insert(k.clone(), theirs.clone());
                 }

@@ -70,6 +70,9 @@ pub struct Version {
     /// The versions its writer had read (their dots and contexts).
     pub ctx: VersionVector<NodeId>,
     pub items: BTreeSet<String>,
+    /// What the application did to make it (`add milk`, `resolve`), for
+    /// the checkers.
+    pub op: String,
 }
 
 impl Version {
@@ -84,7 +87,7 @@ impl Version {
         format!("{{{}}}", items.join(", "))
     }
     /// Whether `other` supersedes this version under the chosen rule.
-    fn superseded_by(&self, other: &Version, by_dots: bool) -> bool {
+    pub fn superseded_by(&self, other: &Version, by_dots: bool) -> bool {
         if other.dot == self.dot {
             return false;
         }
@@ -160,10 +163,16 @@ impl Dynamo {
         me: NodeId,
         items: BTreeSet<String>,
         ctx: VersionVector<NodeId>,
+        op: String,
         config: &CrdtConfig,
     ) -> Version {
         let dot = self.clock.inc(me);
-        let v = Version { dot, ctx, items };
+        let v = Version {
+            dot,
+            ctx,
+            items,
+            op,
+        };
         let mut all = self.siblings.clone();
         all.push(v.clone());
         self.siblings = Self::prune(all, !config.server_vv);
@@ -226,7 +235,7 @@ impl Crdt for Dynamo {
                 (items, ctx)
             }
         };
-        let v = self.put(me, items, ctx, env.config);
+        let v = self.put(me, items, ctx, Self::describe(op), env.config);
         let replaced = if op.0 == "blind" {
             "with an empty context".to_string()
         } else if read > 1 {

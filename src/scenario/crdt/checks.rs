@@ -542,29 +542,28 @@ impl CrdtChecks for Dynamo {
     }
 }
 
-/// An item an acknowledged remove took out is back, with no add of it
-/// started after the remove returned: the union merge of siblings brought
-/// it back from a concurrent version that still had it.
+/// An item a remove took out is in the cart again although no add of it
+/// that the remover had not seen exists (an add made concurrently, or
+/// after seeing the remove, brings it back on purpose): the union of
+/// siblings brought it back from a concurrent version that merely still
+/// had it.
 fn resurrection(world: &World<CrdtNode<Dynamo>>) -> Verdict {
-    let (items, _) = joined(world).read_all();
-    let ops = world.history().ops();
-    let back: Vec<String> = acked(world, "remove")
+    let all = joined(world);
+    let (items, _) = all.read_all();
+    let back: Vec<String> = all
+        .ledger
+        .iter()
         .filter_map(|r| {
-            let OpKind::Other { what, .. } = &r.kind else {
-                return None;
-            };
-            let item = what.strip_prefix("remove ")?;
-            let ret = r.ret?;
-            let later_add = ops.iter().any(|o| {
-                o.call > ret
-                    && matches!(o.outcome, OpOutcome::Ok { .. })
-                    && matches!(&o.kind, OpKind::Other { what, .. }
-                        if what == &format!("add {item}") || what == &format!("blind {item}"))
+            let item = r.op.strip_prefix("remove ")?;
+            let excused = all.ledger.iter().any(|a| {
+                (a.op == format!("add {item}") || a.op == format!("blind {item}"))
+                    && !r.ctx.contains(&a.dot)
+                    && a.dot != r.dot
             });
-            (items.contains(item) && !later_add).then(|| {
+            (items.contains(item) && !excused).then(|| {
                 format!(
-                    "{} was acknowledged, yet {item} is back in the cart: a version written concurrently still had {item}, the two became siblings, and the union that resolves siblings cannot tell \"removed\" from \"never added\"",
-                    at(r)
+                    "remove {item} via {} (version {}) was acknowledged, yet {item} is back in the cart: a version written concurrently still had {item}, the two became siblings, and the union that resolves siblings cannot tell \"removed\" from \"never added\"",
+                    r.dot.actor, r.dot
                 )
             })
         })
@@ -657,27 +656,46 @@ fn lost_updates(world: &World<CrdtNode<LwwStore>>) -> Verdict {
         let Some(mw) = all.made(key, win) else {
             continue;
         };
-        for m in all
-            .ledger
-            .iter()
-            .filter(|m| &m.key == key && m.write.dot != win.dot)
-        {
-            if mw.seen.contains(&m.write.dot) {
-                continue; // overwritten by a write that had seen it
+        let writes: Vec<&crate::protocols::crdt::Made> =
+            all.ledger.iter().filter(|m| &m.key == key).collect();
+        for m in writes.iter().filter(|m| m.write.dot != win.dot) {
+            // Overwritten by some write that had seen it: not lost.
+            if writes.iter().any(|o| o.seen.contains(&m.write.dot)) {
+                continue;
             }
             let (w, v) = (&m.write, win);
-            let cause = if mw.at < m.at {
+            // Why the winner's stamp is larger: how far ahead of real time
+            // it was, and where that lead came from.
+            let lead = v.stamp.wall as i64 - mw.at as i64;
+            let ahead = if lead <= 0 {
+                String::new()
+            } else if lead == mw.offset {
                 format!(
-                    "{key}={} was written earlier in real time ({}), yet stamped later: {}'s clock was {} and {}'s {}",
+                    " {key}={} was stamped {lead} ms ahead of real time because {}'s clock was {}.",
                     v.value,
-                    fmt_ms(mw.at),
                     v.writer,
-                    off(mw.offset),
+                    off(mw.offset)
+                )
+            } else {
+                format!(
+                    " {key}={} was stamped {lead} ms ahead of real time although {}'s clock was {}: it carried forward a later stamp its replica had seen or made before.",
+                    v.value,
+                    v.writer,
+                    off(mw.offset)
+                )
+            };
+            let cause = if m.seen.contains(&v.dot) {
+                format!(
+                    "{key}={} was written after seeing {key}={} yet got the smaller stamp ({}'s clock was {}).{ahead}",
+                    w.value,
+                    v.value,
                     w.writer,
                     off(m.offset)
                 )
             } else {
-                "the two writes were concurrent (neither writer had seen the other's), and last-writer-wins keeps only one".to_string()
+                format!(
+                    "the two writes were concurrent (neither writer had seen the other's), and last-writer-wins keeps only one.{ahead}"
+                )
             };
             lost.push(format!(
                 "write {key}={} via {} at {} (stamp {}) was acknowledged, then discarded in favour of {key}={} (stamp {} by {}): {cause}",

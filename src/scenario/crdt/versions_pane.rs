@@ -83,51 +83,75 @@ pub(super) fn panes(world: &World<CrdtNode<Dynamo>>) -> Vec<Pane> {
     // Two siblings compared, or the kept version and its nearest ancestor.
     let pair = match kept.as_slice() {
         [a, b, ..] => Some((*b, *a)),
+        // The version it replaced, by the rule in force.
         [k] => versions
             .iter()
-            .filter(|p| p.dot != k.dot && k.ctx.contains(&p.dot))
+            .filter(|p| p.superseded_by(k, by_dots))
             .max_by_key(|p| p.ctx.iter().map(|(_, c)| c).sum::<u64>())
             .map(|p| (*k, *p)),
         [] => None,
     };
     let mut compare = None;
     if let Some((b, a)) = pair {
-        let (va, vb) = if by_dots {
-            let mut x = a.ctx.clone();
-            x.raise(a.dot.actor, a.dot.counter);
-            let mut y = b.ctx.clone();
-            y.raise(b.dot.actor, b.dot.counter);
-            (x, y)
-        } else {
-            (a.vv(), b.vv())
-        };
-        let (ahead, behind) = va.deciding(&vb);
-        let rel = if by_dots {
-            if b.ctx.contains(&a.dot) {
+        let rows = if by_dots {
+            // A dot and a context: does each context hold the other's dot?
+            let holds = |x: &Version, y: &Version| {
+                let has = x.ctx.get(&y.dot.actor);
+                format!(
+                    "{}'s context has {}:{}{} {} {}'s dot {}",
+                    x.dot,
+                    y.dot.actor,
+                    has,
+                    "*",
+                    if has >= y.dot.counter { "≥" } else { "<" },
+                    y.dot,
+                    if has >= y.dot.counter {
+                        "(holds it)"
+                    } else {
+                        "(does not hold it)"
+                    }
+                )
+            };
+            let rel = if b.ctx.contains(&a.dot) {
                 format!("{} descends from {}: its writer had read it", b.dot, a.dot)
             } else if a.ctx.contains(&b.dot) {
-                format!("{} descends from {}", a.dot, b.dot)
+                format!("{} descends from {}: its writer had read it", a.dot, b.dot)
             } else {
                 format!(
-                    "{} and {} are concurrent: neither context holds the other's dot",
+                    "{} and {} are concurrent: neither writer had read the other",
                     a.dot, b.dot
                 )
-            }
+            };
+            vec![
+                vec![
+                    Cell::plain(a.dot.to_string()),
+                    Cell::plain(format!("dot {} + context {}", a.dot, a.ctx)),
+                ],
+                vec![
+                    Cell::plain(b.dot.to_string()),
+                    Cell::plain(format!("dot {} + context {}", b.dot, b.ctx)),
+                ],
+                vec![Cell::plain("test"), Cell::plain(holds(b, a))],
+                vec![Cell::plain("test"), Cell::plain(holds(a, b))],
+                vec![Cell::new("so", Tone::Warn), Cell::plain(rel)],
+            ]
         } else {
-            match va.compare(&vb) {
-                Causality::Before => format!("{} dominates {} (* decides)", b.dot, a.dot),
-                Causality::After => format!("{} dominates {} (* decides)", a.dot, b.dot),
+            let (va, vb) = (a.vv(), b.vv());
+            let (ahead, behind) = va.deciding(&vb);
+            let rel = match va.compare(&vb) {
+                Causality::Before => format!(
+                    "{} dominates {}, so {} is dropped (whether or not its writer read it)",
+                    b.dot, a.dot, a.dot
+                ),
+                Causality::After => format!(
+                    "{} dominates {}, so {} is dropped (whether or not its writer read it)",
+                    a.dot, b.dot, b.dot
+                ),
                 Causality::Equal => "equal vectors".to_string(),
-                Causality::Concurrent => {
-                    format!("{} and {} are concurrent (* decide)", a.dot, b.dot)
-                }
-            }
-        };
-        let mut decide = ahead.clone();
-        decide.extend(behind.iter().copied());
-        compare = Some(table(
-            &format!("Compare {} and {} (* decides)", a.dot, b.dot),
-            &["version", if by_dots { "dot + context" } else { "vector" }],
+                Causality::Concurrent => format!("{} and {} are concurrent", a.dot, b.dot),
+            };
+            let mut decide = ahead.clone();
+            decide.extend(behind.iter().copied());
             vec![
                 vec![
                     Cell::plain(a.dot.to_string()),
@@ -138,7 +162,12 @@ pub(super) fn panes(world: &World<CrdtNode<Dynamo>>) -> Vec<Pane> {
                     Cell::plain(marked(&vb, &decide)),
                 ],
                 vec![Cell::new("so", Tone::Warn), Cell::plain(rel)],
-            ],
+            ]
+        };
+        compare = Some(table(
+            &format!("Compare {} and {} (* decides)", a.dot, b.dot),
+            &["version", if by_dots { "dot + context" } else { "vector" }],
+            rows,
         ));
     }
     let versions = table(
