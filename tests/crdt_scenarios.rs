@@ -551,3 +551,26 @@ fn a_concurrent_add_of_the_removed_item_is_not_a_resurrection() {
         assert_eq!(v.status, Status::Pass, "add at {at}: {}", v.summary);
     }
 }
+
+#[test]
+fn a_write_forgotten_before_gossip_is_reported_lost() {
+    let script = "at 0.2s write n1 x=A; at 0.5s crash n1; at 0.6s restart n1";
+    let r = run("lww", 1, script, &[("restart", "amnesia")], 4000);
+    let v = verdict(&*r, checks::LOST_UPDATES);
+    assert_eq!(v.status, Status::Fail, "{}", v.summary);
+    assert!(
+        v.summary.contains("no replica holds any trace"),
+        "{}",
+        v.summary
+    );
+    let r = run(
+        "version-vectors",
+        1,
+        "at 0.2s add n1 milk; at 0.5s crash n1; at 0.6s restart n1",
+        &[("restart", "amnesia")],
+        4000,
+    );
+    let v = verdict(&*r, checks::TRUE_SIBLINGS);
+    assert_eq!(v.status, Status::Fail, "{}", v.summary);
+    assert!(v.summary.contains("no replica remembers"), "{}", v.summary);
+}

@@ -597,7 +597,26 @@ fn true_siblings(world: &World<CrdtNode<Dynamo>>) -> Verdict {
     let truth = Dynamo::true_siblings(&all.ledger);
     let kept: std::collections::BTreeSet<_> = all.siblings.iter().cloned().collect();
     let show = |v: &crate::protocols::crdt::Version| format!("{} {}", v.dot, v.items_text());
-    let dropped: Vec<String> = truth.difference(&kept).map(show).collect();
+    let mut dropped: Vec<String> = truth.difference(&kept).map(show).collect();
+    // Acknowledged writes that no replica remembers at all: their replica
+    // forgot them (restart=amnesia) before gossip carried them anywhere.
+    let written = world.history().ops().iter().filter(|o| {
+        matches!(o.outcome, OpOutcome::Ok { .. })
+            && matches!(&o.kind, OpKind::Other { what, .. } if what != "read cart")
+    });
+    let mut per_node: std::collections::BTreeMap<NodeId, usize> = Default::default();
+    for o in written {
+        *per_node.entry(o.node).or_default() += 1;
+    }
+    for (node, n) in per_node {
+        let known = all.ledger.iter().filter(|v| v.dot.actor == node).count();
+        if known < n {
+            dropped.push(format!(
+                "{} of {node}'s acknowledged writes, which no replica remembers ({node} restarted without its state before gossip carried them)",
+                n - known
+            ));
+        }
+    }
     if dropped.is_empty() && kept == truth {
         return Verdict::new(
             TRUE_SIBLINGS,
@@ -615,19 +634,30 @@ fn true_siblings(world: &World<CrdtNode<Dynamo>>) -> Verdict {
             if kept.len() == 1 { "" } else { "s" }
         ));
     }
+    let why = if world.node_config().server_vv {
+        format!(
+            "Their writers had not read the version that replaced them; with per-server version vectors (clocks=vv) a later write through the same coordinator has a larger counter, so its vector dominates and it looks like a descendant. Dotted version vectors (clocks=dvv) keep them as siblings: {} true sibling{}",
+            truth.len(),
+            if truth.len() == 1 { "" } else { "s" }
+        )
+    } else {
+        "A replica that restarts without its state (restart=amnesia) takes with it every version it had not yet passed on".to_string()
+    };
     Verdict::new(
         TRUE_SIBLINGS,
         Status::Fail,
         format!(
-            "{} concurrent version{} dropped: {}. Their writers had not read the version that replaced them; with per-server version vectors (clocks=vv) a later write through the same coordinator has a larger counter, so its vector dominates and it looks like a descendant. Dotted version vectors (clocks=dvv) keep them as siblings: {} true sibling{}",
+            "{} acknowledged version{} lost: {}. {why}",
             dropped.len(),
             if dropped.len() == 1 { " was" } else { "s were" },
-            dropped.join(", "),
-            truth.len(),
-            if truth.len() == 1 { "" } else { "s" }
+            dropped.join(", ")
         ),
     )
-    .with_headline(format!("{} concurrent version{} dropped", dropped.len(), if dropped.len() == 1 { "" } else { "s" }))
+    .with_headline(format!(
+        "{} version{} lost",
+        dropped.len(),
+        if dropped.len() == 1 { "" } else { "s" }
+    ))
     .with_details(dropped)
 }
 
@@ -706,6 +736,22 @@ fn lost_updates(world: &World<CrdtNode<LwwStore>>) -> Verdict {
                 v.value,
                 v.stamp_text(),
                 v.writer
+            ));
+        }
+    }
+    // Writes no replica remembers at all: their replica forgot them
+    // (restart=amnesia) before gossip carried them anywhere.
+    for o in acked(world, "write") {
+        let remembered = all.ledger.iter().any(|m| {
+            m.write.writer == o.node
+                && m.at == o.invoked
+                && o.kind.describe() == format!("write {}={}", m.key, m.write.value)
+        });
+        if !remembered {
+            lost.push(format!(
+                "{} was acknowledged, but no replica holds any trace of it: {} restarted without its state (restart=amnesia) before gossip carried it anywhere",
+                at(o),
+                o.node
             ));
         }
     }
