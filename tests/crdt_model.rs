@@ -31,6 +31,12 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
     )
 }
 
+/// The `age`-th newest state a replica had (its oldest if fewer): a
+/// delivery that arrives late, twice, or instead of newer ones.
+fn late<P: Clone>(history: &[P], age: u8) -> P {
+    history[history.len() - 1 - (age as usize).min(history.len() - 1)].clone()
+}
+
 /// A pair of implementations of one type, ours and the crate's, run
 /// side by side on the same execution.
 trait Pair: Clone {
@@ -55,8 +61,7 @@ fn run<P: Pair>(steps: &[Step]) -> Result<Vec<P>, String> {
                 history[r as usize].push(reps[r as usize].clone());
             }
             Step::Deliver { from, to, age } => {
-                let h = &history[from as usize];
-                let snap = h[h.len() - 1 - (age as usize).min(h.len() - 1)].clone();
+                let snap = late(&history[from as usize], age);
                 reps[to as usize].merge(&snap);
                 history[to as usize].push(reps[to as usize].clone());
             }
@@ -235,8 +240,7 @@ fn reached<P: Pair>(steps: &[Step]) -> Vec<P> {
         match *s {
             Step::Update { r, op, e } => reps[r as usize].update(r, op, e),
             Step::Deliver { from, to, age } => {
-                let h = &history[from as usize];
-                let snap = h[h.len() - 1 - (age as usize).min(h.len() - 1)].clone();
+                let snap = late(&history[from as usize], age);
                 reps[to as usize].merge(&snap);
             }
         }
@@ -348,8 +352,7 @@ fn rga_run(edits: &[Edit]) -> Vec<Rga<u8>> {
                 }
             }
             Edit::Deliver { from, to, age } => {
-                let h = &history[from as usize];
-                let snap = h[h.len() - 1 - (age as usize).min(h.len() - 1)].clone();
+                let snap = late(&history[from as usize], age);
                 reps[to as usize].merge(&snap);
             }
         }
@@ -443,8 +446,7 @@ fn dynamo_run(steps: &[Step], config: &CrdtConfig) -> Result<Vec<Dynamo>, String
                 let _ = reps[r as usize].update(NodeId(r as u32 + 1), &op, &env);
             }
             Step::Deliver { from, to, age } => {
-                let h = &history[from as usize];
-                let snap = h[h.len() - 1 - (age as usize).min(h.len() - 1)].clone();
+                let snap = late(&history[from as usize], age);
                 reps[to as usize].merge(&snap, config);
             }
         }

@@ -15,8 +15,9 @@ use statedist::tui::theme::Theme;
 use statedist::tui::views::panes::pane_lines;
 use statedist::tui::{Action, App, Options, Start};
 
-fn app(w: u16, h: u16, at: u64) -> App {
-    let demo = demos::find("crdt-cart").unwrap();
+/// The demonstration `demo` played live on a `w`×`h` screen up to `at` ms.
+fn app_for(demo: &str, w: u16, h: u16, at: u64) -> App {
+    let demo = demos::find(demo).unwrap();
     let mut a = App::new(
         Options {
             color: false,
@@ -37,6 +38,10 @@ fn app(w: u16, h: u16, at: u64) -> App {
         a.update(Action::Tick(Duration::from_millis(20)));
     }
     a
+}
+
+fn app(w: u16, h: u16, at: u64) -> App {
+    app_for("crdt-cart", w, h, at)
 }
 
 fn screen(a: &App) -> String {
@@ -92,28 +97,9 @@ fn before_any_merge_the_merge_pane_says_so() {
 /// ancestors, and the two newest compared.
 #[test]
 fn version_pane_before_and_after_the_resolve() {
-    let demo = demos::find("version-vectors-cart").unwrap();
     for (w, h, inner) in [(80, 24, 38), (160, 45, 78)] {
         for (at, name) in [(4000, "siblings"), (5500, "resolved")] {
-            let mut a = App::new(
-                Options {
-                    color: false,
-                    size: (w, h),
-                    ..Options::default()
-                },
-                Start::Playground {
-                    scenario: scenario::find(demo.scenario).unwrap(),
-                    nodes: None,
-                    seed: 1,
-                    script: Script::parse(&demo.full_script()).unwrap(),
-                },
-            );
-            for _ in 0..100_000 {
-                if a.live().unwrap().now() >= at {
-                    break;
-                }
-                a.update(Action::Tick(Duration::from_millis(20)));
-            }
+            let a = app_for("version-vectors-cart", w, h, at);
             let panes = a.live().unwrap().panes.clone();
             assert_eq!(panes.len(), 4, "state, merge, versions, compare");
             let text = format!(
