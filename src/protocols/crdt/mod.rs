@@ -8,7 +8,11 @@
 //! [`Crdt`]: its operations, its local update, its merge and how it shows
 //! its internals. The engine records each merge that changed a replica
 //! (before, incoming, after) for the CRDT pane, and the dot each update
-//! minted for the "no dot reused" invariant.
+//! minted for the "no dot reused" invariant. Counters can also run
+//! op-based (`delivery=op`): each update is sent once, as an operation.
+//!
+//! Block 6's CRDTs run here, and so do block 4's last-writer-wins store and
+//! versioned cart: they too are states that replicas merge.
 
 mod config;
 mod counters;
