@@ -133,6 +133,13 @@ pub trait Run {
     fn actions(&self) -> &[(Millis, Fault)];
     fn view(&self) -> ClusterView;
     fn panes(&self) -> Vec<Pane>;
+    /// What a learner can pick in the panes to compare (version dots), in
+    /// the order the picking keys cycle through; `None` for scenarios
+    /// without picking.
+    fn pickable(&self) -> Option<Vec<String>>;
+    /// The picks the panes compare (a viewer's choice: the run itself
+    /// does not change).
+    fn set_picks(&mut self, picks: Vec<String>);
     fn verdicts(&self) -> Vec<Verdict>;
     fn knobs(&self) -> Vec<Knob>;
     fn trace(&self) -> &Trace;
@@ -151,6 +158,13 @@ pub trait Inspect: Node {
     fn verdicts(world: &World<Self>) -> Vec<Verdict>;
     fn panes(_world: &World<Self>) -> Vec<Pane> {
         Vec::new()
+    }
+    /// The panes with the learner's picks (see [`Run::pickable`]).
+    fn panes_picked(world: &World<Self>, _picks: &[String]) -> Vec<Pane> {
+        Self::panes(world)
+    }
+    fn pickable(_world: &World<Self>) -> Option<Vec<String>> {
+        None
     }
     /// The live keys' settings: the protocol's declared settings that have a key.
     fn knobs(config: &Self::Config) -> Vec<Knob> {
@@ -181,6 +195,7 @@ pub struct SimRun<N: Node> {
     script: Script,
     actions: Vec<(Millis, Fault)>,
     world: World<N>,
+    picks: Vec<String>,
 }
 
 impl<N: Inspect> SimRun<N> {
@@ -198,6 +213,7 @@ impl<N: Inspect> SimRun<N> {
             script,
             actions: Vec::new(),
             world,
+            picks: Vec::new(),
         }
     }
     fn build(wc: &WorldConfig, nc: &N::Config, script: &Script) -> World<N> {
@@ -244,6 +260,7 @@ impl<N: Inspect> Run for SimRun<N> {
     }
     fn reset(&mut self) {
         self.actions.clear();
+        self.picks.clear();
         self.world = Self::build(&self.world_config, &self.node_config, &self.script);
     }
     fn actions(&self) -> &[(Millis, Fault)] {
@@ -275,7 +292,13 @@ impl<N: Inspect> Run for SimRun<N> {
         }
     }
     fn panes(&self) -> Vec<Pane> {
-        N::panes(&self.world)
+        N::panes_picked(&self.world, &self.picks)
+    }
+    fn pickable(&self) -> Option<Vec<String>> {
+        N::pickable(&self.world)
+    }
+    fn set_picks(&mut self, picks: Vec<String>) {
+        self.picks = picks;
     }
     fn verdicts(&self) -> Vec<Verdict> {
         let mut v = N::verdicts(&self.world);

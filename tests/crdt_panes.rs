@@ -150,3 +150,49 @@ fn compare_pane_says_why_in_each_mode() {
         assert!(text.contains(want), "{clocks}: {text}");
     }
 }
+
+/// `<` and `>` pick two versions, and the Compare pane compares those.
+#[test]
+fn picking_two_versions_compares_them() {
+    use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut a = app_for("version-vectors-cart", 160, 45, 5500);
+    let key = |a: &mut App, c: char| {
+        a.handle_event(&Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::NONE,
+        )));
+    };
+    let compare = |a: &App| pane_text(&a.live().unwrap().panes[3], 78);
+    // Unpicked: the kept version against the one it replaced.
+    assert!(
+        compare(&a).contains("n3#1 descends from"),
+        "{}",
+        compare(&a)
+    );
+    // Kept first, then by counter: n3#1, n1#3, n1#2, n2#1, n1#1.
+    key(&mut a, '<'); // n3#1
+    for _ in 0..4 {
+        key(&mut a, '>'); // n3#1, n1#3, n1#2, n2#1
+    }
+    let live = a.live().unwrap();
+    assert_eq!(
+        live.picks,
+        [Some("n3#1".to_string()), Some("n2#1".to_string())]
+    );
+    let text = compare(&a);
+    assert!(text.starts_with("Compare n3#1 and n2#1"), "{text}");
+    assert!(text.contains("n3#1 descends from n2#1"), "{text}");
+    let versions = pane_text(&a.live().unwrap().panes[2], 78);
+    assert!(
+        versions.contains("◀ pick 1") && versions.contains("◀ pick 2"),
+        "{versions}"
+    );
+    // Two concurrent ones: n1#3 and n2#1.
+    key(&mut a, '<'); // n1#3
+    assert!(compare(&a).contains("are concurrent"), "{}", compare(&a));
+    // Past the last (n1#2, n2#1, n1#1): none.
+    for _ in 0..4 {
+        key(&mut a, '<');
+    }
+    assert_eq!(a.live().unwrap().picks[0], None);
+}

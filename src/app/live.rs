@@ -61,6 +61,8 @@ pub struct Live {
     stopped_at_violation: bool,
     /// Set when the run has just paused on a violation, until the app says so.
     violation_news: bool,
+    /// The two things picked in the panes to compare (`<` and `>`).
+    pub picks: [Option<String>; 2],
 }
 
 impl Live {
@@ -113,6 +115,7 @@ impl Live {
             seen: None,
             stopped_at_violation: false,
             violation_news: false,
+            picks: [None, None],
         };
         live.refresh();
         Ok(live)
@@ -270,8 +273,32 @@ impl Live {
         self.seen = None;
         self.stopped_at_violation = false;
         self.violation_news = false;
+        self.picks = [None, None];
         self.verdicts.clear();
         self.refresh();
+    }
+
+    /// Moves pick `i` (0 or 1) to the next thing the panes can compare,
+    /// after the last back to none; returns what it picks now.
+    pub fn cycle_pick(&mut self, i: usize) -> Option<String> {
+        let list = self.run.pickable().unwrap_or_default();
+        let at = self.picks[i]
+            .as_ref()
+            .and_then(|p| list.iter().position(|x| x == p));
+        self.picks[i] = match at {
+            None => list.first().cloned(),
+            Some(k) => list.get(k + 1).cloned(),
+        };
+        // Two slots, "" for none, so pick 2 stays pick 2 on its own.
+        let chosen: Vec<String> = self
+            .picks
+            .iter()
+            .map(|p| p.clone().unwrap_or_default())
+            .collect();
+        self.run.set_picks(chosen);
+        self.seen = None;
+        self.refresh();
+        self.picks[i].clone()
     }
 
     /// The retained events the event log shows, oldest first: all of them,

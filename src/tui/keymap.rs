@@ -59,6 +59,8 @@ pub enum Action {
     Client(&'static str),
     /// Switch the key `w` and `r` use.
     NextKey,
+    /// Cycles pick 1 or 2 among what the panes can compare.
+    Pick(usize),
     Reset,
     /// Cycle a scenario setting (by knob name).
     Tune(String),
@@ -664,6 +666,25 @@ pub fn cluster(l: &Live, table: &[Binding]) -> Vec<Binding> {
                 .hint(&op.label.replace("{key}", l.key()), 8),
             );
         }
+    }
+    if l.run().pickable().is_some() {
+        b.push(
+            bind(
+                Cluster,
+                &[ch('<')],
+                "<",
+                "pick the first version to compare (again: the next one; after the last, none)",
+                Action::Pick(0),
+            )
+            .hint_as("< >", "pick", 4),
+        );
+        b.push(bind(
+            Cluster,
+            &[ch('>')],
+            ">",
+            "pick the second version to compare; the Compare pane says which descends from which, or that they are concurrent",
+            Action::Pick(1),
+        ));
     }
     if l.info.keys.len() > 1 {
         b.push(

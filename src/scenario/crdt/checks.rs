@@ -22,9 +22,14 @@ pub const TRUE_SIBLINGS: &str = "sibling set";
 pub trait CrdtChecks: Crdt {
     fn checks(world: &World<CrdtNode<Self>>) -> Vec<Verdict>;
     fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>>;
-    /// Panes of the type's own, after the CRDT state and last-merge panes.
-    fn panes(_world: &World<CrdtNode<Self>>) -> Vec<crate::scenario::Pane> {
+    /// Panes of the type's own, after the CRDT state and last-merge
+    /// panes, with the learner's picks.
+    fn panes(_world: &World<CrdtNode<Self>>, _picks: &[String]) -> Vec<crate::scenario::Pane> {
         Vec::new()
+    }
+    /// What the learner can pick in them, in cycling order.
+    fn pickable(_world: &World<CrdtNode<Self>>) -> Option<Vec<String>> {
+        None
     }
 }
 
@@ -534,8 +539,11 @@ impl CrdtChecks for Dynamo {
     fn checks(world: &World<CrdtNode<Self>>) -> Vec<Verdict> {
         vec![resurrection(world), true_siblings(world)]
     }
-    fn panes(world: &World<CrdtNode<Self>>) -> Vec<crate::scenario::Pane> {
-        super::versions_pane::panes(world)
+    fn panes(world: &World<CrdtNode<Self>>, picks: &[String]) -> Vec<crate::scenario::Pane> {
+        super::versions_pane::panes(world, picks)
+    }
+    fn pickable(world: &World<CrdtNode<Self>>) -> Option<Vec<String>> {
+        Some(super::versions_pane::pickable(world))
     }
     fn invariants() -> Vec<Box<dyn Invariant<CrdtNode<Self>>>> {
         vec![Box::new(DotUnique::default()), Box::new(SiblingsExact)]

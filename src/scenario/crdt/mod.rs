@@ -52,9 +52,15 @@ impl<T: CrdtChecks> Inspect for CrdtNode<T> {
         v
     }
     fn panes(world: &World<Self>) -> Vec<Pane> {
+        Self::panes_picked(world, &[])
+    }
+    fn panes_picked(world: &World<Self>, picks: &[String]) -> Vec<Pane> {
         let mut p = vec![state_pane(world), merge_pane(world)];
-        p.extend(T::panes(world));
+        p.extend(T::panes(world, picks));
         p
+    }
+    fn pickable(world: &World<Self>) -> Option<Vec<String>> {
+        T::pickable(world)
     }
     fn invariants() -> Vec<Box<dyn Invariant<Self>>> {
         T::invariants()

@@ -1,6 +1,7 @@
 //! The version pane of `version-vectors`: every version written, with its
 //! dot, its context and what it descends from (the versions kept first),
-//! and a comparison, the entries that decide it marked `*`: of two
+//! and a comparison, the entries that decide it marked `*`: of the two
+//! versions the learner picked (`<` and `>` cycle them), else of two
 //! siblings when there are some, else of the kept version and the one it
 //! replaced.
 
@@ -29,15 +30,34 @@ fn marked(
     format!("[{}]", parts.join(" "))
 }
 
-/// The versions table, and the comparison when there is a pair to compare.
-pub(super) fn panes(world: &World<CrdtNode<Dynamo>>) -> Vec<Pane> {
+/// Every version written, kept ones first, each newest counter first.
+fn ordered(all: &Dynamo) -> Vec<&Version> {
+    let is_kept = |v: &Version| all.siblings.iter().any(|k| k.dot == v.dot);
+    let mut versions: Vec<&Version> = all.ledger.iter().collect();
+    versions.sort_by_key(|v| (!is_kept(v), std::cmp::Reverse((v.dot.counter, v.dot.actor))));
+    versions
+}
+
+/// The versions a learner can pick to compare, in the table's order.
+pub(super) fn pickable(world: &World<CrdtNode<Dynamo>>) -> Vec<String> {
+    ordered(&joined(world))
+        .iter()
+        .take(SHOWN)
+        .map(|v| v.dot.to_string())
+        .collect()
+}
+
+/// The versions table, and the comparison: of the two versions the learner
+/// picked (`picks`), else of a pair chosen as the module says.
+pub(super) fn panes(world: &World<CrdtNode<Dynamo>>, picks: &[String]) -> Vec<Pane> {
     let all = joined(world);
     let by_dots = !world.node_config().server_vv;
     let kept: Vec<&Version> = all.siblings.iter().collect();
-    // Kept versions first, then the rest, each newest counter first.
-    let is_kept = |v: &Version| kept.iter().any(|k| k.dot == v.dot);
-    let mut versions: Vec<&Version> = all.ledger.iter().collect();
-    versions.sort_by_key(|v| (!is_kept(v), std::cmp::Reverse((v.dot.counter, v.dot.actor))));
+    let versions = ordered(&all);
+    let pick_of = |v: &Version| {
+        let d = v.dot.to_string();
+        picks.iter().position(|p| *p == d)
+    };
     let rows: Vec<Vec<Cell>> = versions
         .iter()
         .take(SHOWN)
@@ -58,10 +78,11 @@ pub(super) fn panes(world: &World<CrdtNode<Dynamo>>) -> Vec<Pane> {
                 .map(|p| p.dot.to_string())
                 .collect();
             let sibling = kept.iter().any(|k| k.dot == v.dot);
-            let state = if sibling {
-                Cell::new("kept", Tone::Good)
-            } else {
-                Cell::new("superseded", Tone::Dim)
+            let word = if sibling { "kept" } else { "superseded" };
+            let state = match pick_of(v) {
+                Some(i) => Cell::new(format!("{word} ◀ pick {}", i + 1), Tone::Warn),
+                None if sibling => Cell::new(word, Tone::Good),
+                None => Cell::new(word, Tone::Dim),
             };
             vec![
                 Cell::plain(v.dot.to_string()),
@@ -80,16 +101,22 @@ pub(super) fn panes(world: &World<CrdtNode<Dynamo>>) -> Vec<Pane> {
             ]
         })
         .collect();
-    // Two siblings compared, or the kept version and its nearest ancestor.
-    let pair = match kept.as_slice() {
-        [a, b, ..] => Some((*b, *a)),
+    // The learner's two picks; else two siblings, or the kept version and
+    // the one it replaced.
+    let picked: Vec<&Version> = picks
+        .iter()
+        .filter_map(|p| versions.iter().find(|v| v.dot.to_string() == *p).copied())
+        .collect();
+    let pair = match (picked.as_slice(), kept.as_slice()) {
+        ([a, b], _) if a.dot != b.dot => Some((*b, *a)),
+        (_, [a, b, ..]) => Some((*b, *a)),
         // The version it replaced, by the rule in force.
-        [k] => versions
+        (_, [k]) => versions
             .iter()
             .filter(|p| p.superseded_by(k, by_dots))
             .max_by_key(|p| p.ctx.iter().map(|(_, c)| c).sum::<u64>())
             .map(|p| (*k, *p)),
-        [] => None,
+        (_, []) => None,
     };
     let mut compare = None;
     if let Some((b, a)) = pair {

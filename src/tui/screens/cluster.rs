@@ -235,6 +235,17 @@ pub fn act(l: &mut Live, action: Action, cx: &mut Ctx) -> bool {
             Some("Healed: every node can reach every other.".into())
         }
         Action::Client(verb) => Some(client(l, verb)),
+        Action::Pick(i) => {
+            let which = if i == 0 { "first" } else { "second" };
+            Some(match l.cycle_pick(i) {
+                Some(dot) => format!(
+                    "Picked {dot} as the {which} version to compare: see the Compare pane ({} picks the {}).",
+                    if i == 0 { ">" } else { "<" },
+                    if i == 0 { "second" } else { "first" }
+                ),
+                None => format!("No {which} version picked."),
+            })
+        }
         Action::NextKey => {
             l.next_key();
             Some(format!(
