@@ -67,6 +67,11 @@ pub struct SimArgs {
     /// Print only the summary and verdicts, not the trace.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Also write the run's client history to FILE in Jepsen's EDN form
+    /// (one map per line: :process, :type, :f, :value ["key" v], :time),
+    /// for Knossos, Porcupine or Elle. Only reads, writes and cas go in.
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -196,6 +201,24 @@ pub fn run(args: &SimArgs) -> ExitCode {
     // end so the trace shows what followed (the verdicts name the event).
     if run.violation().is_some() {
         run.run_until(args.duration);
+    }
+    if let Some(path) = &args.history {
+        let (edn, skipped) = crate::check::history_edn(run.history());
+        if let Err(e) = std::fs::write(path, edn) {
+            crate::errln!(
+                "statedist sim: cannot write the history to {}: {e}",
+                path.display()
+            );
+            return ExitCode::FAILURE;
+        }
+        if skipped > 0 {
+            crate::errln!(
+                "statedist sim: {skipped} operation{} left out of {} (only {} models it: not a read, write or cas)",
+                if skipped == 1 { " was" } else { "s were" },
+                path.display(),
+                info.name
+            );
+        }
     }
     let mut out = io::stdout().lock();
     let written = match args.format {

@@ -251,3 +251,45 @@ fn scripts_that_cannot_run_are_refused_up_front() {
     let o = statedist(&["sim", "cap-ap", "--for", "61m", "--allow-long", "-q"]);
     assert!(o.status.success());
 }
+
+#[test]
+fn history_writes_the_client_history_as_jepsen_edn() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("h.edn");
+    let p = path.to_str().unwrap();
+    let o = statedist(&["sim", "cap-ap", "-q", "--do", ACCEPT, "--history", p]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let edn = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = edn.lines().collect();
+    assert_eq!(
+        lines.len(),
+        6,
+        "three operations, invoke and ok each: {edn}"
+    );
+    assert_eq!(
+        lines[0],
+        "{:process 0, :type :invoke, :f :write, :value [\"x\" 1], :time 1200000000}"
+    );
+    assert!(
+        lines[5].starts_with("{:process 0, :type :ok, :f :read, :value [\"x\" "),
+        "{edn}"
+    );
+    // A scenario whose operations are not a register's says what it left out.
+    let o = statedist(&[
+        "sim",
+        "crdt-gcounter",
+        "-q",
+        "--do",
+        "at 1s incr n1",
+        "--history",
+        p,
+    ]);
+    assert!(o.status.success());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("1 operation was left out"), "{err}");
+    // An unwritable path: a message naming it, exit 1.
+    let bad = dir.path().join("no/such/dir/h.edn");
+    let o = statedist(&["sim", "cap-ap", "-q", "--history", bad.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot write the history to"));
+}

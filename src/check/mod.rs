@@ -4,6 +4,7 @@
 mod availability;
 mod causal;
 mod convergence;
+pub mod edn;
 pub mod ids;
 pub mod linearizability;
 mod lost;
@@ -14,6 +15,7 @@ mod stale;
 pub use availability::availability;
 pub use causal::{causality, causality_with};
 pub use convergence::convergence;
+pub use edn::history_edn;
 pub use linearizability::linearizability;
 pub use lost::{Survivor, lost_writes};
 pub use session::{Sessions, monotonic_reads, read_your_writes};
