@@ -452,7 +452,12 @@ fn dynamo_run(steps: &[Step], config: &CrdtConfig) -> Result<Vec<Dynamo>, String
         }
         for (r, p) in reps.iter().enumerate() {
             history[r].push(p.clone());
-            let truth = Dynamo::true_siblings(&p.ledger);
+            let truth = Dynamo::true_siblings_of(&p.ledger);
+            if p.true_siblings() != truth {
+                return Err(format!(
+                    "after step {i}: the kept-up truth differs from the ledger's"
+                ));
+            }
             let kept: BTreeSet<_> = p.siblings.iter().cloned().collect();
             if kept != truth {
                 return Err(format!(

@@ -8,10 +8,10 @@
 //! Each write is also recorded in a ledger with what its writer had seen of
 //! that key (a version vector), for the lost-update checker only.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use super::config::{CLOCK, GOSSIP, GOSSIP_EVERY, RESTART};
-use super::{Crdt, CrdtConfig, Env, Local, Minted, SYNC};
+use super::{Crdt, CrdtConfig, Env, Ledger, Local, Minted, SYNC};
 use crate::model::{Dot, Hlc, VersionVector};
 use crate::sim::{Arg, ArgSpec, Millis, NodeId, OpSpec, Scope, Setting, Value, fmt_ms};
 
@@ -75,7 +75,7 @@ pub struct LwwStore {
     pub keys: BTreeMap<String, Stamped>,
     /// Per key, every write seen or made (a version vector), for dots.
     pub seen: BTreeMap<String, VersionVector<NodeId>>,
-    pub ledger: BTreeSet<Made>,
+    pub ledger: Ledger<Made>,
 }
 
 /// Replicas are equal when they hold the same writes; the ledger is the
@@ -103,9 +103,7 @@ impl LwwStore {
             .unwrap_or_default()
     }
     pub fn made(&self, key: &str, w: &Stamped) -> Option<&Made> {
-        self.ledger
-            .iter()
-            .find(|m| m.key == key && m.write.dot == w.dot)
+        self.ledger.get(&w.dot).filter(|m| m.key == key)
     }
 }
 
@@ -166,13 +164,16 @@ impl Crdt for LwwStore {
             value: value.clone(),
             dot,
         };
-        self.ledger.insert(Made {
-            key: key.clone(),
-            write: w.clone(),
-            at: env.now,
-            offset: env.clock as i64 - env.now as i64,
-            seen: before,
-        });
+        self.ledger.insert(
+            dot,
+            Made {
+                key: key.clone(),
+                write: w.clone(),
+                at: env.now,
+                offset: env.clock as i64 - env.now as i64,
+                seen: before,
+            },
+        );
         let note = match cur {
             Some(c) if *c > w => format!(
                 "{key}={value} stamped {} by {me}'s clock — older than the {key}={} it holds (stamped {} by {}), so it is lost at once",
@@ -200,10 +201,15 @@ impl Crdt for LwwStore {
                 }
             }
         }
+        // Every write this replica has seen, of any key (dots count across keys).
+        let mut clock = VersionVector::new();
+        for v in self.seen.values() {
+            clock.merge(v);
+        }
+        self.ledger.merge(&other.ledger, &clock);
         for (k, v) in &other.seen {
             self.seen.entry(k.clone()).or_default().merge(v);
         }
-        self.ledger.extend(other.ledger.iter().cloned());
     }
     fn read(&self, _config: &CrdtConfig) -> (Option<Value>, String) {
         let all: Vec<String> = self

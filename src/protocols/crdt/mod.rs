@@ -16,6 +16,7 @@
 
 mod config;
 mod counters;
+mod ledger;
 mod lww_store;
 mod registers;
 mod sets;
@@ -26,8 +27,9 @@ use std::fmt;
 
 pub use config::CrdtConfig;
 pub use counters::{Counter, Pn};
+pub use ledger::Ledger;
 pub use lww_store::{LwwStore, Made, Stamped, StoreOp};
-pub use registers::{Lww, Mv};
+pub use registers::{Lww, Mv, Written};
 pub use sets::Cart;
 pub use text::{Doc, Interleaving, TextOp};
 pub use versions::{Dynamo, Version};

@@ -1,10 +1,8 @@
 //! Register replicas: last-writer-wins, and multi-value (siblings).
 
-use std::collections::BTreeSet;
-
 use super::config::{GOSSIP, GOSSIP_EVERY, RESTART, TIES};
-use super::{Crdt, CrdtConfig, Env, Local, Minted, READ, SYNC, WORD};
-use crate::model::{LwwRegister, MvRegister};
+use super::{Crdt, CrdtConfig, Env, Ledger, Local, Minted, READ, SYNC, WORD};
+use crate::model::{LwwRegister, MvRegister, VersionVector};
 use crate::sim::{Arg, NodeId, OpSpec, Scope, Setting, Value, fmt_ms};
 
 const SET: OpSpec = OpSpec {
@@ -32,7 +30,9 @@ fn parse_set(verb: &str, args: &[Arg]) -> Result<String, String> {
 pub struct Lww(
     pub Option<LwwRegister<String, NodeId>>,
     /// Every write made, for the checkers only: the register never reads it.
-    pub BTreeSet<Written>,
+    pub Ledger<Written>,
+    /// How many writes of each replica the record holds (its dots).
+    pub VersionVector<NodeId>,
 );
 
 /// Replicas are equal when their registers are: the record of writes is
@@ -78,13 +78,17 @@ impl Crdt for Lww {
             _ => env.clock,
         };
         let write = LwwRegister::new(op.clone(), stamp, me);
-        self.1.insert(Written {
-            writer: me,
-            at: env.now,
-            stamp,
-            offset: env.clock as i64 - env.now as i64,
-            value: op.clone(),
-        });
+        let dot = self.2.inc(me);
+        self.1.insert(
+            dot,
+            Written {
+                writer: me,
+                at: env.now,
+                stamp,
+                offset: env.clock as i64 - env.now as i64,
+                value: op.clone(),
+            },
+        );
         let note = match &self.0 {
             Some(cur) if cur.beats(&write) => format!(
                 "write {op} stamped {} by {me}'s clock — already older than the value it holds ({} stamped {} by {}), so it is lost at once",
@@ -102,7 +106,8 @@ impl Crdt for Lww {
         Ok(Local { note, minted: None })
     }
     fn merge(&mut self, other: &Self, config: &CrdtConfig) {
-        self.1.extend(other.1.iter().cloned());
+        self.1.merge(&other.1, &self.2);
+        self.2.merge(&other.2);
         let Some(theirs) = &other.0 else { return };
         match &mut self.0 {
             None => self.0 = Some(theirs.clone()),

@@ -16,10 +16,10 @@
 //! simulator's checkers read to know the true causality; replicas never
 //! consult it.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::config::{CLOCKS, GOSSIP, GOSSIP_EVERY, RESTART};
-use super::{Crdt, CrdtConfig, Env, Local, Minted, READ, SYNC, WORD};
+use super::{Crdt, CrdtConfig, Env, Ledger, Local, Minted, READ, SYNC, WORD};
 use crate::model::{Dot, VersionVector};
 use crate::sim::{Arg, NodeId, OpSpec, Scope, Setting, Value};
 
@@ -108,7 +108,13 @@ pub struct Dynamo {
     pub clock: VersionVector<NodeId>,
     /// Every version ever written that this replica knows of (for the
     /// checkers only; never read by the replica).
-    pub ledger: BTreeSet<Version>,
+    pub ledger: Ledger<Version>,
+    /// For the checkers too, kept as the ledger grows so that a check
+    /// after every event costs the siblings, not the history: the join of
+    /// every known version's context (what any writer had read) ...
+    pub read: VersionVector<NodeId>,
+    /// ... and the known versions it does not cover: the true siblings.
+    pub unread: BTreeMap<Dot<NodeId>, Version>,
 }
 
 /// Replicas are equal when what they keep is: the ledger is the
@@ -150,12 +156,35 @@ impl Dynamo {
 
     /// The versions that truly are concurrent maxima among `known`: those
     /// no other version's writer had read.
-    pub fn true_siblings(known: &BTreeSet<Version>) -> BTreeSet<Version> {
+    ///
+    /// A context never holds its own version's dot, so "some other
+    /// version's context holds v's dot" is "the join of all contexts holds
+    /// it": one pass, not one per pair.
+    pub fn true_siblings_of(known: &Ledger<Version>) -> BTreeSet<Version> {
+        let mut read = VersionVector::new();
+        for w in known.iter() {
+            read.merge(&w.ctx);
+        }
         known
             .iter()
-            .filter(|v| !known.iter().any(|w| v.superseded_by(w, true)))
+            .filter(|v| !read.contains(&v.dot))
             .cloned()
             .collect()
+    }
+
+    /// The true siblings among the versions this replica knows of, from
+    /// the bookkeeping kept as they arrived (equal to
+    /// [`Dynamo::true_siblings_of`] its ledger).
+    pub fn true_siblings(&self) -> BTreeSet<Version> {
+        self.unread.values().cloned().collect()
+    }
+
+    /// Takes in what other versions' writers had read: covered versions
+    /// stop being true siblings.
+    fn learn(&mut self, read: &VersionVector<NodeId>) {
+        self.read.merge(read);
+        let r = &self.read;
+        self.unread.retain(|d, _| !r.contains(d));
     }
 
     fn put(
@@ -176,7 +205,9 @@ impl Dynamo {
         let mut all = self.siblings.clone();
         all.push(v.clone());
         self.siblings = Self::prune(all, !config.server_vv);
-        self.ledger.insert(v.clone());
+        self.ledger.insert(v.dot, v.clone());
+        self.learn(&v.ctx);
+        self.unread.insert(v.dot, v.clone());
         v
     }
 }
@@ -262,8 +293,12 @@ impl Crdt for Dynamo {
         let mut all = self.siblings.clone();
         all.extend(other.siblings.iter().cloned());
         self.siblings = Self::prune(all, !config.server_vv);
+        self.ledger.merge(&other.ledger, &self.clock);
         self.clock.merge(&other.clock);
-        self.ledger.extend(other.ledger.iter().cloned());
+        for (d, v) in &other.unread {
+            self.unread.entry(*d).or_insert_with(|| v.clone());
+        }
+        self.learn(&other.read);
     }
     fn read(&self, _config: &CrdtConfig) -> (Option<Value>, String) {
         let text = match self.siblings.as_slice() {

@@ -6,7 +6,10 @@ use super::invariants::{DotUnique, FormsAgree, SiblingsExact};
 use super::joined;
 use crate::check::{Status, Verdict};
 use crate::protocols::crdt::{Cart, Counter, Crdt, CrdtNode, Doc, Dynamo, Lww, LwwStore, Mv, Pn};
-use crate::sim::{Invariant, NodeId, OpKind, OpOutcome, OpRecord, World, fmt_ms};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::model::VersionVector;
+use crate::sim::{Invariant, Millis, NodeId, OpKind, OpOutcome, OpRecord, World, fmt_ms};
 
 pub const COUNTED: &str = "updates counted";
 pub const FLOOR: &str = "stock floor";
@@ -277,7 +280,16 @@ impl CrdtChecks for Cart {
 /// of it started after the remove returned: add-wins at work.
 fn removes(world: &World<CrdtNode<Cart>>) -> Verdict {
     let cart = joined(world).items();
-    let ops = world.history().ops();
+    // The last acknowledged add of each item, by its place in the run.
+    let mut last_add: BTreeMap<&str, u64> = BTreeMap::new();
+    for o in acked(world, "add") {
+        if let OpKind::Other { what, .. } = &o.kind
+            && let Some(item) = what.strip_prefix("add ")
+        {
+            let e = last_add.entry(item).or_insert(0);
+            *e = (*e).max(o.call);
+        }
+    }
     let survived: Vec<String> = acked(world, "remove")
         .filter_map(|r| {
             let OpKind::Other { what, .. } = &r.kind else {
@@ -285,11 +297,7 @@ fn removes(world: &World<CrdtNode<Cart>>) -> Verdict {
             };
             let item = what.strip_prefix("remove ")?;
             let ret = r.ret?;
-            let later_add = ops.iter().any(|o| {
-                o.call > ret
-                    && matches!(o.outcome, OpOutcome::Ok { .. })
-                    && matches!(&o.kind, OpKind::Other { what, .. } if what == &format!("add {item}"))
-            });
+            let later_add = last_add.get(item).is_some_and(|&c| c > ret);
             (cart.contains(item) && !later_add).then(|| {
                 let why = if r.note.contains("nothing is removed") {
                     format!("{} had seen no add of {item}, so its remove took nothing away", r.node)
@@ -360,13 +368,11 @@ fn lww_order(world: &World<CrdtNode<Lww>>) -> Verdict {
     let config = world.node_config();
     // The stamp each write got and its writer's clock then, as recorded.
     let ledger = &joined(world).1;
-    let written = |o: &OpRecord| {
-        ledger.iter().find(|w| {
-            w.writer == o.node
-                && w.at == o.invoked
-                && o.kind.describe() == format!("write {}", w.value)
-        })
-    };
+    let by_op: BTreeMap<(NodeId, Millis, String), &crate::protocols::crdt::Written> = ledger
+        .iter()
+        .map(|w| ((w.writer, w.at, format!("write {}", w.value)), w))
+        .collect();
+    let written = |o: &OpRecord| by_op.get(&(o.node, o.invoked, o.kind.describe())).copied();
     let stamp = |o: &OpRecord| written(o).map_or(0, |w| w.stamp);
     let clock = |o: &OpRecord| {
         let s = written(o).map_or(0, |w| w.offset);
@@ -558,16 +564,24 @@ impl CrdtChecks for Dynamo {
 fn resurrection(world: &World<CrdtNode<Dynamo>>) -> Verdict {
     let all = joined(world);
     let (items, _) = all.read_all();
+    // Per item, the newest add (or blind write) of it by each replica: a
+    // remove is excused if its context misses one of them.
+    let mut adds: BTreeMap<&str, VersionVector<NodeId>> = BTreeMap::new();
+    for a in all.ledger.iter() {
+        if let Some(item) = a.op.strip_prefix("add ").or(a.op.strip_prefix("blind ")) {
+            adds.entry(item)
+                .or_default()
+                .raise(a.dot.actor, a.dot.counter);
+        }
+    }
     let back: Vec<String> = all
         .ledger
         .iter()
         .filter_map(|r| {
             let item = r.op.strip_prefix("remove ")?;
-            let excused = all.ledger.iter().any(|a| {
-                (a.op == format!("add {item}") || a.op == format!("blind {item}"))
-                    && !r.ctx.contains(&a.dot)
-                    && a.dot != r.dot
-            });
+            let excused = adds
+                .get(item)
+                .is_some_and(|newest| !r.ctx.dominates(newest));
             (items.contains(item) && !excused).then(|| {
                 format!(
                     "remove {item} via {} (version {}) was acknowledged, yet {item} is back in the cart: a version written concurrently still had {item}, the two became siblings, and the union that resolves siblings cannot tell \"removed\" from \"never added\"",
@@ -602,7 +616,7 @@ fn resurrection(world: &World<CrdtNode<Dynamo>>) -> Verdict {
 /// maxima of every version written.
 fn true_siblings(world: &World<CrdtNode<Dynamo>>) -> Verdict {
     let all = joined(world);
-    let truth = Dynamo::true_siblings(&all.ledger);
+    let truth = Dynamo::true_siblings_of(&all.ledger);
     let kept: std::collections::BTreeSet<_> = all.siblings.iter().cloned().collect();
     let show = |v: &crate::protocols::crdt::Version| format!("{} {}", v.dot, v.items_text());
     let mut dropped: Vec<String> = truth.difference(&kept).map(show).collect();
@@ -690,15 +704,25 @@ fn lost_updates(world: &World<CrdtNode<LwwStore>>) -> Verdict {
         }
     };
     let mut lost = Vec::new();
+    // Each key's writes, and what any writer of it had seen (a write never
+    // sees itself, so "some write had seen m" is "the join holds m").
+    let mut by_key: BTreeMap<&str, (Vec<&crate::protocols::crdt::Made>, VersionVector<NodeId>)> =
+        BTreeMap::new();
+    for m in all.ledger.iter() {
+        let e = by_key.entry(m.key.as_str()).or_default();
+        e.0.push(m);
+        e.1.merge(&m.seen);
+    }
     for (key, win) in &all.keys {
-        let Some(mw) = all.made(key, win) else {
+        let Some((writes, read)) = by_key.get(key.as_str()) else {
             continue;
         };
-        let writes: Vec<&crate::protocols::crdt::Made> =
-            all.ledger.iter().filter(|m| &m.key == key).collect();
+        let Some(mw) = writes.iter().find(|m| m.write.dot == win.dot) else {
+            continue;
+        };
         for m in writes.iter().filter(|m| m.write.dot != win.dot) {
             // Overwritten by some write that had seen it: not lost.
-            if writes.iter().any(|o| o.seen.contains(&m.write.dot)) {
+            if read.contains(&m.write.dot) {
                 continue;
             }
             let (w, v) = (&m.write, win);
@@ -749,13 +773,19 @@ fn lost_updates(world: &World<CrdtNode<LwwStore>>) -> Verdict {
     }
     // Writes no replica remembers at all: their replica forgot them
     // (restart=amnesia) before gossip carried them anywhere.
+    let remembered: BTreeSet<(NodeId, Millis, String)> = all
+        .ledger
+        .iter()
+        .map(|m| {
+            (
+                m.write.writer,
+                m.at,
+                format!("write {}={}", m.key, m.write.value),
+            )
+        })
+        .collect();
     for o in acked(world, "write") {
-        let remembered = all.ledger.iter().any(|m| {
-            m.write.writer == o.node
-                && m.at == o.invoked
-                && o.kind.describe() == format!("write {}={}", m.key, m.write.value)
-        });
-        if !remembered {
+        if !remembered.contains(&(o.node, o.invoked, o.kind.describe())) {
             lost.push(format!(
                 "{} was acknowledged, but no replica holds any trace of it: {} restarted without its state (restart=amnesia) before gossip carried it anywhere",
                 at(o),

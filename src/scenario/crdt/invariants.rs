@@ -104,7 +104,7 @@ impl Invariant<CrdtNode<Dynamo>> for SiblingsExact {
         }
         let n = event.node?;
         let state = world.node(n).crdt();
-        let truth = Dynamo::true_siblings(&state.ledger);
+        let truth = state.true_siblings();
         let kept: std::collections::BTreeSet<_> = state.siblings.iter().cloned().collect();
         let dropped: Vec<String> = truth
             .difference(&kept)
