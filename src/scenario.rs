@@ -19,6 +19,7 @@ pub mod crdt;
 pub mod demos;
 mod leader_follower;
 mod multi_leader;
+pub mod pbft;
 mod quorum;
 pub mod raft;
 mod session;
@@ -474,10 +475,20 @@ fn start<N: Inspect + 'static>(
     p: &Params,
     nodes: usize,
 ) -> Result<Box<dyn Run>, String> {
+    start_in::<N>(name, defaults, p, WorldConfig::new(p.seed, nodes))
+}
+
+/// [`start`] on a world set up by the scenario (a longer client time-out).
+fn start_in<N: Inspect + 'static>(
+    name: &'static str,
+    defaults: N::Config,
+    p: &Params,
+    world: WorldConfig,
+) -> Result<Box<dyn Run>, String> {
     let config = tuned::<N>(defaults, p)?;
     Ok(Box::new(SimRun::<N>::new(
         name,
-        WorldConfig::new(p.seed, nodes),
+        world,
         config,
         p.script.clone(),
     )))
@@ -612,6 +623,17 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             headline: &[],
             quiet_log: true,
             build: raft::build,
+        },
+        ScenarioInfo {
+            name: "pbft",
+            block: 5,
+            summary: "PBFT: n = 3f + 1 replicas agree although f are byzantine; b turns the selected replica into a traitor (silent, equivocating, wrong votes, lying in view changes); e asks for a view change",
+            default_nodes: 4,
+            allowed_nodes: &[4, 7, 10],
+            keys: &["x", "y"],
+            headline: &[pbft::AGREEMENT, pbft::LIVENESS],
+            quiet_log: true,
+            build: pbft::build,
         },
         ScenarioInfo {
             name: "crdt-gcounter",

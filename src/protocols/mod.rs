@@ -6,6 +6,7 @@ pub mod causal;
 pub mod crdt;
 pub mod leader_follower;
 pub mod multi_leader;
+pub mod pbft;
 pub mod quorum;
 pub mod raft;
 pub mod register;

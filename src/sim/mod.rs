@@ -25,4 +25,4 @@ pub use node::{ClientOp, Cx, Node, NodeId, OpId, SessionToken, Setting, TimerId,
 pub use op::{Arg, ArgSpec, Call, OpSpec, Scope};
 pub use time::{Millis, fmt_ms};
 pub use trace::{Trace, TraceEvent, TraceKind};
-pub use world::{Fault, InFlight, World, WorldConfig};
+pub use world::{Answer, Fault, InFlight, World, WorldConfig};

@@ -138,6 +138,19 @@ pub trait Node: Sized {
     /// The kernel has already noted it in the trace.
     fn on_nudge(&mut self, _op: Self::Op, _cx: &mut Cx<'_, Self>) {}
 
+    /// Whether a client sends each request to every running node at once
+    /// (PBFT's client, which cannot trust any one replica) instead of only
+    /// to the node it names. Default: only to the named node.
+    fn multicast_requests() -> bool {
+        false
+    }
+    /// How many matching answers from different nodes a client waits for
+    /// before it accepts one: PBFT's f + 1, so that f liars cannot fool it.
+    /// Only answers given with [`Cx::answer`] are tallied; default 1.
+    fn answers_needed(_cluster_size: usize) -> usize {
+        1
+    }
+
     /// A short role for the cluster view: `leader`, `follower`, `replica`.
     fn role(&self) -> String;
     /// What the node holds, as (key, shown value) pairs, sorted by key.
@@ -215,6 +228,12 @@ pub(crate) enum Effect<N: Node> {
         outcome: OpOutcome,
         note: String,
         session: Option<SessionToken>,
+    },
+    /// One node's answer, tallied by the client (see [`Node::answers_needed`]).
+    Answer {
+        op: OpId,
+        outcome: OpOutcome,
+        note: String,
     },
     Note(String),
 }
@@ -326,6 +345,16 @@ impl<N: Node> Cx<'_, N> {
             outcome,
             note: note.into(),
             session: Some(session),
+        });
+    }
+    /// One node's answer to a client that counts matching answers (see
+    /// [`Node::answers_needed`]): the client accepts an outcome once enough
+    /// different nodes have given that same outcome.
+    pub fn answer(&mut self, op: OpId, outcome: OpOutcome, note: impl Into<String>) {
+        self.effects.push(Effect::Answer {
+            op,
+            outcome,
+            note: note.into(),
         });
     }
     /// Records a role or state change in the trace, in plain words.

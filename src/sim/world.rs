@@ -1,6 +1,6 @@
 //! The world: nodes, network, clock and queue, stepped one event at a time.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::{self, Display};
 use std::rc::Rc;
 
@@ -237,6 +237,17 @@ pub struct World<N: Node> {
     session: SessionToken,
     invariants: Vec<Box<dyn Invariant<N>>>,
     violation: Option<Violation>,
+    /// The answers each operation got from nodes, for protocols whose
+    /// client counts matching answers ([`Node::answers_needed`]).
+    answers: BTreeMap<OpId, Vec<Answer>>,
+}
+
+/// One node's answer to a client operation, as the client tallied it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub node: NodeId,
+    pub at: Millis,
+    pub outcome: OpOutcome,
 }
 
 impl<N: Node> World<N> {
@@ -269,6 +280,7 @@ impl<N: Node> World<N> {
             session: SessionToken::default(),
             invariants: Vec::new(),
             violation: None,
+            answers: BTreeMap::new(),
         };
         for i in 0..n {
             w.with_node(NodeId::from_index(i), |node, cx| node.on_start(cx));
@@ -317,6 +329,11 @@ impl<N: Node> World<N> {
         &self.session
     }
     /// Queue events handled so far (including silent ones such as cancelled timers).
+    /// The answers nodes gave to `op`, in arrival order (only for
+    /// protocols whose client counts matching answers).
+    pub fn answers(&self, op: OpId) -> &[Answer] {
+        self.answers.get(&op).map_or(&[], Vec::as_slice)
+    }
     pub fn events_processed(&self) -> u64 {
         self.processed
     }
@@ -830,6 +847,24 @@ impl<N: Node> World<N> {
         let text = format!("client: {} via {id} (op {})", kind.describe(), op.0);
         self.trace
             .push(self.now, TraceKind::ClientInvoke, Some(id), None, text);
+        if N::multicast_requests() {
+            self.queue.push(
+                self.now + self.config.client_timeout,
+                Event::ClientTimeout(op),
+            );
+            // Every running replica gets the same request, in id order.
+            for to in (0..self.slots.len()).map(NodeId::from_index) {
+                if self.slots[to.index()].up {
+                    let request = ClientOp {
+                        id: op,
+                        kind: op_value.clone(),
+                        session: self.session.clone(),
+                    };
+                    self.with_node(to, |node, cx| node.on_client(request, cx));
+                }
+            }
+            return;
+        }
         if !self.slots[id.index()].up {
             let reason = format!("{id} is down: the client could not connect");
             let seq = self.trace.total() + 1;
@@ -932,6 +967,7 @@ impl<N: Node> World<N> {
                 self.trace
                     .push(self.now, TraceKind::ClientDone, Some(at), None, text);
             }
+            Effect::Answer { op, outcome, note } => self.answer(at, op, outcome, note),
             Effect::Note(text) => {
                 self.trace.push(
                     self.now,
@@ -941,6 +977,66 @@ impl<N: Node> World<N> {
                     format!("{at}: {text}"),
                 );
             }
+        }
+    }
+
+    /// Tallies one node's answer; the client accepts an outcome once
+    /// [`Node::answers_needed`] different nodes have given it.
+    fn answer(&mut self, at: NodeId, op: OpId, outcome: OpOutcome, note: String) {
+        let Some(rec) = self.history.get(op) else {
+            return;
+        };
+        let open = rec.outcome == OpOutcome::Pending;
+        let answers = self.answers.entry(op).or_default();
+        if answers.iter().any(|a| a.node == at) {
+            return;
+        }
+        answers.push(Answer {
+            node: at,
+            at: self.now,
+            outcome: outcome.clone(),
+        });
+        let agreeing: Vec<NodeId> = answers
+            .iter()
+            .filter(|a| a.outcome == outcome)
+            .map(|a| a.node)
+            .collect();
+        let needed = N::answers_needed(self.slots.len());
+        let said = match &outcome {
+            OpOutcome::Ok { value: Some(v) } => format!("ok, value {v}"),
+            OpOutcome::Ok { value: None } => "ok".to_string(),
+            OpOutcome::Failed { reason } => format!("failed: {reason}"),
+            OpOutcome::TimedOut { .. } | OpOutcome::Pending => "no answer".to_string(),
+        };
+        let text = format!(
+            "{at} answered op {}: {said} ({} of the {needed} matching answers the client needs{})",
+            op.0,
+            agreeing.len(),
+            if open { "" } else { "; already settled" }
+        );
+        self.trace
+            .push(self.now, TraceKind::State, Some(at), None, text);
+        if open && agreeing.len() >= needed {
+            let names: Vec<String> = agreeing.iter().map(|n| n.to_string()).collect();
+            let note = format!(
+                "{needed} matching answers, from {}{}",
+                names.join(", "),
+                if note.is_empty() {
+                    String::new()
+                } else {
+                    format!("; {note}")
+                }
+            );
+            self.apply_effect(
+                at,
+                0,
+                Effect::Complete {
+                    op,
+                    outcome,
+                    note,
+                    session: None,
+                },
+            );
         }
     }
 
