@@ -153,6 +153,16 @@ pub const DEMOS: &[Demo] = &[
         None,
         &[("text-merge", "naive")]
     ),
+    demo!("pbft-equivocate", "pbft"),
+    demo!("pbft-two-traitors", "pbft"),
+    demo!(
+        "pbft-seven-replicas",
+        "pbft-two-traitors",
+        "pbft",
+        Some(7),
+        &[]
+    ),
+    demo!("pbft-silent-pair", "pbft"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

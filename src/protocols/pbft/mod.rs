@@ -1078,7 +1078,12 @@ impl PbftNode {
             }
             return;
         }
-        if view != mine || executed >= self.disk.state.seq {
+        // Up to the newest slot, not just the newest executed one: a
+        // pre-prepare that reached a backup before its NEW-VIEW was dropped,
+        // and nobody executes past it until it is sent again.
+        let newest = self.disk.slots.keys().next_back().copied().unwrap_or(0);
+        let top = newest.max(self.disk.state.seq);
+        if view != mine || executed >= top {
             return;
         }
         if executed < self.disk.stable {
@@ -1086,7 +1091,7 @@ impl PbftNode {
             self.send_to(from, Msg::Checkpoint { seq, digest }, cx);
         }
         let from_seq = executed.max(self.disk.stable) + 1;
-        let upto = self.disk.state.seq.min(from_seq + RESEND_BATCH - 1);
+        let upto = top.min(from_seq + RESEND_BATCH - 1);
         let primary = self.primary_of(mine) == self.id;
         for seq in from_seq..=upto {
             let Some(slot) = self.disk.slots.get(&seq) else {
