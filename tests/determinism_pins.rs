@@ -42,6 +42,8 @@ const PINS: &[(&str, usize, u64, &str, u64)] = &[
         "pre-vote=on,check-quorum=on",
         0x871e47035df48e08,
     ),
+    ("pbft", 4, 1, "", 0x7cadc2c1b0a33b5d),
+    ("pbft", 10, 2, "checkpoint=2", 0xdfba19e04536948b),
 ];
 
 /// The CRDT scenarios' own operations in the same faults: `A nN` and `B
@@ -130,6 +132,11 @@ fn crdt_script(a: &str, b: &str) -> String {
 }
 
 fn hash(name: &str, nodes: usize, seed: u64, settings: &str) -> u64 {
+    if name == "pbft" {
+        // And a traitor, for the byzantine code paths.
+        let script = format!("{FAULTS}; at 0.6s byzantine n2 equivocate");
+        return hash_script(name, nodes, seed, settings, &script);
+    }
     hash_script(name, nodes, seed, settings, FAULTS)
 }
 

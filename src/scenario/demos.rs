@@ -163,6 +163,7 @@ pub const DEMOS: &[Demo] = &[
         &[]
     ),
     demo!("pbft-silent-pair", "pbft"),
+    demo!("pbft-liar", "pbft"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

@@ -47,6 +47,8 @@ use crate::sim::{
 
 /// Most sequence numbers one Status answer resends.
 const RESEND_BATCH: u64 = 8;
+/// How many of its own past VIEW-CHANGE messages a replica can retransmit.
+const KEEP_SENT_CHANGES: usize = 4;
 
 /// What one replica logged for one sequence number.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -121,6 +123,9 @@ pub struct Disk {
     pub assigned: BTreeSet<OpId>,
     /// VIEW-CHANGE messages for views from the current one on.
     pub changes: BTreeMap<u64, BTreeMap<NodeId, Rc<ViewChange>>>,
+    /// Its own last few VIEW-CHANGE messages, by view: retransmitted to a
+    /// replica still waiting in that view after this one moved on.
+    pub sent_changes: BTreeMap<u64, Rc<ViewChange>>,
     /// The NEW-VIEW that started the current view (relayed to laggards).
     pub new_view: Option<Rc<NewView>>,
     /// View changes in a row that found no working primary (each doubles
@@ -705,14 +710,20 @@ impl PbftNode {
 
     /// The VIEW-CHANGE this replica sends for `view`.
     fn view_change_msg(&self, view: u64) -> ViewChange {
+        let prepared = self.disk.slots.values().filter_map(|s| s.prepared.clone());
         let certs = if self.disk.behaviour == Behaviour::Lie {
-            Vec::new()
-        } else {
-            self.disk
-                .slots
-                .values()
-                .filter_map(|s| s.prepared.clone())
+            // It claims the null request was prepared where a request was;
+            // it can list only its own prepare for that (signatures), so an
+            // honest replica sees the certificate is short and discards it.
+            prepared
+                .map(|c| Cert {
+                    req: Req::Null,
+                    prepares: vec![self.id],
+                    ..c
+                })
                 .collect()
+        } else {
+            prepared.collect()
         };
         ViewChange {
             view,
@@ -740,6 +751,10 @@ impl PbftNode {
             if vc.certs.len() == 1 { "" } else { "s" }
         ));
         self.disk.changes = self.disk.changes.split_off(&to);
+        self.disk.sent_changes.insert(to, vc.clone());
+        if self.disk.sent_changes.len() > KEEP_SENT_CHANGES {
+            self.disk.sent_changes.pop_first();
+        }
         self.disk
             .changes
             .entry(to)
@@ -863,13 +878,25 @@ impl PbftNode {
             return;
         }
         let all = &self.disk.changes[&view];
-        // Its own first, then the others by id: any 2f + 1 will do.
-        let mut changes: Vec<Rc<ViewChange>> = all.get(&self.id).cloned().into_iter().collect();
-        changes.extend(
-            all.iter()
-                .filter(|(k, _)| **k != self.id)
-                .map(|(_, v)| v.clone()),
-        );
+        if self.disk.behaviour == Behaviour::Lie
+            && all.keys().filter(|&&k| k != self.id).count() < self.quorum()
+        {
+            return;
+        }
+        // Its own first, then the others by id: any 2f + 1 will do. A liar
+        // waits for 2f + 1 honest-looking ones and leaves its own short
+        // certificates out, so that only the pre-prepares it forges below
+        // give it away.
+        let own = all.get(&self.id).cloned();
+        let others = all
+            .iter()
+            .filter(|(k, _)| **k != self.id)
+            .map(|(_, v)| v.clone());
+        let mut changes: Vec<Rc<ViewChange>> = if self.disk.behaviour == Behaviour::Lie {
+            others.chain(own).collect()
+        } else {
+            own.into_iter().chain(others).collect()
+        };
         changes.truncate(self.quorum());
         let (_, mut pre_prepares) = derive_pre_prepares(&changes);
         if self.disk.behaviour == Behaviour::Lie {
@@ -957,6 +984,8 @@ impl PbftNode {
         self.disk.view = view;
         self.disk.active = true;
         self.disk.changes = self.disk.changes.split_off(&(view + 1));
+        // Once it works in a view, what it said before no longer describes it.
+        self.disk.sent_changes.clear();
         self.disk.new_view = Some(nv.clone());
         self.stop_timer(cx);
         let primary = self.primary_of(view) == self.id;
@@ -1066,8 +1095,25 @@ impl PbftNode {
         executed: u64,
         cx: &mut Cx<'_, Self>,
     ) {
+        // The network only delivers what is sent again: a replica still
+        // waiting for 2f + 1 view changes in a view this one left gets its
+        // VIEW-CHANGE for that view once more (it was true when sent, and
+        // this replica prepared nothing in that view since).
+        if !active
+            && view < self.disk.view
+            && let Some(vc) = self.disk.sent_changes.get(&view).cloned()
+        {
+            self.send_to(from, Msg::ViewChange(vc), cx);
+        }
         if !self.disk.active {
             return;
+        }
+        // Checkpoints belong to no view: one that stranded itself in a view
+        // change nobody joined still catches up by state transfer.
+        if executed < self.disk.stable {
+            let (seq, digest) = (self.disk.stable, self.disk.stable_digest);
+            let proof = self.disk.stable_proof.clone();
+            self.send_to(from, Msg::Stable { seq, digest, proof }, cx);
         }
         let mine = self.disk.view;
         if view < mine || (view == mine && !active) {
@@ -1085,10 +1131,6 @@ impl PbftNode {
         let top = newest.max(self.disk.state.seq);
         if view != mine || executed >= top {
             return;
-        }
-        if executed < self.disk.stable {
-            let (seq, digest) = (self.disk.stable, self.disk.stable_digest);
-            self.send_to(from, Msg::Checkpoint { seq, digest }, cx);
         }
         let from_seq = executed.max(self.disk.stable) + 1;
         let upto = top.min(from_seq + RESEND_BATCH - 1);
@@ -1311,6 +1353,12 @@ impl Node for PbftNode {
                 active,
                 executed,
             } => self.on_status(from, view, active, executed, cx),
+            Msg::Stable { seq, digest, proof } => {
+                let distinct: BTreeSet<NodeId> = proof.iter().copied().collect();
+                if distinct.len() >= self.quorum() && distinct.len() == proof.len() {
+                    self.reach_checkpoint(Wanted { seq, digest, proof }, cx);
+                }
+            }
             Msg::FetchState { seq } => {
                 if let Some(s) = self.disk.snapshots.get(&seq).cloned() {
                     self.send_to(from, Msg::State(s), cx);
@@ -1328,6 +1376,20 @@ impl Node for PbftNode {
                     && let Some(vc) = self.disk.changes.get(&view).and_then(|m| m.get(&self.id))
                 {
                     self.emit(Msg::ViewChange(vc.clone()), cx);
+                }
+                // A state it asked for and has not got: ask again.
+                if let Some(w) = &self.disk.wanted {
+                    for &p in w.proof.iter().filter(|&&p| p != self.id) {
+                        self.send_to(p, Msg::FetchState { seq: w.seq }, cx);
+                    }
+                }
+                // Its newest checkpoint, again, until it is stable: one
+                // lost CHECKPOINT too many would close the window for good.
+                if let Some((&seq, snap)) = self.disk.snapshots.last_key_value()
+                    && seq > self.disk.stable
+                {
+                    let digest = snap.digest;
+                    self.emit(Msg::Checkpoint { seq, digest }, cx);
                 }
                 self.emit(
                     Msg::Status {
@@ -1368,6 +1430,19 @@ impl Node for PbftNode {
             PbftOp::Behave(b) => b,
             PbftOp::Turn => self.disk.behaviour.next(),
             PbftOp::Timeout => {
+                // During a view change the timer runs only once 2f + 1
+                // replicas asked for the view (the paper's rule that keeps
+                // honest replicas from racing ahead of each other).
+                if !self.disk.active && self.timer.is_none() {
+                    let view = self.disk.view;
+                    let got = self.disk.changes.get(&view).map_or(0, BTreeMap::len);
+                    cx.note(format!(
+                        "{} has no timer to expire: it waits for 2f + 1 = {} VIEW-CHANGE messages for view {view} (it has {got}) before it starts one",
+                        self.id,
+                        self.quorum()
+                    ));
+                    return;
+                }
                 self.stop_timer(cx);
                 self.time_out(cx);
                 return;

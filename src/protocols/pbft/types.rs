@@ -139,6 +139,14 @@ pub enum Msg {
         active: bool,
         executed: u64,
     },
+    /// To a replica that is behind: "s`seq` is stable, certified by the
+    /// CHECKPOINT messages of `proof`" (the paper forwards the 2f + 1
+    /// signed messages; sender ids stand for them here).
+    Stable {
+        seq: u64,
+        digest: u64,
+        proof: Vec<NodeId>,
+    },
     FetchState {
         seq: u64,
     },
@@ -169,6 +177,12 @@ impl fmt::Display for Msg {
                 nv.pre_prepares.len()
             ),
             Msg::Status { view, executed, .. } => write!(f, "Status(v{view} executed s{executed})"),
+            Msg::Stable { seq, digest, proof } => write!(
+                f,
+                "Stable(s{seq} d{:04x}, {} checkpoints)",
+                digest & 0xffff,
+                proof.len()
+            ),
             Msg::FetchState { seq } => write!(f, "Fetch(state at s{seq})"),
             Msg::State(s) => write!(f, "State(s{} d{:04x})", s.seq, s.digest & 0xffff),
         }
