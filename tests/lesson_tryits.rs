@@ -615,6 +615,46 @@ fn lesson_5_raft() {
     assert!(live(&a).run().violation().is_none());
 }
 
+#[test]
+fn lesson_5_pbft() {
+    let mut a = open(5);
+    try_it(&mut a, "pbft");
+    assert_eq!(live(&a).size(), 4);
+    // 1: an equivocating primary: agreement holds, view 1 replaces it.
+    select(&mut a, 1);
+    keys(&mut a, "bb");
+    assert!(log_has(&a, "n1 turns byzantine (equivocate)"));
+    keys(&mut a, "w");
+    let first = last_op(&a);
+    wait(&mut a, 3000);
+    assert!(log_has(&a, "n2 enters view 1 as primary"));
+    assert!(ok(live(&a).run().history().get(first.id).unwrap()));
+    assert_eq!(status(&a, "agreement"), Status::Pass);
+    // 2: a second traitor: agreement breaks or progress stops.
+    select(&mut a, 2);
+    keys(&mut a, "bb");
+    // A broken agreement pauses the run on the violation, so stop there.
+    let until = live(&a).now() + 6000;
+    for i in 0..10_000 {
+        if live(&a).paused || live(&a).now() >= until {
+            break;
+        }
+        if i % 4 == 0 && i < 40 {
+            keys(&mut a, "w");
+        }
+        a.update(Action::Tick(Duration::from_millis(250)));
+    }
+    let broke = status(&a, "agreement") == Status::Fail;
+    let stalled = status(&a, "liveness") == Status::Fail;
+    assert!(broke || stalled, "{:?}", live(&a).verdicts);
+    let why = if broke {
+        verdict(&a, "agreement").summary.clone()
+    } else {
+        verdict(&a, "liveness").summary.clone()
+    };
+    assert!(why.contains("more than f = 1"), "{why}");
+}
+
 // ------------------------------------------------------------ lesson 6
 
 /// What every replica's box shows for `key`, in node order.
