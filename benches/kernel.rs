@@ -1,5 +1,6 @@
 //! Raw kernel throughput: events per second under load on the CAP register
-//! (5 nodes and 1000), Raft (5 nodes) and OR-Set replicas (5).
+//! (5 nodes and 1000), Raft (5 nodes), OR-Set replicas (5) and PBFT (4 and
+//! 10 replicas).
 //!
 //! `cargo bench --bench kernel` — divan prints time per run and items
 //! (queue events) per second.
@@ -182,6 +183,61 @@ fn orset_5_replicas_under_load(bencher: divan::Bencher) {
         .with_inputs(orset_loaded)
         .bench_local_values(|mut w| {
             w.run_until(3000);
+            w
+        });
+}
+
+/// PBFT on `n` replicas with agreement and in-order execution checked after
+/// every event: a client operation every 2 ms for 2 s (writes and reads over
+/// 8 keys, round-robin over the replicas), with f replicas turning
+/// byzantine (equivocating or silent) at 600 ms.
+fn pbft_loaded(n: usize) -> World<statedist::protocols::pbft::PbftNode> {
+    use statedist::protocols::pbft::{Behaviour, PbftConfig, PbftNode};
+    use statedist::scenario::Inspect;
+    use statedist::sim::Call;
+    let mut w = World::new(WorldConfig::new(42, n), PbftConfig::default());
+    for inv in <PbftNode as Inspect>::invariants() {
+        w.add_invariant(inv);
+    }
+    w.check_start();
+    let f = (n - 1) / 3;
+    for i in 0..f {
+        let b = if i % 2 == 0 {
+            Behaviour::Equivocate
+        } else {
+            Behaviour::Silent
+        };
+        w.schedule(
+            600,
+            Fault::Client {
+                node: NodeId(i as u32 + 1),
+                call: Call::new("byzantine", &[b.name()]),
+            },
+        );
+    }
+    for i in 0..1000u64 {
+        let node = NodeId((i % n as u64) as u32 + 1);
+        let key = format!("k{}", i % 8);
+        let call = if i % 2 == 0 {
+            Call::new("write", &[&format!("{key}={i}")])
+        } else {
+            Call::new("read", &[&key])
+        };
+        w.schedule(i * 2, Fault::Client { node, call });
+    }
+    w
+}
+
+#[divan::bench(args = [4, 10], sample_count = 10)]
+fn pbft_under_load(bencher: divan::Bencher, n: usize) {
+    let mut probe = pbft_loaded(n);
+    probe.run_until(4000);
+    assert!(probe.violation().is_none());
+    bencher
+        .counter(ItemsCount::new(probe.events_processed()))
+        .with_inputs(|| pbft_loaded(n))
+        .bench_local_values(|mut w| {
+            w.run_until(4000);
             w
         });
 }
