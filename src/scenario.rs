@@ -34,6 +34,10 @@ pub struct NodeView {
     pub role: String,
     /// Clock offset in ms (0 for most nodes).
     pub skew: i64,
+    /// How many percent fast (negative: slow) its clock runs.
+    pub drift: i32,
+    /// Frozen in a pause.
+    pub paused: bool,
     /// (key, shown value), sorted by key.
     pub state: Vec<(String, String)>,
 }
@@ -281,6 +285,8 @@ impl<N: Inspect> Run for SimRun<N> {
                     "down".into()
                 },
                 skew: w.skew(id),
+                drift: w.drift(id),
+                paused: w.paused_until(id).is_some(),
                 state: w.node(id).state(w.node_config()),
             })
             .collect();

@@ -249,3 +249,105 @@ fn session_primary_applies_a_duplicated_forward_once() {
         w.node(PRIMARY).store()
     );
 }
+
+/// A 5-node Raft cluster with a leader elected (at 1 s).
+fn raft_world(seed: u64) -> (World<statedist::protocols::raft::RaftNode>, NodeId) {
+    use statedist::protocols::raft::RaftConfig;
+    let mut w = World::new(WorldConfig::new(seed, 5), RaftConfig::default());
+    w.run_until(1000);
+    let l = statedist::scenario::raft::leader(&w).expect("a leader after 1 s");
+    (w, l)
+}
+
+#[test]
+fn a_paused_node_does_nothing_then_handles_what_waited() {
+    let (mut w, l) = raft_world(3);
+    let before = w.trace().total();
+    w.apply(Fault::Pause(l, 3000));
+    assert_eq!(w.paused_until(l), Some(4000));
+    w.run_until(3990);
+    let during: Vec<_> = w
+        .trace()
+        .events()
+        .filter(|e| e.seq > before)
+        .filter(|e| e.node == Some(l) && e.kind != TraceKind::Fault)
+        .map(|e| e.text.clone())
+        .collect();
+    // Frozen: it neither sent, received nor fired a timer.
+    let own: Vec<_> = w
+        .trace()
+        .events()
+        .filter(|e| e.seq > before && e.kind == TraceKind::Send && e.node == Some(l))
+        .collect();
+    assert!(own.is_empty(), "{own:?}");
+    assert!(during.is_empty(), "{during:?}");
+    // The others elected someone else meanwhile.
+    let other = statedist::scenario::raft::leader(&w);
+    assert!(other.is_some_and(|o| o != l), "{other:?}");
+    w.run_until(4000);
+    assert_eq!(w.paused_until(l), None);
+    let texts: Vec<String> = w
+        .trace()
+        .events()
+        .filter(|e| e.seq > before && e.node == Some(l))
+        .map(|e| e.text.clone())
+        .collect();
+    assert!(
+        texts.iter().any(|t| t.contains("wakes from its pause")),
+        "{texts:?}"
+    );
+    let waited = texts
+        .iter()
+        .filter(|t| t.contains("(it waited during the pause)"))
+        .count();
+    assert!(waited > 0, "{texts:?}");
+    w.run_until(5000);
+    assert!(
+        !w.node(l).is_leader(),
+        "the old leader learned of the new term"
+    );
+}
+
+#[test]
+fn a_crash_during_a_pause_drops_what_waited() {
+    let (mut w, l) = raft_world(4);
+    w.apply(Fault::Pause(l, 3000));
+    w.run_until(2000);
+    w.apply(Fault::Crash(l));
+    assert_eq!(w.paused_until(l), None);
+    w.run_until(2500);
+    w.apply(Fault::Restart(l));
+    w.run_until(5000);
+    let woke = w
+        .trace()
+        .events()
+        .any(|e| e.text.contains("wakes from its pause"));
+    assert!(!woke, "a crashed node's pause ended with the crash");
+}
+
+#[test]
+fn a_drifting_clock_stretches_timers_and_the_wall_clock() {
+    let (mut w, l) = raft_world(5);
+    let slow = NodeId(l.0 % 5 + 1);
+    // Cut off, its election timer (150-300 ms on its own clock) runs out
+    // again and again; at half speed each takes 300-600 ms of true time.
+    w.apply(Fault::Isolate(slow));
+    w.apply(Fault::Drift(slow, -50));
+    assert_eq!(w.drift(slow), -50);
+    w.run_until(3000);
+    // 2 s of true time at half speed: its clock is 1 s behind.
+    assert_eq!(w.skew(slow), -1000);
+    let fired: Vec<u64> = w
+        .trace()
+        .events()
+        .filter(|e| e.kind == TraceKind::Timer && e.node == Some(slow) && e.time > 1000)
+        .map(|e| e.time)
+        .collect();
+    assert!(fired.len() >= 3, "{fired:?}");
+    for gap in fired.windows(2).map(|p| p[1] - p[0]) {
+        assert!((300..=600).contains(&gap), "{fired:?}");
+    }
+    w.apply(Fault::Drift(slow, 0));
+    w.run_until(4000);
+    assert_eq!(w.skew(slow), -1000, "an offset stays once the drift stops");
+}

@@ -490,7 +490,20 @@ fn o_cycles_the_selected_nodes_clock_and_the_run_remembers_it() {
     assert_eq!(skews(&a), [0, -1000, 0]);
     assert!(text(&a).contains("clock -1s"));
     keys(&mut a, "o");
+    let drifts = |a: &App| -> Vec<i32> {
+        a.live()
+            .unwrap()
+            .view
+            .nodes
+            .iter()
+            .map(|n| n.drift)
+            .collect()
+    };
+    assert_eq!(drifts(&a), [0, -25, 0]);
+    assert!(text(&a).contains("25% slow"), "{}", text(&a));
+    keys(&mut a, "o");
     assert_eq!(skews(&a), [0, 0, 0]);
+    assert_eq!(drifts(&a), [0, 0, 0]);
     assert!(!text(&a).contains("clock +1s") && !text(&a).contains("clock -1s"));
     let actions: Vec<Fault> = a
         .live()
@@ -505,12 +518,14 @@ fn o_cycles_the_selected_nodes_clock_and_the_run_remembers_it() {
         [
             Fault::Skew(NodeId(2), 1000),
             Fault::Skew(NodeId(2), -1000),
+            Fault::Drift(NodeId(2), -25),
+            Fault::Drift(NodeId(2), 0),
             Fault::Skew(NodeId(2), 0)
         ]
     );
     // `?` lists it.
     keys(&mut a, "?");
-    assert!(text(&a).contains("skew the selected node's clock"));
+    assert!(text(&a).contains("the selected node's clock: 1s ahead"));
 }
 
 #[test]
@@ -698,4 +713,35 @@ fn x_cuts_the_selected_node_one_way_deaf_then_mute_then_whole() {
         .parse::<u64>()
         .unwrap();
     assert!(t1 > 3, "n1's term is {t1}");
+}
+
+#[test]
+fn capital_z_freezes_the_selected_node_for_three_seconds() {
+    let mut a = playground("cap-ap", None, 120, 40);
+    let paused = |a: &App| -> Vec<bool> {
+        a.live()
+            .unwrap()
+            .view
+            .nodes
+            .iter()
+            .map(|n| n.paused)
+            .collect()
+    };
+    keys(&mut a, "3Z");
+    assert_eq!(paused(&a), [false, false, true]);
+    assert!(text(&a).contains("n3 is frozen for 3s"), "{}", text(&a));
+    assert!(text(&a).contains("PAUSED"), "the node's box says so");
+    let until = a.live().unwrap().now() + 3000;
+    while a.live().unwrap().now() < until {
+        a.update(Action::Tick(Duration::from_millis(250)));
+    }
+    assert_eq!(paused(&a), [false, false, false]);
+    let woke = a
+        .live()
+        .unwrap()
+        .run()
+        .trace()
+        .events()
+        .any(|e| e.text.contains("n3 wakes from its pause"));
+    assert!(woke);
 }

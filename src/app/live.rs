@@ -429,10 +429,9 @@ impl Live {
                 n.id,
                 if n.up { "up" } else { "DOWN" },
                 n.side,
-                if n.skew == 0 {
-                    String::new()
-                } else {
-                    format!(", its clock {}", fmt_skew(n.skew))
+                match clock_badge(n) {
+                    b if b.is_empty() => String::new(),
+                    b => format!(", {b}"),
                 }
             ),
             None => String::new(),
@@ -442,6 +441,24 @@ impl Live {
     pub fn clock(&self) -> String {
         fmt_ms(self.view.now)
     }
+}
+
+/// What is odd about a node's clock, for its box: "paused · clock +1s ·
+/// 25% slow", or nothing.
+pub fn clock_badge(n: &crate::scenario::NodeView) -> String {
+    let mut parts = Vec::new();
+    if n.paused {
+        parts.push("PAUSED".to_string());
+    }
+    if n.skew != 0 {
+        parts.push(format!("clock {}", fmt_skew(n.skew)));
+    }
+    match n.drift {
+        0 => {}
+        d if d < 0 => parts.push(format!("{}% slow", -d)),
+        d => parts.push(format!("{d}% fast")),
+    }
+    parts.join(" · ")
 }
 
 /// A clock offset as the canvas shows it: "+1s", "-1s", "+300ms".

@@ -54,7 +54,7 @@ pub struct Script {
 /// What the language accepts, for error messages and `--help`.
 pub const COMMANDS: &str = "partition 1,2 | 3,4,5 · heal · cut 1->2 · cut 1<->2 · isolate N · \
 bridge 3 | 1,2 | 4,5 · link 1->2 loss 50% · link 1->2 delay 200-400ms · crash N · restart N · \
-skew nN +300ms · loss 10% · dup 5% · delay 20-80ms · set NAME=VALUE";
+skew nN +300ms · drift nN -20% · pause nN 3s · loss 10% · dup 5% · delay 20-80ms · set NAME=VALUE";
 
 impl Script {
     /// Parses a script. Steps are separated by newlines or `;`; `#` starts a comment.
@@ -481,6 +481,38 @@ fn parse_step(toks: &[Tok<'_>], line: usize, end_col: usize) -> Result<Step, Scr
             })?;
             Fault::Skew(id, sign * ms as i64)
         }
+        "drift" => {
+            let tok = p.next("a node such as n2")?;
+            let id = p.node(tok, tok.col)?;
+            let d = p.next("a rate such as -20% (slow) or +10% (fast)")?;
+            let pct = d
+                .text
+                .strip_suffix('%')
+                .and_then(|v| v.strip_prefix('+').unwrap_or(v).parse::<i32>().ok())
+                .filter(|v| (-90..=100).contains(v))
+                .ok_or_else(|| {
+                    p.err_at(
+                        d.col,
+                        format!(
+                            "'{}' is not a clock rate: expected -90% to +100%, e.g. -20% for a clock running slow",
+                            d.text
+                        ),
+                    )
+                })?;
+            Fault::Drift(id, pct)
+        }
+        "pause" => {
+            let tok = p.next("a node such as n1")?;
+            let id = p.node(tok, tok.col)?;
+            let d = p.next("how long, such as 3s")?;
+            let ms = parse_duration(d.text).filter(|&ms| ms > 0).ok_or_else(|| {
+                p.err_at(
+                    d.col,
+                    format!("'{}' is not a duration: expected e.g. 3s or 500ms", d.text),
+                )
+            })?;
+            Fault::Pause(id, ms)
+        }
         "loss" | "dup" => {
             let pct = p.percent()?;
             if cmd.text == "loss" {
@@ -636,7 +668,7 @@ mod tests {
         let s = Script::parse(
             "at 0s delay 20-80ms\nat 0s loss 10%; at 0s dup 5%\nat 1.5s partition 1,2 | 3,4,5\n\
              at 2s crash 3 # down\nat 4s restart 3\nat 1s write n1 x=5\nat 2s read n3 x\n\
-             at 0s skew n2 -300ms\nat 3s heal\nat 5s set w=2",
+             at 0s skew n2 -300ms\nat 3s heal\nat 5s set w=2\nat 6s drift n2 -25%\nat 7s pause n1 2.5s",
         )
         .unwrap();
         let got: Vec<(Millis, Fault)> = s.steps.iter().map(|s| (s.at, s.fault.clone())).collect();
@@ -672,6 +704,8 @@ mod tests {
                 (3000, Fault::Heal),
                 (4000, Fault::Restart(NodeId(3))),
                 (5000, Fault::Tune("w".into(), "2".into())),
+                (6000, Fault::Drift(NodeId(2), -25)),
+                (7000, Fault::Pause(NodeId(1), 2500)),
             ]
         );
     }

@@ -75,6 +75,13 @@ pub enum Fault {
     Restart(NodeId),
     /// Set a node's clock offset in milliseconds.
     Skew(NodeId, i64),
+    /// Make a node's clock run this many percent fast (negative: slow)
+    /// from now on: its timers and its wall clock both follow it.
+    Drift(NodeId, i32),
+    /// Freeze a node for this long (a stop-the-world GC pause, a
+    /// suspended VM): it handles nothing; what reaches it waits in its
+    /// buffers, and its timers fire when it wakes. It never notices.
+    Pause(NodeId, Millis),
     /// Message loss probability.
     Loss(f64),
     /// Message duplication probability.
@@ -136,6 +143,8 @@ impl Display for Fault {
             Fault::Crash(n) => write!(f, "crash {}", n.0),
             Fault::Restart(n) => write!(f, "restart {}", n.0),
             Fault::Skew(n, ms) => write!(f, "skew {n} {ms:+}ms"),
+            Fault::Drift(n, pct) => write!(f, "drift {n} {pct:+}%"),
+            Fault::Pause(n, ms) => write!(f, "pause {n} {}", fmt_ms(*ms)),
             Fault::Loss(p) => write!(f, "loss {}%", percent(*p)),
             Fault::Duplicate(p) => write!(f, "dup {}%", percent(*p)),
             Fault::Delay(a, b) => write!(f, "delay {a}-{b}ms"),
@@ -195,14 +204,37 @@ enum Event<N: Node> {
     Fault(Box<Fault>),
     /// A scheduled client operation, parsed when it was scheduled.
     Client(NodeId, N::Op),
+    /// A paused node's pause ends (if it has not crashed since).
+    Wake {
+        node: NodeId,
+        incarnation: u32,
+    },
 }
 
-struct Slot<N> {
+/// What reached a paused node, in arrival order, handled when it wakes.
+enum Held<N: Node> {
+    Msg {
+        from: NodeId,
+        msg: N::Msg,
+        shown: Rc<str>,
+    },
+    Timer(TimerId, N::Timer),
+    Client(ClientOp<N::Op>),
+}
+
+struct Slot<N: Node> {
     node: N,
     up: bool,
     /// Bumped by every crash, so timers armed before it never fire after.
     incarnation: u32,
+    /// Clock offset at `drift_since`; it grows by `drift` percent of the
+    /// time since.
     skew: i64,
+    drift: i32,
+    drift_since: Millis,
+    /// Frozen until then; what arrives meanwhile waits in `held`.
+    paused_until: Option<Millis>,
+    held: Vec<Held<N>>,
     /// This node's own random stream; it survives crashes, as the dice of a
     /// real machine would.
     rng: ChaCha8Rng,
@@ -210,6 +242,25 @@ struct Slot<N> {
     /// duplication): one stream per sender, so what one node sends, or
     /// when, never shifts the latencies of another node's messages.
     net_rng: ChaCha8Rng,
+}
+
+impl<N: Node> Slot<N> {
+    /// The clock's offset from true time at `now`.
+    fn offset(&self, now: Millis) -> i64 {
+        self.skew + (now - self.drift_since) as i64 * self.drift as i64 / 100
+    }
+    /// Real time for `after` milliseconds on this node's clock.
+    fn real(&self, after: Millis) -> Millis {
+        if self.drift == 0 {
+            return after;
+        }
+        // Rounded up, so a timer never fires before its time has passed on
+        // the node's own clock.
+        (after * 100).div_ceil((100 + self.drift) as u64)
+    }
+    fn paused(&self) -> bool {
+        self.paused_until.is_some()
+    }
 }
 
 /// Random stream `k` of a run: `2i` is node `i`'s own, `2i + 1` the
@@ -260,6 +311,10 @@ impl<N: Node> World<N> {
                 up: true,
                 incarnation: 0,
                 skew: 0,
+                drift: 0,
+                drift_since: 0,
+                paused_until: None,
+                held: Vec::new(),
                 rng: stream(config.seed, 2 * i as u64),
                 net_rng: stream(config.seed, 2 * i as u64 + 1),
             })
@@ -312,8 +367,18 @@ impl<N: Node> World<N> {
     pub fn is_up(&self, id: NodeId) -> bool {
         self.slots[id.index()].up
     }
+    /// A node's clock offset from true time now (its skew plus what its
+    /// drift has added).
     pub fn skew(&self, id: NodeId) -> i64 {
-        self.slots[id.index()].skew
+        self.slots[id.index()].offset(self.now)
+    }
+    /// How many percent fast (negative: slow) a node's clock runs.
+    pub fn drift(&self, id: NodeId) -> i32 {
+        self.slots[id.index()].drift
+    }
+    /// Until when a node is paused, if it is.
+    pub fn paused_until(&self, id: NodeId) -> Option<Millis> {
+        self.slots[id.index()].paused_until
     }
     pub fn network(&self) -> &Network {
         &self.net
@@ -505,6 +570,11 @@ impl<N: Node> World<N> {
                         text,
                         routine,
                     );
+                } else if self.slots[to.index()].paused() {
+                    // In the socket buffer of a frozen process.
+                    self.slots[to.index()]
+                        .held
+                        .push(Held::Msg { from, msg, shown });
                 } else {
                     let text = format!("{to} got {shown} from {from}");
                     self.trace.push_msg(
@@ -526,9 +596,18 @@ impl<N: Node> World<N> {
             } => {
                 let slot = &self.slots[node.index()];
                 // Cancelled timers and timers from before a crash vanish silently.
-                if !self.live_timers.remove(&id.0) || !slot.up || slot.incarnation != incarnation {
+                if !self.live_timers.contains(&id.0) || !slot.up || slot.incarnation != incarnation
+                {
+                    self.live_timers.remove(&id.0);
                     return;
                 }
+                if slot.paused() {
+                    // Still live: a message handled before it at the wake
+                    // may cancel it.
+                    self.slots[node.index()].held.push(Held::Timer(id, timer));
+                    return;
+                }
+                self.live_timers.remove(&id.0);
                 let text = format!("{node}: timer {timer} fired");
                 self.trace
                     .push(self.now, TraceKind::Timer, Some(node), None, text);
@@ -558,6 +637,63 @@ impl<N: Node> World<N> {
                 if node.index() < self.slots.len() {
                     self.client(node, op);
                 }
+            }
+            Event::Wake { node, incarnation } => self.wake(node, incarnation),
+        }
+    }
+
+    /// The end of a pause: the node carries on where it stopped, then
+    /// handles what waited, in the order it arrived.
+    fn wake(&mut self, id: NodeId, incarnation: u32) {
+        let slot = &mut self.slots[id.index()];
+        let Some(until) = slot.paused_until else {
+            return;
+        };
+        if !slot.up || slot.incarnation != incarnation || until > self.now {
+            return;
+        }
+        slot.paused_until = None;
+        let held = std::mem::take(&mut slot.held);
+        let msgs = held
+            .iter()
+            .filter(|h| matches!(h, Held::Msg { .. }))
+            .count();
+        let timers = held.iter().filter(|h| matches!(h, Held::Timer(..))).count();
+        self.fault_note(
+            Some(id),
+            format!(
+                "{id} wakes from its pause and carries on as if no time had passed; \
+                 what waited is handled now ({msgs} message(s), {timers} timer(s))"
+            ),
+        );
+        for h in held {
+            // A handler may crash nothing, but a held message can make the
+            // node act; it stays awake throughout.
+            match h {
+                Held::Msg { from, msg, shown } => {
+                    let routine = N::routine(&msg);
+                    let text = format!("{id} got {shown} from {from} (it waited during the pause)");
+                    self.trace.push_msg(
+                        self.now,
+                        TraceKind::Deliver,
+                        Some(id),
+                        Some(from),
+                        text,
+                        routine,
+                    );
+                    self.with_node(id, |node, cx| node.on_message(from, msg, cx));
+                }
+                Held::Timer(tid, timer) => {
+                    if !self.live_timers.remove(&tid.0) {
+                        continue;
+                    }
+                    let text =
+                        format!("{id}: timer {timer} fired (late: it was due during the pause)");
+                    self.trace
+                        .push(self.now, TraceKind::Timer, Some(id), None, text);
+                    self.with_node(id, |n, cx| n.on_timer(timer, cx));
+                }
+                Held::Client(op) => self.with_node(id, |node, cx| node.on_client(op, cx)),
             }
         }
     }
@@ -696,6 +832,8 @@ impl<N: Node> World<N> {
                 }
                 slot.up = false;
                 slot.incarnation += 1;
+                slot.paused_until = None;
+                slot.held.clear();
                 let text = format!(
                     "{id} crashed: its volatile state is lost, its durable state stays on disk; \
                      messages to it are dropped until it restarts"
@@ -724,10 +862,58 @@ impl<N: Node> World<N> {
                 if id.index() >= n {
                     return;
                 }
-                self.slots[id.index()].skew = ms;
+                let slot = &mut self.slots[id.index()];
+                slot.skew = ms;
+                slot.drift_since = self.now;
                 self.fault_note(
                     Some(id),
                     format!("{id}'s clock now runs {ms:+} ms off true time"),
+                );
+            }
+            Fault::Drift(id, pct) => {
+                if id.index() >= n {
+                    return;
+                }
+                let pct = pct.clamp(-90, 100);
+                let now = self.now;
+                let slot = &mut self.slots[id.index()];
+                slot.skew = slot.offset(now);
+                slot.drift_since = now;
+                slot.drift = pct;
+                let how = match pct {
+                    0 => "at true speed".to_string(),
+                    p if p < 0 => format!("{}% slow: its timers fire late", -p),
+                    p => format!("{p}% fast: its timers fire early"),
+                };
+                self.fault_note(Some(id), format!("{id}'s clock now runs {how}"));
+            }
+            Fault::Pause(id, ms) => {
+                if id.index() >= n {
+                    return;
+                }
+                let slot = &mut self.slots[id.index()];
+                if !slot.up {
+                    self.fault_note(Some(id), format!("{id} is down: nothing to pause"));
+                    return;
+                }
+                let until = slot.paused_until.unwrap_or(self.now).max(self.now + ms);
+                slot.paused_until = Some(until);
+                let incarnation = slot.incarnation;
+                self.queue.push(
+                    until,
+                    Event::Wake {
+                        node: id,
+                        incarnation,
+                    },
+                );
+                self.fault_note(
+                    Some(id),
+                    format!(
+                        "{id} freezes for {} (a stop-the-world pause): it handles nothing until {}, \
+                         and will not know it was away",
+                        fmt_ms(ms),
+                        fmt_ms(until)
+                    ),
                 );
             }
             Fault::Loss(p) => {
@@ -860,7 +1046,7 @@ impl<N: Node> World<N> {
                         kind: op_value.clone(),
                         session: self.session.clone(),
                     };
-                    self.with_node(to, |node, cx| node.on_client(request, cx));
+                    self.deliver_client(to, request);
                 }
             }
             return;
@@ -887,18 +1073,23 @@ impl<N: Node> World<N> {
             self.now + self.config.client_timeout,
             Event::ClientTimeout(op),
         );
-        let session = self.session.clone();
-        let request = op_value;
-        self.with_node(id, |node, cx| {
-            node.on_client(
-                ClientOp {
-                    id: op,
-                    kind: request,
-                    session,
-                },
-                cx,
-            )
-        });
+        let request = ClientOp {
+            id: op,
+            kind: op_value,
+            session: self.session.clone(),
+        };
+        self.deliver_client(id, request);
+    }
+
+    /// Hands a client request to a running node, or to a paused one's
+    /// buffer.
+    fn deliver_client(&mut self, id: NodeId, request: ClientOp<N::Op>) {
+        let slot = &mut self.slots[id.index()];
+        if slot.paused() {
+            slot.held.push(Held::Client(request));
+        } else {
+            self.with_node(id, |node, cx| node.on_client(request, cx));
+        }
     }
 
     /// Runs a handler on one node, then applies the effects it asked for.
@@ -908,7 +1099,7 @@ impl<N: Node> World<N> {
         let mut cx = Cx {
             id,
             now: self.now,
-            skew: slot.skew,
+            skew: slot.offset(self.now),
             cluster_size: self.config.nodes,
             config: &self.node_config,
             rng: &mut slot.rng,
@@ -934,6 +1125,7 @@ impl<N: Node> World<N> {
                     id,
                     timer,
                 };
+                let after = self.slots[at.index()].real(after);
                 self.queue.push(self.now + after, ev);
             }
             Effect::CancelTimer(id) => {

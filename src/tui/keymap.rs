@@ -51,8 +51,10 @@ pub enum Action {
     CrashRestart,
     /// Cycle the selected node's one-way cut: none, deaf, mute.
     OneWay,
-    /// Cycle the selected node's clock offset: 0 → +1 s → −1 s → 0.
+    /// Cycle the selected node's clock: 0 → +1 s → −1 s → 25% slow → 0.
     CycleSkew,
+    /// Freeze the selected node for a while (a stop-the-world pause).
+    Freeze,
     NextSide,
     Heal,
     /// A client operation through the selected node, by its declared verb.
@@ -591,8 +593,15 @@ fn cluster_fixed(size: usize) -> (Vec<Binding>, Vec<Binding>) {
             Cluster,
             &[ch('o')],
             "o",
-            "skew the selected node's clock: 0 → +1s → −1s → 0 (its writes are stamped by it)",
+            "the selected node's clock: 1s ahead → 1s behind → 25% slow → true time",
             Action::CycleSkew,
+        ),
+        bind(
+            Cluster,
+            &[ch('Z')],
+            "Z",
+            "freeze the selected node for 3s (a GC pause); it never notices",
+            Action::Freeze,
         ),
         bind(
             Cluster,

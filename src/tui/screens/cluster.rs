@@ -204,25 +204,8 @@ pub fn act(l: &mut Live, action: Action, cx: &mut Ctx) -> bool {
             })
         }
         Action::OneWay => Some(one_way(l)),
-        Action::CycleSkew => {
-            let skew = l.selected_view().map_or(0, |n| n.skew);
-            let next = match skew {
-                0 => 1000,
-                1000 => -1000,
-                _ => 0,
-            };
-            l.apply(Fault::Skew(sel, next));
-            // Short enough for one 80-column status line.
-            Some(match next {
-                0 => format!("{sel}'s clock is back on true time. o skews it again."),
-                ms if ms > 0 => format!(
-                    "{sel}'s clock now runs 1s fast: its timestamps look later. o again: 1s slow."
-                ),
-                _ => format!(
-                    "{sel}'s clock now runs 1s slow: its timestamps look earlier. o again: true time."
-                ),
-            })
-        }
+        Action::Freeze => Some(freeze(l)),
+        Action::CycleSkew => Some(cycle_clock(l)),
         Action::NextSide => {
             let side = l.selected_view().map(|n| n.side.next()).unwrap_or_default();
             l.apply(Fault::SetSide(sel, side));
@@ -487,4 +470,48 @@ fn cut_at_word(line: &mut Line<'static>, width: usize) {
         crate::wrap::shorten(&last.content, room),
         last.style,
     ));
+}
+
+/// `o`: +1 s ahead → 1 s behind → running 25% slow → true time.
+fn cycle_clock(l: &mut Live) -> String {
+    let sel = l.selected;
+    let (skew, drift) = l.selected_view().map_or((0, 0), |n| (n.skew, n.drift));
+    if drift != 0 {
+        l.apply(Fault::Drift(sel, 0));
+        l.apply(Fault::Skew(sel, 0));
+        return format!("{sel}'s clock is back on true time. o skews it again.");
+    }
+    // Short enough for one 80-column status line.
+    match skew {
+        0 => {
+            l.apply(Fault::Skew(sel, 1000));
+            format!("{sel}'s clock now runs 1s fast: its timestamps look later. o again: 1s slow.")
+        }
+        1000 => {
+            l.apply(Fault::Skew(sel, -1000));
+            format!(
+                "{sel}'s clock now runs 1s slow: its timestamps look earlier. o again: 25% slow."
+            )
+        }
+        -1000 => {
+            l.apply(Fault::Drift(sel, -25));
+            format!(
+                "{sel}'s clock now runs 25% slow: its timers and leases last longer. o: true time."
+            )
+        }
+        _ => {
+            l.apply(Fault::Skew(sel, 0));
+            format!("{sel}'s clock is back on true time. o skews it again.")
+        }
+    }
+}
+
+/// `Z`: a 3 s stop-the-world pause of the selected node.
+fn freeze(l: &mut Live) -> String {
+    let sel = l.selected;
+    if !l.selected_view().is_some_and(|n| n.up) {
+        return format!("{sel} is down: there is nothing to freeze.");
+    }
+    l.apply(Fault::Pause(sel, 3000));
+    format!("{sel} is frozen for 3s: it wakes and carries on as if no time had passed.")
 }

@@ -10,7 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Widget};
 use unicode_width::UnicodeWidthStr;
 
-use crate::app::live::{Live, fmt_skew};
+use crate::app::live::{Live, clock_badge};
 use crate::scenario::ClusterView;
 use crate::tui::theme::Theme;
 
@@ -94,10 +94,9 @@ fn box_height(view: &ClusterView, bw: u16) -> (u16, bool) {
 /// prefix ("▶[n1 A] leader clock +1s ") and its stored state.
 fn row_parts(n: &crate::scenario::NodeView) -> (String, String) {
     let role = if n.up { n.role.as_str() } else { "✗ DOWN" };
-    let clock = if n.skew == 0 {
-        String::new()
-    } else {
-        format!("clock {} ", fmt_skew(n.skew))
+    let clock = match clock_badge(n) {
+        b if b.is_empty() => b,
+        b => format!("{b} "),
     };
     let state: Vec<String> = n.state.iter().map(|(k, v)| format!("{k}={v}")).collect();
     (
@@ -469,13 +468,11 @@ impl Widget for Canvas<'_> {
                 ]));
             // A skewed clock on the bottom border: it takes no line from
             // the state and fits the narrowest box (" clock +1s ").
-            let block = if node.skew == 0 {
+            let badge = clock_badge(node);
+            let block = if badge.is_empty() {
                 block
             } else {
-                block.title_bottom(Span::styled(
-                    format!(" clock {} ", fmt_skew(node.skew)),
-                    t.warn(),
-                ))
+                block.title_bottom(Span::styled(format!(" {badge} "), t.warn()))
             };
             let ib = block.inner(r);
             ratatui::widgets::Clear.render(r, buf);
@@ -581,10 +578,9 @@ impl Canvas<'_> {
                     Span::styled("✗ DOWN ", t.bad())
                 },
                 Span::styled(
-                    if node.skew == 0 {
-                        String::new()
-                    } else {
-                        format!("clock {} ", fmt_skew(node.skew))
+                    match clock_badge(node) {
+                        b if b.is_empty() => b,
+                        b => format!("{b} "),
                     },
                     t.warn(),
                 ),
