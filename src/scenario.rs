@@ -17,6 +17,7 @@ use crate::sim::{
 mod causal;
 pub mod crdt;
 pub mod demos;
+pub mod failover;
 mod leader_follower;
 mod multi_leader;
 pub mod pbft;
@@ -640,6 +641,36 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             headline: &[pbft::AGREEMENT, pbft::LIVENESS],
             quiet_log: true,
             build: pbft::build,
+        },
+        ScenarioInfo {
+            name: "failover-naive",
+            block: 7,
+            summary: "primary and standbys, failover on a missed heartbeat and no vote: cut the primary off (p) and both sides accept writes (split brain); v switches to a majority election",
+            default_nodes: 3,
+            allowed_nodes: &[2, 3, 5],
+            keys: &["x", "y"],
+            headline: &[
+                failover::SPLIT_BRAIN,
+                failover::TOKEN_ORDER,
+                check::ids::LOST_WRITES,
+            ],
+            quiet_log: true,
+            build: failover::build_naive,
+        },
+        ScenarioInfo {
+            name: "failover-quorum",
+            block: 7,
+            summary: "majority election and leases: freeze the primary mid-write (w then Z) and it wakes to write with an expired lease; F turns fencing tokens on; a slow clock (o) stretches a lease",
+            default_nodes: 3,
+            allowed_nodes: &[3, 5],
+            keys: &["x", "y"],
+            headline: &[
+                failover::TOKEN_ORDER,
+                failover::ONE_LEASE,
+                failover::SPLIT_BRAIN,
+            ],
+            quiet_log: true,
+            build: failover::build_quorum,
         },
         ScenarioInfo {
             name: "crdt-gcounter",

@@ -899,3 +899,132 @@ fn lesson_4_lww() {
     assert_eq!(v.status, Status::Fail);
     assert!(v.summary.contains("concurrent"), "{}", v.summary);
 }
+
+// ------------------------------------------------------------ lesson 7
+
+/// Lets up to `ms` pass, stopping early where an invariant paused the run.
+fn run_for(app: &mut App, ms: u64) {
+    let until = live(app).now() + ms;
+    for _ in 0..10_000 {
+        if live(app).paused || live(app).now() >= until {
+            return;
+        }
+        app.update(Action::Tick(Duration::from_millis(250)));
+    }
+    panic!("the clock did not reach {until} ms");
+}
+
+/// The node other than n1 whose box says it is primary (of epoch 2, or
+/// later after a split vote).
+fn new_primary(app: &App) -> usize {
+    (2..=live(app).size())
+        .find(|&n| role(app, n).starts_with("primary e"))
+        .unwrap_or_else(|| panic!("no new primary: {:?}", live(app).view.nodes))
+}
+
+#[test]
+fn lesson_7_failover_naive() {
+    let mut a = open(7);
+    try_it(&mut a, "failover-naive");
+    assert_eq!(live(&a).size(), 3);
+    // 1: the primary cut off keeps acknowledging; a standby promotes itself.
+    select(&mut a, 1);
+    keys(&mut a, "pw");
+    wait(&mut a, 2500);
+    assert!(ok(&last_op(&a)));
+    let new = new_primary(&a);
+    assert_eq!(role(&a, 1), "primary e1", "n1 does not know");
+    // 2: both sides acknowledge writes.
+    select(&mut a, new);
+    keys(&mut a, "w");
+    wait(&mut a, 300);
+    select(&mut a, 1);
+    keys(&mut a, "w");
+    wait(&mut a, 300);
+    let lost = last_op(&a);
+    assert!(ok(&lost));
+    assert_eq!(status(&a, "split brain"), Status::Fail);
+    let v = verdict(&a, "split brain");
+    assert!(
+        v.summary.contains("two primaries accepted writes") && v.summary.contains("n1 (epoch 1)"),
+        "{}",
+        v.summary
+    );
+    // 3: the heal discards the old primary's writes.
+    keys(&mut a, "H");
+    wait(&mut a, 1000);
+    assert!(role(&a, 1).starts_with("standby"), "{}", role(&a, 1));
+    assert_eq!(status(&a, "acknowledged writes"), Status::Fail);
+    let v = verdict(&a, "acknowledged writes");
+    assert!(
+        v.details.iter().any(|d| d.contains(&format!(
+            "write {} via n1",
+            lost.kind.describe().trim_start_matches("write ")
+        ))),
+        "{:?}",
+        v.details
+    );
+    // 4: with a majority election only the bigger side elects.
+    keys(&mut a, "Rv");
+    assert_eq!(knob(&a, "election"), "majority");
+    wait(&mut a, 300);
+    select(&mut a, 1);
+    keys(&mut a, "pw");
+    wait(&mut a, 2500);
+    keys(&mut a, "w");
+    let refused = last_op(&a);
+    assert!(
+        matches!(&refused.outcome, OpOutcome::Failed { reason } if reason.contains("no valid lease")),
+        "{refused:?}"
+    );
+    new_primary(&a);
+    assert_eq!(status(&a, "split brain"), Status::Pass);
+}
+
+#[test]
+fn lesson_7_failover_quorum() {
+    let mut a = open(7);
+    try_it(&mut a, "failover-quorum");
+    // 1: frozen mid-write; a standby wins epoch 2.
+    wait(&mut a, 500);
+    select(&mut a, 1);
+    keys(&mut a, "wZ");
+    assert!(live(&a).view.nodes[0].paused);
+    wait(&mut a, 2500);
+    let new = new_primary(&a);
+    // 2: the new primary writes; n1 wakes and writes with token 1.
+    select(&mut a, new);
+    keys(&mut a, "w");
+    run_for(&mut a, 3000);
+    assert!(live(&a).paused, "the invariant stops the run");
+    assert_eq!(status(&a, "token order"), Status::Fail);
+    let v = verdict(&a, "token order");
+    assert!(v.summary.contains("from n1 with token 1"), "{}", v.summary);
+    // 3: fencing: the old token is refused.
+    keys(&mut a, "RF");
+    assert_eq!(knob(&a, "fencing"), "on");
+    wait(&mut a, 500);
+    select(&mut a, 1);
+    keys(&mut a, "wZ");
+    wait(&mut a, 2500);
+    let new = new_primary(&a);
+    select(&mut a, new);
+    keys(&mut a, "w");
+    wait(&mut a, 2500);
+    assert!(log_has(
+        &a,
+        "refuses x=1 from n1: its token (epoch 1) is older"
+    ));
+    assert_eq!(status(&a, "token order"), Status::Pass);
+    assert!(role(&a, 1).starts_with("standby"), "{}", role(&a, 1));
+    // 4: a clock at half speed stretches the lease past the promise.
+    keys(&mut a, "R");
+    wait(&mut a, 500);
+    select(&mut a, 1);
+    keys(&mut a, "ooop");
+    assert_eq!(live(&a).view.nodes[0].drift, -50);
+    run_for(&mut a, 3000);
+    assert_eq!(status(&a, "one lease"), Status::Fail);
+    let v = verdict(&a, "one lease");
+    assert!(v.summary.contains("running 50% slow"), "{}", v.summary);
+}

@@ -76,7 +76,8 @@ fn the_map_says_which_lessons_run_a_cluster() {
             s.contains(&format!("◆ marks the {} of 10 lessons", live.len())),
             "{s}"
         );
-        // Blocks 1, 5 and 6 have a cluster and are marked; block 7 has none.
+        // Blocks 1 to 7 have a cluster and are marked; the integration
+        // challenge has none.
         let row = |name: &str| {
             s.lines()
                 .find(|l| l.starts_with("│") && l.contains(name))
@@ -86,7 +87,8 @@ fn the_map_says_which_lessons_run_a_cluster() {
         assert!(row("CAP theorem").contains("◆"), "{s}");
         assert!(row("Consensus").contains("◆"), "{s}");
         assert!(row("CRDT").contains("◆"), "{s}");
-        assert!(!row("Production").contains("◆"), "{s}");
+        assert!(row("Production").contains("◆"), "{s}");
+        assert!(!row("Integration").contains("◆"), "{s}");
         assert_snapshot!(format!("map_{}x{}", size.0, size.1), s);
     }
 }

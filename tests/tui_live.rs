@@ -499,8 +499,8 @@ fn o_cycles_the_selected_nodes_clock_and_the_run_remembers_it() {
             .map(|n| n.drift)
             .collect()
     };
-    assert_eq!(drifts(&a), [0, -25, 0]);
-    assert!(text(&a).contains("25% slow"), "{}", text(&a));
+    assert_eq!(drifts(&a), [0, -50, 0]);
+    assert!(text(&a).contains("50% slow"), "{}", text(&a));
     keys(&mut a, "o");
     assert_eq!(skews(&a), [0, 0, 0]);
     assert_eq!(drifts(&a), [0, 0, 0]);
@@ -518,7 +518,7 @@ fn o_cycles_the_selected_nodes_clock_and_the_run_remembers_it() {
         [
             Fault::Skew(NodeId(2), 1000),
             Fault::Skew(NodeId(2), -1000),
-            Fault::Drift(NodeId(2), -25),
+            Fault::Drift(NodeId(2), -50),
             Fault::Drift(NodeId(2), 0),
             Fault::Skew(NodeId(2), 0)
         ]

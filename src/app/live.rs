@@ -263,6 +263,11 @@ impl Live {
     }
 
     pub fn reset(&mut self) {
+        // Paused on a violation: the fresh run goes (a learner's own pause
+        // stays).
+        if self.stopped_at_violation {
+            self.paused = false;
+        }
         self.run.reset();
         self.next_value = 1;
         self.key_index = 0;
@@ -444,7 +449,7 @@ impl Live {
 }
 
 /// What is odd about a node's clock, for its box: "paused · clock +1s ·
-/// 25% slow", or nothing.
+/// 50% slow", or nothing.
 pub fn clock_badge(n: &crate::scenario::NodeView) -> String {
     let mut parts = Vec::new();
     if n.paused {

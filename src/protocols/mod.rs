@@ -4,6 +4,7 @@
 pub mod cap;
 pub mod causal;
 pub mod crdt;
+pub mod failover;
 pub mod leader_follower;
 pub mod multi_leader;
 pub mod pbft;

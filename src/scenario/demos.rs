@@ -164,6 +164,16 @@ pub const DEMOS: &[Demo] = &[
     ),
     demo!("pbft-silent-pair", "pbft"),
     demo!("pbft-liar", "pbft"),
+    demo!("failover-split-brain", "failover-naive"),
+    demo!("failover-paused-primary", "failover-quorum"),
+    demo!(
+        "failover-fenced",
+        "failover-paused-primary",
+        "failover-quorum",
+        None,
+        &[("fencing", "on")]
+    ),
+    demo!("failover-slow-clock", "failover-quorum"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

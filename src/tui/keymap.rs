@@ -51,7 +51,7 @@ pub enum Action {
     CrashRestart,
     /// Cycle the selected node's one-way cut: none, deaf, mute.
     OneWay,
-    /// Cycle the selected node's clock: 0 → +1 s → −1 s → 25% slow → 0.
+    /// Cycle the selected node's clock: 0 → +1 s → −1 s → 50% slow → 0.
     CycleSkew,
     /// Freeze the selected node for a while (a stop-the-world pause).
     Freeze,
@@ -593,7 +593,7 @@ fn cluster_fixed(size: usize) -> (Vec<Binding>, Vec<Binding>) {
             Cluster,
             &[ch('o')],
             "o",
-            "the selected node's clock: 1s ahead → 1s behind → 25% slow → true time",
+            "the selected node's clock: 1s ahead → 1s behind → 50% slow → true time",
             Action::CycleSkew,
         ),
         bind(

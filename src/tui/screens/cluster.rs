@@ -472,7 +472,7 @@ fn cut_at_word(line: &mut Line<'static>, width: usize) {
     ));
 }
 
-/// `o`: +1 s ahead → 1 s behind → running 25% slow → true time.
+/// `o`: +1 s ahead → 1 s behind → running 50% slow → true time.
 fn cycle_clock(l: &mut Live) -> String {
     let sel = l.selected;
     let (skew, drift) = l.selected_view().map_or((0, 0), |n| (n.skew, n.drift));
@@ -490,13 +490,13 @@ fn cycle_clock(l: &mut Live) -> String {
         1000 => {
             l.apply(Fault::Skew(sel, -1000));
             format!(
-                "{sel}'s clock now runs 1s slow: its timestamps look earlier. o again: 25% slow."
+                "{sel}'s clock now runs 1s slow: its timestamps look earlier. o again: 50% slow."
             )
         }
         -1000 => {
-            l.apply(Fault::Drift(sel, -25));
+            l.apply(Fault::Drift(sel, -50));
             format!(
-                "{sel}'s clock now runs 25% slow: its timers and leases last longer. o: true time."
+                "{sel}'s clock now runs 50% slow: its timers and leases last longer. o: true time."
             )
         }
         _ => {

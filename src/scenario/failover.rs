@@ -1,0 +1,396 @@
+//! The `failover-naive` and `failover-quorum` scenarios (block 7): a
+//! split-brain verdict from the primaries' stints and the history, and two
+//! invariants checked after every event — replicas apply writes in token
+//! order, and at most one node holds a lease.
+
+use std::collections::BTreeMap;
+
+use super::tables::{keys, node_cell, node_ids, table};
+use super::{Cell, Inspect, Pane, Params, Run, Tone};
+use crate::check::{self, Status, Survivor, Verdict};
+use crate::protocols::failover::{Election, FoConfig, FoNode, Role};
+use crate::sim::{Invariant, Millis, NodeId, OpKind, TraceEvent, TraceKind, World, fmt_ms};
+
+pub const SPLIT_BRAIN: &str = "split brain";
+pub const TOKEN_ORDER: &str = "token order";
+pub const ONE_LEASE: &str = "one lease";
+
+pub(super) fn build_naive(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
+    super::start::<FoNode>(
+        "failover-naive",
+        FoConfig::new(Election::Heartbeat),
+        p,
+        nodes,
+    )
+}
+
+pub(super) fn build_quorum(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
+    super::start::<FoNode>(
+        "failover-quorum",
+        FoConfig::new(Election::Majority),
+        p,
+        nodes,
+    )
+}
+
+/// The running primary of the newest epoch, if any.
+pub fn current_primary(world: &World<FoNode>) -> Option<NodeId> {
+    node_ids(world)
+        .filter(|&id| world.is_up(id) && world.node(id).is_primary())
+        .max_by_key(|&id| world.node(id).epoch())
+}
+
+/// A node's wall clock now.
+fn local(world: &World<FoNode>, id: NodeId) -> Millis {
+    (world.now() as i64 + world.skew(id)).max(0) as Millis
+}
+
+impl Inspect for FoNode {
+    fn verdicts(world: &World<Self>) -> Vec<Verdict> {
+        let h = world.history();
+        let survivors: Vec<Survivor> = current_primary(world)
+            .map(|p| Survivor {
+                who: format!("{p} (the primary of epoch {})", world.node(p).epoch()),
+                values: world.node(p).store().clone(),
+                log: None,
+            })
+            .into_iter()
+            .collect();
+        vec![
+            split_brain(world),
+            check::lost_writes(h, &survivors),
+            check::linearizability(h),
+            check::availability(h),
+        ]
+    }
+
+    fn panes(world: &World<Self>) -> Vec<Pane> {
+        vec![nodes_pane(world), stints_pane(world)]
+    }
+
+    fn invariants() -> Vec<Box<dyn Invariant<Self>>> {
+        vec![Box::new(TokenOrder::default()), Box::new(OneLease)]
+    }
+}
+
+/// One acknowledged write, placed in the stint of the primary that
+/// acknowledged it.
+struct Acked<'a> {
+    rec: &'a crate::sim::OpRecord,
+    key: &'a str,
+    value: crate::sim::Value,
+}
+
+/// Two primaries that both acknowledged writes while both were primary.
+fn split_brain(world: &World<FoNode>) -> Verdict {
+    let now = world.now();
+    let stints: Vec<(NodeId, &crate::protocols::failover::Stint)> = node_ids(world)
+        .flat_map(|id| world.node(id).stints().iter().map(move |s| (id, s)))
+        .collect();
+    // Acknowledged writes by the node that acknowledged them.
+    let mut by_node: BTreeMap<NodeId, Vec<Acked>> = BTreeMap::new();
+    for rec in world.history().ops() {
+        if let (OpKind::Write { key, value }, true, Some(_)) =
+            (&rec.kind, rec.is_ok(), rec.completed)
+        {
+            by_node.entry(rec.node).or_default().push(Acked {
+                rec,
+                key,
+                value: *value,
+            });
+        }
+    }
+    let primary = current_primary(world);
+    let mut details = Vec::new();
+    let mut first: Option<String> = None;
+    for (i, (a, sa)) in stints.iter().enumerate() {
+        for (b, sb) in &stints[i + 1..] {
+            if a == b {
+                continue;
+            }
+            let from = sa.from.max(sb.from);
+            let to = sa.to.unwrap_or(now).min(sb.to.unwrap_or(now));
+            if from > to {
+                continue;
+            }
+            let within = |n: NodeId| -> Vec<&Acked> {
+                by_node
+                    .get(&n)
+                    .map(|v| {
+                        v.iter()
+                            .filter(|w| w.rec.completed.is_some_and(|t| (from..=to).contains(&t)))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            let (wa, wb) = (within(*a), within(*b));
+            if wa.is_empty() || wb.is_empty() {
+                continue;
+            }
+            let open = sa.to.is_none() && sb.to.is_none();
+            let until = if open {
+                "and still do".to_string()
+            } else {
+                format!("and {}", fmt_ms(to))
+            };
+            let text = format!(
+                "two primaries accepted writes between {} {until}: {a} (epoch {}) and {b} (epoch {})",
+                fmt_ms(from),
+                sa.epoch,
+                sb.epoch
+            );
+            first.get_or_insert(text.clone());
+            details.push(text);
+            for (n, ws) in [(a, wa), (b, wb)] {
+                for w in ws {
+                    let fate = match primary.map(|p| (p, world.node(p).store().get(w.key))) {
+                        Some((p, Some(&v))) if v == w.value => {
+                            format!("{p}, the primary now, holds it")
+                        }
+                        Some((p, Some(v))) => {
+                            format!("gone: {p}, the primary now, holds {}={v}", w.key)
+                        }
+                        Some((p, None)) => {
+                            format!("gone: {p}, the primary now, holds no {}", w.key)
+                        }
+                        None => "no primary now".to_string(),
+                    };
+                    details.push(format!(
+                        "  via {n}: {}={} (op {}) acknowledged at {}; {fate}",
+                        w.key,
+                        w.value,
+                        w.rec.id.0,
+                        fmt_ms(w.rec.completed.unwrap_or(0))
+                    ));
+                }
+            }
+        }
+    }
+    match first {
+        Some(summary) => Verdict::new(
+            SPLIT_BRAIN,
+            Status::Fail,
+            format!(
+                "{summary}; their clients were all told ok, and when the two meet one side's writes are discarded"
+            ),
+        )
+        .with_headline(summary)
+        .with_details(details),
+        None => Verdict::new(
+            SPLIT_BRAIN,
+            Status::Pass,
+            "at most one primary accepted writes at any time",
+        ),
+    }
+}
+
+/// Each replica applies writes in token (epoch) order: a write from an
+/// older epoch after one from a newer means a replaced primary still wrote.
+#[derive(Default)]
+pub struct TokenOrder {
+    /// Per node: how many writes it had applied, and the newest token.
+    seen: BTreeMap<NodeId, (u64, u64, NodeId)>,
+}
+
+impl Invariant<FoNode> for TokenOrder {
+    fn name(&self) -> &'static str {
+        TOKEN_ORDER
+    }
+    fn promise(&self) -> &'static str {
+        "no replica applies a write from an older epoch after one from a newer epoch"
+    }
+    fn check(&mut self, world: &World<FoNode>, event: &TraceEvent) -> Option<String> {
+        if event.kind != TraceKind::State {
+            return None;
+        }
+        let n = event.node?;
+        let a = world.node(n).last_applied()?;
+        let (count, newest, by) = self.seen.get(&n).copied().unwrap_or((0, 0, a.from));
+        if a.count == count {
+            return None;
+        }
+        if a.token < newest {
+            return Some(format!(
+                "{n} applied {}={} from {} with token {} after a write from {by} with token {newest}: {} had been replaced but did not know it (a pause, a partition or a slow clock) and wrote anyway; fencing=on makes replicas refuse the old token",
+                a.key, a.value, a.from, a.token, a.from
+            ));
+        }
+        self.seen.insert(n, (a.count, a.token, a.from));
+        None
+    }
+}
+
+/// At most one node holds a valid lease, each judged by its own clock.
+pub struct OneLease;
+
+impl Invariant<FoNode> for OneLease {
+    fn name(&self) -> &'static str {
+        ONE_LEASE
+    }
+    fn promise(&self) -> &'static str {
+        "at most one node believes it holds a valid lease at any moment"
+    }
+    fn check(&mut self, world: &World<FoNode>, _event: &TraceEvent) -> Option<String> {
+        let holders: Vec<(NodeId, Millis)> = node_ids(world)
+            .filter(|&id| world.is_up(id))
+            .filter_map(|id| {
+                let until = world.node(id).lease_until()?;
+                (local(world, id) < until).then_some((id, until))
+            })
+            .collect();
+        let [(a, ua), (b, ub), ..] = holders[..] else {
+            return None;
+        };
+        let clock = |id: NodeId| {
+            let rate = match world.drift(id) {
+                0 => String::new(),
+                d if d < 0 => format!(", running {}% slow", -d),
+                d => format!(", running {d}% fast"),
+            };
+            format!("which reads {}{rate}", fmt_ms(local(world, id)))
+        };
+        Some(format!(
+            "{a} (epoch {}) believes its lease runs until {} on its clock ({}), and {b} (epoch {}) until {} on its own ({}): two leaseholders at {} true time. A lease is only as safe as the bound on clock drift: the margin here is {}",
+            world.node(a).epoch(),
+            fmt_ms(ua),
+            clock(a),
+            world.node(b).epoch(),
+            fmt_ms(ub),
+            clock(b),
+            fmt_ms(world.now()),
+            fmt_ms(world.node_config().margin)
+        ))
+    }
+}
+
+/// Per node: role, epoch, lease or last heard, copy version, each key.
+fn nodes_pane(world: &World<FoNode>) -> Pane {
+    let keys = keys(world);
+    let cfg = world.node_config();
+    let primary = current_primary(world);
+    let rows = node_ids(world)
+        .map(|id| {
+            let n = world.node(id);
+            let role = match n.role_state() {
+                Role::Primary => format!("primary e{}", n.epoch()),
+                Role::Standby { .. } => format!("standby e{}", n.epoch()),
+                Role::Candidate { votes } => {
+                    format!("candidate e{} ({} votes)", n.epoch(), votes.len())
+                }
+            };
+            let mut row = vec![node_cell(world, id, Some(&role))];
+            let clock = local(world, id);
+            row.push(match (n.role_state(), cfg.election) {
+                (_, Election::Heartbeat) => Cell::new("—", Tone::Dim),
+                (Role::Primary, _) => match n.lease_until() {
+                    Some(t) if clock < t => {
+                        Cell::new(format!("lease to {}", fmt_ms(t)), Tone::Good)
+                    }
+                    Some(t) => Cell::new(format!("lease ended {}", fmt_ms(t)), Tone::Bad),
+                    None => Cell::new("no lease yet", Tone::Warn),
+                },
+                _ => match n.heard() {
+                    Some(h) if clock < h + cfg.lease => Cell::new(
+                        format!("promised to {}", fmt_ms(h + cfg.lease)),
+                        Tone::Normal,
+                    ),
+                    _ => Cell::new("free to vote", Tone::Warn),
+                },
+            });
+            row.push(Cell::plain(fmt_ms(clock)));
+            let version = n.version();
+            row.push(match primary.map(|p| world.node(p).version()) {
+                Some(v) if v == version => Cell::new(version.to_string(), Tone::Good),
+                Some(_) => Cell::new(version.to_string(), Tone::Warn),
+                None => Cell::plain(version.to_string()),
+            });
+            for key in &keys {
+                let mine = n.store().get(key);
+                let truth = primary.and_then(|p| world.node(p).store().get(key));
+                let text = mine.map_or("unset".to_string(), |v| v.to_string());
+                row.push(if primary.is_some() && mine != truth {
+                    Cell::new(text, Tone::Bad)
+                } else if !world.is_up(id) {
+                    Cell::new(text, Tone::Dim)
+                } else {
+                    Cell::plain(text)
+                });
+            }
+            row
+        })
+        .collect();
+    let mut header: Vec<&str> = vec!["node", "lease", "its clock", "copy"];
+    header.extend(keys.iter().map(String::as_str));
+    let fencing = if cfg.fencing {
+        "fencing on"
+    } else {
+        "fencing off"
+    };
+    table(
+        &format!("Failover · {} · {fencing}", cfg.election.name()),
+        &header,
+        rows,
+    )
+}
+
+/// Every stint as primary, oldest first, with what it acknowledged.
+fn stints_pane(world: &World<FoNode>) -> Pane {
+    let mut all: Vec<(NodeId, &crate::protocols::failover::Stint)> = node_ids(world)
+        .flat_map(|id| world.node(id).stints().iter().map(move |s| (id, s)))
+        .collect();
+    all.sort_by_key(|(id, s)| (s.from, *id));
+    let now = world.now();
+    // Acknowledgement times per node, sorted: one pass over the history.
+    let mut acks: BTreeMap<NodeId, Vec<Millis>> = BTreeMap::new();
+    for r in world.history().ops() {
+        if let (OpKind::Write { .. }, true, Some(t)) = (&r.kind, r.is_ok(), r.completed) {
+            acks.entry(r.node).or_default().push(t);
+        }
+    }
+    for v in acks.values_mut() {
+        v.sort_unstable();
+    }
+    let rows = all
+        .iter()
+        .map(|(id, s)| {
+            let times = acks.get(id).map_or(&[][..], Vec::as_slice);
+            let end = s.to.unwrap_or(now);
+            let acked =
+                times.partition_point(|&t| t <= end) - times.partition_point(|&t| t < s.from);
+            // Another stint at the same time, and whether both sides
+            // acknowledged writes while it lasted.
+            let count = |n: NodeId, from: Millis, to: Millis| {
+                let t = acks.get(&n).map_or(&[][..], Vec::as_slice);
+                t.partition_point(|&x| x <= to) - t.partition_point(|&x| x < from)
+            };
+            let mut overlap = Cell::new("alone", Tone::Good);
+            for (o, t) in all.iter().filter(|(o, _)| o != id) {
+                let (from, to) = (s.from.max(t.from), end.min(t.to.unwrap_or(now)));
+                if from > to {
+                    continue;
+                }
+                if count(*id, from, to) > 0 && count(*o, from, to) > 0 {
+                    overlap = Cell::new(format!("both it and {o} acked writes"), Tone::Bad);
+                    break;
+                }
+                overlap = Cell::new(format!("{o} was primary too"), Tone::Warn);
+            }
+            vec![
+                Cell::plain(id.to_string()),
+                Cell::plain(format!("e{}", s.epoch)),
+                Cell::plain(fmt_ms(s.from)),
+                match s.to {
+                    Some(t) => Cell::plain(fmt_ms(t)),
+                    None => Cell::new("now", Tone::Good),
+                },
+                Cell::plain(acked.to_string()),
+                overlap,
+            ]
+        })
+        .collect();
+    table(
+        "Primaries over time",
+        &["node", "epoch", "from", "to", "writes acked", ""],
+        rows,
+    )
+}
