@@ -218,8 +218,16 @@ pub struct Disk {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Role {
     Primary,
-    Standby { primary: Option<NodeId> },
-    Candidate { votes: BTreeSet<NodeId> },
+    Standby {
+        primary: Option<NodeId>,
+    },
+    /// Asking for votes in `epoch`. Not written to disk unless it wins,
+    /// so a node cut off and asking again and again does not inflate the
+    /// epoch that the others' fencing and step-downs compare.
+    Candidate {
+        epoch: u64,
+        votes: BTreeSet<NodeId>,
+    },
 }
 
 /// The last write a replica applied, for the token-order invariant.
@@ -252,6 +260,8 @@ pub struct FoNode {
     pending: Vec<(OpId, Version)>,
     /// Primary: writes checked against the lease, being prepared.
     preparing: BTreeMap<OpId, (String, Value)>,
+    /// Primary (majority): reads waiting until a majority holds its copy.
+    reads: Vec<(OpId, String)>,
     /// Standby: when it last heard its primary, on its own clock.
     heard: Option<Millis>,
     watch: Option<TimerId>,
@@ -391,6 +401,10 @@ impl FoNode {
         // may or may not take effect).
         self.pending.clear();
         self.preparing.clear();
+        for (op, _) in std::mem::take(&mut self.reads) {
+            let reason = format!("{} stepped down before it could answer: {why}", self.id);
+            cx.complete(op, OpOutcome::Failed { reason }, "");
+        }
         if was {
             cx.note(format!("steps down: {why}; now a standby"));
         }
@@ -494,6 +508,42 @@ impl FoNode {
                 ),
             );
         }
+        if !self.reads.is_empty() && self.committed(cx) {
+            for (op, key) in std::mem::take(&mut self.reads) {
+                self.read(op, &key, cx);
+            }
+        }
+    }
+
+    /// Majority mode: everything in its copy is held by a majority, so a
+    /// read of it cannot see a write that a later primary would not have
+    /// (a write not yet acknowledged, or one inherited at the election
+    /// and not yet passed on).
+    fn committed(&self, cx: &Cx<'_, Self>) -> bool {
+        let v = self.disk.version;
+        self.matched.values().filter(|m| **m >= v).count() + 1 >= cx.majority()
+    }
+
+    /// Answers a read from its copy, under the lease in majority mode.
+    fn read(&mut self, op: OpId, key: &str, cx: &mut Cx<'_, Self>) {
+        let majority = Self::majority_mode(cx);
+        if majority && !self.lease_valid(cx) {
+            self.refuse(op, "reads", cx);
+            return;
+        }
+        let value = self.disk.store.get(key).copied();
+        let note = match self.lease_until {
+            Some(t) if majority => format!(
+                "served by primary {} from its copy under its lease (valid until {} on its clock)",
+                self.id,
+                fmt_ms(t)
+            ),
+            _ => format!(
+                "served by primary {} (epoch {}) from its copy",
+                self.id, self.disk.epoch
+            ),
+        };
+        cx.complete(op, OpOutcome::Ok { value }, note);
     }
 
     fn on_apply(
@@ -733,7 +783,12 @@ impl FoNode {
         let lease = cx.config().lease;
         let now = cx.local_clock();
         let promised = self.heard.is_some_and(|h| now < h + lease) || self.lease_valid(cx);
-        let granted = epoch > self.disk.epoch && !promised && version >= self.disk.version;
+        let voted_other = self
+            .disk
+            .voted
+            .is_some_and(|(e, who)| e == epoch && who != from);
+        let granted =
+            epoch > self.disk.epoch && !voted_other && !promised && version >= self.disk.version;
         if granted {
             if self.is_primary() {
                 self.step_down(
@@ -758,10 +813,10 @@ impl FoNode {
 
     fn on_vote(&mut self, from: NodeId, epoch: u64, granted: bool, cx: &mut Cx<'_, Self>) {
         let majority = cx.majority();
-        let Role::Candidate { votes } = &mut self.role else {
+        let Role::Candidate { epoch: e, votes } = &mut self.role else {
             return;
         };
-        if epoch != self.disk.epoch || !granted {
+        if epoch != *e || !granted {
             return;
         }
         votes.insert(from);
@@ -790,9 +845,11 @@ impl FoNode {
             self.become_primary(epoch, why, cx);
             return;
         }
-        self.disk.epoch = epoch;
+        // Past any epoch it has voted in, too.
+        let epoch = epoch.max(self.disk.voted.map_or(0, |v| v.0) + 1);
         self.disk.voted = Some((epoch, self.id));
         self.role = Role::Candidate {
+            epoch,
             votes: BTreeSet::from([self.id]),
         };
         cx.note(format!(
@@ -867,6 +924,7 @@ impl Node for FoNode {
             matched: BTreeMap::new(),
             pending: Vec::new(),
             preparing: BTreeMap::new(),
+            reads: Vec::new(),
             heard: None,
             watch: None,
             beat: None,
@@ -981,21 +1039,15 @@ impl Node for FoNode {
             RegisterOp::Read { key } => {
                 if !self.is_primary() || (majority && !self.lease_valid(cx)) {
                     self.refuse(op.id, "reads", cx);
-                    return;
+                } else if majority && !self.committed(cx) {
+                    cx.note(format!(
+                        "holds the read of {key} until a majority has its copy ({})",
+                        self.disk.version
+                    ));
+                    self.reads.push((op.id, key));
+                } else {
+                    self.read(op.id, &key, cx);
                 }
-                let value = self.disk.store.get(&key).copied();
-                let note = match self.lease_until {
-                    Some(t) if majority => format!(
-                        "served by primary {} from its copy under its lease (valid until {} on its clock)",
-                        self.id,
-                        fmt_ms(t)
-                    ),
-                    _ => format!(
-                        "served by primary {} (epoch {}) from its copy",
-                        self.id, self.disk.epoch
-                    ),
-                };
-                cx.complete(op.id, OpOutcome::Ok { value }, note);
             }
             RegisterOp::Write { key, value } => {
                 if !self.is_primary() || (majority && !self.lease_valid(cx)) {
@@ -1023,7 +1075,7 @@ impl Node for FoNode {
         match &self.role {
             Role::Primary => format!("primary e{}", self.disk.epoch),
             Role::Standby { .. } => format!("standby e{}", self.disk.epoch),
-            Role::Candidate { .. } => format!("candidate e{}", self.disk.epoch),
+            Role::Candidate { epoch, .. } => format!("candidate e{epoch}"),
         }
     }
 

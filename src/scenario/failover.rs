@@ -274,8 +274,8 @@ fn nodes_pane(world: &World<FoNode>) -> Pane {
             let role = match n.role_state() {
                 Role::Primary => format!("primary e{}", n.epoch()),
                 Role::Standby { .. } => format!("standby e{}", n.epoch()),
-                Role::Candidate { votes } => {
-                    format!("candidate e{} ({} votes)", n.epoch(), votes.len())
+                Role::Candidate { epoch, votes } => {
+                    format!("candidate e{epoch} ({} votes)", votes.len())
                 }
             };
             let mut row = vec![node_cell(world, id, Some(&role))];
