@@ -673,6 +673,21 @@ pub fn catalogue() -> &'static [ScenarioInfo] {
             build: failover::build_quorum,
         },
         ScenarioInfo {
+            name: "big-partition",
+            block: 7,
+            summary: "1000 nodes with a majority election and leases: split them 600 / 300 / 100 (--demo big-partition) and only the side with a majority of the whole cluster elects a primary",
+            default_nodes: 1000,
+            allowed_nodes: &[100, 1000],
+            keys: &["x", "y"],
+            headline: &[
+                failover::SPLIT_BRAIN,
+                failover::TOKEN_ORDER,
+                failover::ONE_LEASE,
+            ],
+            quiet_log: true,
+            build: failover::build_big,
+        },
+        ScenarioInfo {
             name: "crdt-gcounter",
             block: 6,
             summary: "G-Counter: every replica counts its own increments (i); gossip merges by maximum per replica; sync now with s",

@@ -1026,5 +1026,5 @@ fn lesson_7_failover_quorum() {
     run_for(&mut a, 3000);
     assert_eq!(status(&a, "one lease"), Status::Fail);
     let v = verdict(&a, "one lease");
-    assert!(v.summary.contains("running 50% slow"), "{}", v.summary);
+    assert!(v.summary.contains("which runs 50% slow"), "{}", v.summary);
 }

@@ -142,13 +142,18 @@ pub enum Msg {
         newest: u64,
         key: String,
     },
+    /// `pre`: a pre-vote, "would you vote for me?", which changes nothing
+    /// at the voter: a node that cannot win (cut off in a minority) never
+    /// raises anyone's epoch, so it cannot unseat a primary when it returns.
     AskVote {
         epoch: u64,
         version: Version,
+        pre: bool,
     },
     Vote {
         epoch: u64,
         granted: bool,
+        pre: bool,
     },
 }
 
@@ -166,10 +171,23 @@ impl fmt::Display for Msg {
             Msg::Refused { token, newest, .. } => {
                 write!(f, "Refused(token {token} < {newest})")
             }
-            Msg::AskVote { epoch, .. } => write!(f, "VoteForMe(e{epoch})"),
-            Msg::Vote { epoch, granted } => {
-                write!(f, "Vote(e{epoch}, {})", if *granted { "yes" } else { "no" })
+            Msg::AskVote { epoch, pre, .. } => {
+                write!(
+                    f,
+                    "{}(e{epoch})",
+                    if *pre { "WouldYouVote?" } else { "VoteForMe" }
+                )
             }
+            Msg::Vote {
+                epoch,
+                granted,
+                pre,
+            } => write!(
+                f,
+                "{}(e{epoch}, {})",
+                if *pre { "WouldVote" } else { "Vote" },
+                if *granted { "yes" } else { "no" }
+            ),
         }
     }
 }
@@ -213,6 +231,8 @@ pub struct Disk {
     pub version: Version,
     /// Its promotions, as a real server logs them.
     pub stints: Vec<Stint>,
+    /// The last write it applied.
+    pub applied: Option<Applied>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -224,9 +244,11 @@ pub enum Role {
     /// Asking for votes in `epoch`. Not written to disk unless it wins,
     /// so a node cut off and asking again and again does not inflate the
     /// epoch that the others' fencing and step-downs compare.
+    /// `pre`: still asking whether a majority would vote.
     Candidate {
         epoch: u64,
         votes: BTreeSet<NodeId>,
+        pre: bool,
     },
 }
 
@@ -266,7 +288,6 @@ pub struct FoNode {
     heard: Option<Millis>,
     watch: Option<TimerId>,
     beat: Option<TimerId>,
-    applied: Option<Applied>,
 }
 
 impl FoNode {
@@ -300,7 +321,7 @@ impl FoNode {
         self.heard
     }
     pub fn last_applied(&self) -> Option<&Applied> {
-        self.applied.as_ref()
+        self.disk.applied.as_ref()
     }
     pub fn preparing(&self) -> usize {
         self.preparing.len()
@@ -311,7 +332,7 @@ impl FoNode {
     }
 
     fn lease_valid(&self, cx: &Cx<'_, Self>) -> bool {
-        self.lease_until.is_some_and(|t| cx.local_clock() < t)
+        self.lease_until.is_some_and(|t| cx.monotonic() < t)
     }
 
     fn arm_watch(&mut self, cx: &mut Cx<'_, Self>) {
@@ -320,8 +341,9 @@ impl FoNode {
         }
         // Past the lease promise, so a vote can be granted, spread so one
         // standby usually asks first; a candidate whose vote split asks
-        // again sooner.
-        let after = if matches!(self.role, Role::Candidate { .. }) {
+        // again sooner (one whose pre-vote failed waits as long again: it
+        // is most likely cut off).
+        let after = if matches!(self.role, Role::Candidate { pre: false, .. }) {
             cx.random_range(150, 400)
         } else {
             cx.config().lease + cx.random_range(0, 300)
@@ -341,7 +363,7 @@ impl FoNode {
         self.round += 1;
         self.rounds.insert(
             self.round,
-            (cx.local_clock(), self.disk.version, BTreeSet::new()),
+            (cx.monotonic(), self.disk.version, BTreeSet::new()),
         );
         // Old rounds never complete now.
         while self.rounds.len() > 16 {
@@ -361,7 +383,13 @@ impl FoNode {
     }
 
     fn become_primary(&mut self, epoch: u64, why: String, cx: &mut Cx<'_, Self>) {
-        self.disk.epoch = epoch;
+        self.disk.epoch = self.disk.epoch.max(epoch);
+        // Its copy becomes the epoch's first version (a no-op entry): what
+        // it inherited counts as held by a majority only once a majority
+        // has taken this copy, in this epoch. Otherwise a copy from an
+        // older epoch that a majority happens to hold could still be
+        // replaced by a later primary (Raft's Figure 8, for whole copies).
+        self.disk.version = Version { epoch, seq: 0 };
         self.role = Role::Primary;
         self.lease_until = None;
         self.rounds.clear();
@@ -421,10 +449,13 @@ impl FoNode {
                 "{} has no valid lease: it cannot be sure it is still the primary",
                 self.id
             ),
-            _ => format!(
-                "{} is a standby and knows no primary right now (a failover is under way)",
+            Role::Candidate { .. } => format!(
+                "{} is asking for votes and knows no primary right now (a failover is under way)",
                 self.id
             ),
+            Role::Standby { primary: None } => {
+                format!("{} is a standby and knows no primary right now", self.id)
+            }
         };
         cx.complete(op, OpOutcome::Failed { reason }, "");
     }
@@ -484,7 +515,7 @@ impl FoNode {
         self.pending.retain(|(op, v)| {
             let have: Vec<NodeId> = matched
                 .iter()
-                .filter(|(_, m)| *m >= v)
+                .filter(|(_, m)| m.epoch == v.epoch && m.seq >= v.seq)
                 .map(|(n, _)| *n)
                 .collect();
             if have.len() >= need {
@@ -521,7 +552,16 @@ impl FoNode {
     /// and not yet passed on).
     fn committed(&self, cx: &Cx<'_, Self>) -> bool {
         let v = self.disk.version;
-        self.matched.values().filter(|m| **m >= v).count() + 1 >= cx.majority()
+        self.holders(v) + 1 >= cx.majority()
+    }
+
+    /// Standbys known to hold version `v` of this primary's epoch: only
+    /// versions of its own epoch count (they come from it alone, in order).
+    fn holders(&self, v: Version) -> usize {
+        self.matched
+            .values()
+            .filter(|m| m.epoch == v.epoch && m.seq >= v.seq)
+            .count()
     }
 
     /// Answers a read from its copy, under the lease in majority mode.
@@ -613,9 +653,9 @@ impl FoNode {
         cx: &mut Cx<'_, Self>,
     ) {
         self.disk.store.insert(key.clone(), value);
-        let count = self.applied.as_ref().map_or(0, |a| a.count) + 1;
+        let count = self.disk.applied.as_ref().map_or(0, |a| a.count) + 1;
         cx.note(format!("applies {key}={value} from {from} (token {token})"));
-        self.applied = Some(Applied {
+        self.disk.applied = Some(Applied {
             from,
             token,
             key,
@@ -648,7 +688,7 @@ impl FoNode {
             primary: Some(from),
         };
         self.disk.epoch = epoch;
-        self.heard = Some(cx.local_clock());
+        self.heard = Some(cx.monotonic());
         self.arm_watch(cx);
         cx.send(
             from,
@@ -673,7 +713,7 @@ impl FoNode {
                 self.step_down(
                     epoch,
                     None,
-                    &format!("{from} has seen epoch {epoch}: another node was made primary"),
+                    &format!("{from} has seen epoch {epoch}: a newer epoch has begun"),
                     cx,
                 );
             } else {
@@ -738,6 +778,22 @@ impl FoNode {
         if epoch < self.disk.epoch {
             return;
         }
+        if version.epoch == self.disk.version.epoch && version <= self.disk.version {
+            // A copy older than what it holds (one overtaken by later
+            // writes on the way, or a duplicate): nothing to take.
+            cx.send(
+                from,
+                Msg::Applied {
+                    epoch,
+                    version: self.disk.version,
+                },
+            );
+            return;
+        }
+        if self.is_primary() && epoch == self.disk.epoch && self.id < from {
+            // Two naive primaries of one epoch: the lower id keeps it.
+            return;
+        }
         if self.is_primary() {
             self.step_down(
                 epoch,
@@ -779,17 +835,26 @@ impl FoNode {
         cx.send(from, Msg::Applied { epoch, version });
     }
 
-    fn on_ask_vote(&mut self, from: NodeId, epoch: u64, version: Version, cx: &mut Cx<'_, Self>) {
+    fn on_ask_vote(
+        &mut self,
+        from: NodeId,
+        epoch: u64,
+        version: Version,
+        pre: bool,
+        cx: &mut Cx<'_, Self>,
+    ) {
         let lease = cx.config().lease;
-        let now = cx.local_clock();
+        let now = cx.monotonic();
         let promised = self.heard.is_some_and(|h| now < h + lease) || self.lease_valid(cx);
         let voted_other = self
             .disk
             .voted
             .is_some_and(|(e, who)| e == epoch && who != from);
-        let granted =
-            epoch > self.disk.epoch && !voted_other && !promised && version >= self.disk.version;
-        if granted {
+        let granted = epoch > self.disk.epoch
+            && (pre || !voted_other)
+            && !promised
+            && version >= self.disk.version;
+        if granted && !pre {
             if self.is_primary() {
                 self.step_down(
                     epoch,
@@ -802,28 +867,65 @@ impl FoNode {
             self.disk.voted = Some((epoch, from));
             self.role = Role::Standby { primary: None };
             self.arm_watch(cx);
-        } else if promised && epoch > self.disk.epoch {
-            cx.note(format!(
-                "refuses {from} a vote for epoch {epoch}: it heard its primary less than {} ago (its lease promise)",
-                fmt_ms(lease)
-            ));
+        } else if promised && !pre && epoch > self.disk.epoch {
+            cx.note(if self.is_primary() {
+                format!("refuses {from} a vote for epoch {epoch}: it holds a valid lease itself")
+            } else {
+                format!(
+                    "refuses {from} a vote for epoch {epoch}: it heard its primary less than {} ago (its lease promise)",
+                    fmt_ms(lease)
+                )
+            });
         }
-        cx.send(from, Msg::Vote { epoch, granted });
+        cx.send(
+            from,
+            Msg::Vote {
+                epoch,
+                granted,
+                pre,
+            },
+        );
     }
 
-    fn on_vote(&mut self, from: NodeId, epoch: u64, granted: bool, cx: &mut Cx<'_, Self>) {
+    fn on_vote(
+        &mut self,
+        from: NodeId,
+        epoch: u64,
+        granted: bool,
+        pre: bool,
+        cx: &mut Cx<'_, Self>,
+    ) {
         let majority = cx.majority();
-        let Role::Candidate { epoch: e, votes } = &mut self.role else {
+        let Role::Candidate {
+            epoch: e,
+            votes,
+            pre: asking,
+        } = &mut self.role
+        else {
             return;
         };
-        if epoch != *e || !granted {
+        if epoch != *e || pre != *asking || !granted {
+            return;
+        }
+        if epoch <= self.disk.epoch {
+            // It has learnt of this epoch or a later one meanwhile.
             return;
         }
         votes.insert(from);
-        if votes.len() >= majority {
+        if votes.len() >= majority && pre {
+            // A majority would vote: now the election itself.
+            *asking = false;
+            *votes = BTreeSet::from([self.id]);
+            self.disk.voted = Some((epoch, self.id));
+            cx.note(format!(
+                "a majority would vote for it: asks for votes to lead epoch {epoch}"
+            ));
+            self.ask_votes(epoch, false, cx);
+            self.arm_watch(cx);
+        } else if votes.len() >= majority {
             let v: Vec<String> = votes.iter().map(|n| n.to_string()).collect();
             let why = format!(
-                "elected primary of epoch {epoch} by {} (a majority of {}); its lease starts when a majority answers its first heartbeat",
+                "elected primary of epoch {epoch} by {} (a majority of {}); its lease starts when a majority answers one of its heartbeats",
                 v.join(", "),
                 cx.cluster_size()
             );
@@ -845,16 +947,34 @@ impl FoNode {
             self.become_primary(epoch, why, cx);
             return;
         }
+        let why = match self.role {
+            Role::Candidate {
+                epoch: e,
+                pre: false,
+                ..
+            } => format!(
+                "no majority voted for it in epoch {e} (the votes split, or answers were lost)"
+            ),
+            Role::Candidate { pre: true, .. } => {
+                "no majority said it would vote for it".to_string()
+            }
+            _ => format!("has heard no heartbeat for over {silence}"),
+        };
         // Past any epoch it has voted in, too.
         let epoch = epoch.max(self.disk.voted.map_or(0, |v| v.0) + 1);
-        self.disk.voted = Some((epoch, self.id));
         self.role = Role::Candidate {
             epoch,
             votes: BTreeSet::from([self.id]),
+            pre: true,
         };
         cx.note(format!(
-            "has heard no heartbeat for over {silence}: asks for votes to lead epoch {epoch}"
+            "{why}: asks whether a majority would vote for it to lead epoch {epoch} (a pre-vote: nothing changes yet)"
         ));
+        self.ask_votes(epoch, true, cx);
+        self.arm_watch(cx);
+    }
+
+    fn ask_votes(&mut self, epoch: u64, pre: bool, cx: &mut Cx<'_, Self>) {
         let peers: Vec<NodeId> = cx.peers().collect();
         for p in peers {
             cx.send(
@@ -862,10 +982,10 @@ impl FoNode {
                 Msg::AskVote {
                     epoch,
                     version: self.disk.version,
+                    pre,
                 },
             );
         }
-        self.arm_watch(cx);
     }
 }
 
@@ -898,6 +1018,7 @@ impl Node for FoNode {
                 voted: Some((1, primary)),
                 store: Store::new(),
                 version: Version { epoch: 1, seq: 0 },
+                applied: None,
                 stints: if id == primary {
                     vec![Stint {
                         epoch: 1,
@@ -928,7 +1049,6 @@ impl Node for FoNode {
             heard: None,
             watch: None,
             beat: None,
-            applied: None,
         }
     }
 
@@ -953,7 +1073,7 @@ impl Node for FoNode {
             self.beat(cx);
             self.arm_beat(cx);
         } else {
-            self.heard = Some(cx.local_clock());
+            self.heard = Some(cx.monotonic());
             self.arm_watch(cx);
         }
     }
@@ -1008,8 +1128,16 @@ impl Node for FoNode {
                 }
                 self.disk.epoch = self.disk.epoch.max(newest);
             }
-            Msg::AskVote { epoch, version } => self.on_ask_vote(from, epoch, version, cx),
-            Msg::Vote { epoch, granted } => self.on_vote(from, epoch, granted, cx),
+            Msg::AskVote {
+                epoch,
+                version,
+                pre,
+            } => self.on_ask_vote(from, epoch, version, pre, cx),
+            Msg::Vote {
+                epoch,
+                granted,
+                pre,
+            } => self.on_vote(from, epoch, granted, pre, cx),
         }
     }
 

@@ -174,6 +174,7 @@ pub const DEMOS: &[Demo] = &[
         &[("fencing", "on")]
     ),
     demo!("failover-slow-clock", "failover-quorum"),
+    demo!("big-partition", "big-partition"),
 ];
 
 pub fn find(name: &str) -> Option<&'static Demo> {

@@ -33,6 +33,10 @@ pub(super) fn build_quorum(p: &Params, nodes: usize) -> Result<Box<dyn Run>, Str
     )
 }
 
+pub(super) fn build_big(p: &Params, nodes: usize) -> Result<Box<dyn Run>, String> {
+    super::start::<FoNode>("big-partition", FoConfig::new(Election::Majority), p, nodes)
+}
+
 /// The running primary of the newest epoch, if any.
 pub fn current_primary(world: &World<FoNode>) -> Option<NodeId> {
     node_ids(world)
@@ -43,6 +47,13 @@ pub fn current_primary(world: &World<FoNode>) -> Option<NodeId> {
 /// A node's wall clock now.
 fn local(world: &World<FoNode>, id: NodeId) -> Millis {
     (world.now() as i64 + world.skew(id)).max(0) as Millis
+}
+
+/// How long until `until` on a node's monotonic clock (leases and
+/// promises are measured on it), in true time at its drift.
+fn left(world: &World<FoNode>, id: NodeId, until: Millis) -> Millis {
+    let own = until.saturating_sub(world.monotonic(id));
+    own * 100 / (100 + world.drift(id)) as u64
 }
 
 impl Inspect for FoNode {
@@ -69,7 +80,10 @@ impl Inspect for FoNode {
     }
 
     fn invariants() -> Vec<Box<dyn Invariant<Self>>> {
-        vec![Box::new(TokenOrder::default()), Box::new(OneLease)]
+        vec![
+            Box::new(TokenOrder::default()),
+            Box::new(OneLease::default()),
+        ]
     }
 }
 
@@ -127,7 +141,7 @@ fn split_brain(world: &World<FoNode>) -> Verdict {
             if wa.is_empty() || wb.is_empty() {
                 continue;
             }
-            let open = sa.to.is_none() && sb.to.is_none();
+            let open = sa.to.is_none() && sb.to.is_none() && world.is_up(*a) && world.is_up(*b);
             let until = if open {
                 "and still do".to_string()
             } else {
@@ -171,7 +185,7 @@ fn split_brain(world: &World<FoNode>) -> Verdict {
             SPLIT_BRAIN,
             Status::Fail,
             format!(
-                "{summary}; their clients were all told ok, and when the two meet one side's writes are discarded"
+                "{summary}; both sides' clients were told ok, and when the two meet the older epoch takes the newer one's copy (each write's fate below)"
             ),
         )
         .with_headline(summary)
@@ -221,7 +235,13 @@ impl Invariant<FoNode> for TokenOrder {
 }
 
 /// At most one node holds a valid lease, each judged by its own clock.
-pub struct OneLease;
+/// A lease is taken or renewed only in its holder's own handler, and
+/// otherwise only runs out, so the holders are tracked from the event's
+/// node alone: the cost does not grow with the cluster.
+#[derive(Default)]
+pub struct OneLease {
+    holders: BTreeMap<NodeId, Millis>,
+}
 
 impl Invariant<FoNode> for OneLease {
     fn name(&self) -> &'static str {
@@ -230,33 +250,41 @@ impl Invariant<FoNode> for OneLease {
     fn promise(&self) -> &'static str {
         "at most one node believes it holds a valid lease at any moment"
     }
-    fn check(&mut self, world: &World<FoNode>, _event: &TraceEvent) -> Option<String> {
-        let holders: Vec<(NodeId, Millis)> = node_ids(world)
-            .filter(|&id| world.is_up(id))
-            .filter_map(|id| {
-                let until = world.node(id).lease_until()?;
-                (local(world, id) < until).then_some((id, until))
-            })
-            .collect();
-        let [(a, ua), (b, ub), ..] = holders[..] else {
+    fn check(&mut self, world: &World<FoNode>, event: &TraceEvent) -> Option<String> {
+        if let Some(n) = event.node {
+            match world.node(n).lease_until() {
+                Some(until) if world.is_up(n) => self.holders.insert(n, until),
+                _ => self.holders.remove(&n),
+            };
+        }
+        self.holders.retain(|&id, until| {
+            world.is_up(id)
+                && world.node(id).lease_until() == Some(*until)
+                && world.monotonic(id) < *until
+        });
+        let mut it = self.holders.iter();
+        let (Some((&a, &ua)), Some((&b, &ub))) = (it.next(), it.next()) else {
             return None;
         };
-        let clock = |id: NodeId| {
-            let rate = match world.drift(id) {
-                0 => String::new(),
-                d if d < 0 => format!(", running {}% slow", -d),
-                d => format!(", running {d}% fast"),
-            };
-            format!("which reads {}{rate}", fmt_ms(local(world, id)))
+        let clock = |id: NodeId, until: Millis| {
+            let own = until.saturating_sub(world.monotonic(id));
+            match world.drift(id) {
+                0 => format!("{} more by its clock", fmt_ms(own)),
+                d => format!(
+                    "{} more by its clock, which runs {}% {}: {} of true time",
+                    fmt_ms(own),
+                    d.abs(),
+                    if d < 0 { "slow" } else { "fast" },
+                    fmt_ms(left(world, id, until))
+                ),
+            }
         };
         Some(format!(
-            "{a} (epoch {}) believes its lease runs until {} on its clock ({}), and {b} (epoch {}) until {} on its own ({}): two leaseholders at {} true time. A lease is only as safe as the bound on clock drift: the margin here is {}",
+            "{a} (epoch {}) believes its lease lasts {}, and {b} (epoch {}) holds one for {}: two leaseholders at {}. A lease is only as safe as the bound on clock drift: the margin here is {}",
             world.node(a).epoch(),
-            fmt_ms(ua),
-            clock(a),
+            clock(a, ua),
             world.node(b).epoch(),
-            fmt_ms(ub),
-            clock(b),
+            clock(b, ub),
             fmt_ms(world.now()),
             fmt_ms(world.node_config().margin)
         ))
@@ -274,30 +302,32 @@ fn nodes_pane(world: &World<FoNode>) -> Pane {
             let role = match n.role_state() {
                 Role::Primary => format!("primary e{}", n.epoch()),
                 Role::Standby { .. } => format!("standby e{}", n.epoch()),
-                Role::Candidate { epoch, votes } => {
-                    format!("candidate e{epoch} ({} votes)", votes.len())
-                }
+                Role::Candidate { epoch, votes, pre } => format!(
+                    "candidate e{epoch} ({} {})",
+                    votes.len(),
+                    if *pre { "would vote" } else { "votes" }
+                ),
             };
             let mut row = vec![node_cell(world, id, Some(&role))];
-            let clock = local(world, id);
+            let mono = world.monotonic(id);
             row.push(match (n.role_state(), cfg.election) {
                 (_, Election::Heartbeat) => Cell::new("—", Tone::Dim),
                 (Role::Primary, _) => match n.lease_until() {
-                    Some(t) if clock < t => {
-                        Cell::new(format!("lease to {}", fmt_ms(t)), Tone::Good)
+                    Some(t) if mono < t => {
+                        Cell::new(format!("lease: {} left", fmt_ms(t - mono)), Tone::Good)
                     }
-                    Some(t) => Cell::new(format!("lease ended {}", fmt_ms(t)), Tone::Bad),
+                    Some(_) => Cell::new("lease ran out", Tone::Bad),
                     None => Cell::new("no lease yet", Tone::Warn),
                 },
                 _ => match n.heard() {
-                    Some(h) if clock < h + cfg.lease => Cell::new(
-                        format!("promised to {}", fmt_ms(h + cfg.lease)),
+                    Some(h) if mono < h + cfg.lease => Cell::new(
+                        format!("promised: {} left", fmt_ms(h + cfg.lease - mono)),
                         Tone::Normal,
                     ),
                     _ => Cell::new("free to vote", Tone::Warn),
                 },
             });
-            row.push(Cell::plain(fmt_ms(clock)));
+            row.push(Cell::plain(fmt_ms(local(world, id))));
             let version = n.version();
             row.push(match primary.map(|p| world.node(p).version()) {
                 Some(v) if v == version => Cell::new(version.to_string(), Tone::Good),

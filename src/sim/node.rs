@@ -244,6 +244,7 @@ pub struct Cx<'a, N: Node> {
     pub(crate) id: NodeId,
     pub(crate) now: Millis,
     pub(crate) skew: i64,
+    pub(crate) drifted: i64,
     pub(crate) cluster_size: usize,
     pub(crate) config: &'a N::Config,
     pub(crate) rng: &'a mut ChaCha8Rng,
@@ -265,6 +266,12 @@ impl<N: Node> Cx<'_, N> {
     /// This node's wall clock: virtual time plus its skew (never below 0).
     pub fn local_clock(&self) -> Millis {
         (self.now as i64 + self.skew).max(0) as Millis
+    }
+    /// This node's monotonic clock, for measuring how long something took
+    /// (a lease, a timeout): it runs fast or slow with the node's drift,
+    /// but never jumps when the wall clock is stepped.
+    pub fn monotonic(&self) -> Millis {
+        (self.now as i64 + self.drifted).max(0) as Millis
     }
     pub fn cluster_size(&self) -> usize {
         self.cluster_size

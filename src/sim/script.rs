@@ -373,6 +373,7 @@ impl P<'_> {
     /// Groups of nodes separated by `|`: `1,2 | 3,4,5`. Each node once.
     fn groups(&mut self) -> Result<Vec<Vec<NodeId>>, ScriptError> {
         let mut groups: Vec<Vec<NodeId>> = vec![Vec::new()];
+        let mut seen = std::collections::BTreeSet::new();
         while let Some(&tok) = self.toks.get(self.pos) {
             self.pos += 1;
             if tok.text == "|" {
@@ -388,14 +389,37 @@ impl P<'_> {
             let mut col = tok.col;
             for part in tok.text.split(',') {
                 if !part.is_empty() {
-                    let id = self.node(Tok { text: part, col }, col)?;
-                    if groups.iter().flatten().any(|&g| g == id) {
-                        return Err(self.err_at(
-                            col,
-                            format!("node {} is named twice: each node is in one group", id.0),
-                        ));
+                    // `301-900`: a range, for large clusters.
+                    let ids = match part.split_once('-') {
+                        Some((lo, hi)) => {
+                            let a = self.node(Tok { text: lo, col }, col)?;
+                            let b = self.node(
+                                Tok {
+                                    text: hi,
+                                    col: col + lo.len() + 1,
+                                },
+                                col + lo.len() + 1,
+                            )?;
+                            if a.0 > b.0 {
+                                return Err(self.err_at(
+                                    col,
+                                    format!("'{part}' is not a range: write the lower node first, e.g. 1-300"),
+                                ));
+                            }
+                            (a.0..=b.0).map(NodeId).collect()
+                        }
+                        None => vec![self.node(Tok { text: part, col }, col)?],
+                    };
+                    for id in ids {
+                        if seen.contains(&id) {
+                            return Err(self.err_at(
+                                col,
+                                format!("node {} is named twice: each node is in one group", id.0),
+                            ));
+                        }
+                        seen.insert(id);
+                        groups.last_mut().expect("non-empty").push(id);
                     }
-                    groups.last_mut().expect("non-empty").push(id);
                 }
                 col += part.len() + 1;
             }
@@ -814,6 +838,21 @@ mod tests {
             "script:2:23: there is no node 4: this cluster has nodes 1 to 3"
         );
         assert!(s.validate(5).is_ok());
+    }
+
+    #[test]
+    fn groups_take_ranges() {
+        let s = Script::parse("at 1s partition 301-900 | 1-300,1000 | 901-999").unwrap();
+        let Fault::Partition(g) = &s.steps[0].fault else {
+            panic!("{:?}", s.steps[0].fault)
+        };
+        let sizes: Vec<usize> = g.iter().map(Vec::len).collect();
+        assert_eq!(sizes, [600, 301, 99]);
+        assert_eq!(g[1][300], NodeId(1000));
+        let e = Script::parse("at 1s partition 5-2 | 1").unwrap_err();
+        assert!(e.to_string().contains("write the lower node first"), "{e}");
+        let e = Script::parse("at 1s partition 1-3 | 3").unwrap_err();
+        assert!(e.to_string().contains("node 3 is named twice"), "{e}");
     }
 
     #[test]

@@ -209,6 +209,13 @@ enum Event<N: Node> {
         node: NodeId,
         incarnation: u32,
     },
+    /// One thing that waited during a pause, handled as its own event so
+    /// the invariants see the state after each.
+    Released {
+        node: NodeId,
+        incarnation: u32,
+        item: Held<N>,
+    },
 }
 
 /// What reached a paused node, in arrival order, handled when it wakes.
@@ -227,9 +234,11 @@ struct Slot<N: Node> {
     up: bool,
     /// Bumped by every crash, so timers armed before it never fire after.
     incarnation: u32,
-    /// Clock offset at `drift_since`; it grows by `drift` percent of the
-    /// time since.
+    /// The clock's steps (a `skew`): its offset beyond what drift added.
     skew: i64,
+    /// What drift had added by `drift_since`; it grows by `drift` percent
+    /// of the time since.
+    drifted: i64,
     drift: i32,
     drift_since: Millis,
     /// Frozen until then; what arrives meanwhile waits in `held`.
@@ -247,7 +256,13 @@ struct Slot<N: Node> {
 impl<N: Node> Slot<N> {
     /// The clock's offset from true time at `now`.
     fn offset(&self, now: Millis) -> i64 {
-        self.skew + (now - self.drift_since) as i64 * self.drift as i64 / 100
+        self.skew + self.drift_part(now)
+    }
+    /// What drift alone has moved the clock by: steps (a `skew`) do not
+    /// count, so elapsed time measured with it is what a monotonic clock
+    /// would show.
+    fn drift_part(&self, now: Millis) -> i64 {
+        self.drifted + (now - self.drift_since) as i64 * self.drift as i64 / 100
     }
     /// Real time for `after` milliseconds on this node's clock.
     fn real(&self, after: Millis) -> Millis {
@@ -311,6 +326,7 @@ impl<N: Node> World<N> {
                 up: true,
                 incarnation: 0,
                 skew: 0,
+                drifted: 0,
                 drift: 0,
                 drift_since: 0,
                 paused_until: None,
@@ -371,6 +387,11 @@ impl<N: Node> World<N> {
     /// drift has added).
     pub fn skew(&self, id: NodeId) -> i64 {
         self.slots[id.index()].offset(self.now)
+    }
+    /// A node's monotonic clock now: true time plus what drift added, and
+    /// no steps (what `Cx::monotonic` shows the node).
+    pub fn monotonic(&self, id: NodeId) -> Millis {
+        (self.now as i64 + self.slots[id.index()].drift_part(self.now)).max(0) as Millis
     }
     /// How many percent fast (negative: slow) a node's clock runs.
     pub fn drift(&self, id: NodeId) -> i32 {
@@ -639,6 +660,11 @@ impl<N: Node> World<N> {
                 }
             }
             Event::Wake { node, incarnation } => self.wake(node, incarnation),
+            Event::Released {
+                node,
+                incarnation,
+                item,
+            } => self.release(node, incarnation, item),
         }
     }
 
@@ -653,6 +679,7 @@ impl<N: Node> World<N> {
             return;
         }
         slot.paused_until = None;
+        let slot_incarnation = slot.incarnation;
         let held = std::mem::take(&mut slot.held);
         let msgs = held
             .iter()
@@ -666,35 +693,54 @@ impl<N: Node> World<N> {
                  what waited is handled now ({msgs} message(s), {timers} timer(s))"
             ),
         );
-        for h in held {
-            // A handler may crash nothing, but a held message can make the
-            // node act; it stays awake throughout.
-            match h {
-                Held::Msg { from, msg, shown } => {
-                    let routine = N::routine(&msg);
-                    let text = format!("{id} got {shown} from {from} (it waited during the pause)");
-                    self.trace.push_msg(
-                        self.now,
-                        TraceKind::Deliver,
-                        Some(id),
-                        Some(from),
-                        text,
-                        routine,
-                    );
-                    self.with_node(id, |node, cx| node.on_message(from, msg, cx));
-                }
-                Held::Timer(tid, timer) => {
-                    if !self.live_timers.remove(&tid.0) {
-                        continue;
-                    }
-                    let text =
-                        format!("{id}: timer {timer} fired (late: it was due during the pause)");
-                    self.trace
-                        .push(self.now, TraceKind::Timer, Some(id), None, text);
-                    self.with_node(id, |n, cx| n.on_timer(timer, cx));
-                }
-                Held::Client(op) => self.with_node(id, |node, cx| node.on_client(op, cx)),
+        let incarnation = slot_incarnation;
+        for item in held {
+            self.queue.push(
+                self.now,
+                Event::Released {
+                    node: id,
+                    incarnation,
+                    item,
+                },
+            );
+        }
+    }
+
+    /// One item that waited during a pause.
+    fn release(&mut self, id: NodeId, incarnation: u32, item: Held<N>) {
+        let slot = &mut self.slots[id.index()];
+        if !slot.up || slot.incarnation != incarnation {
+            return;
+        }
+        if slot.paused() {
+            // Paused again before it got to this.
+            slot.held.push(item);
+            return;
+        }
+        match item {
+            Held::Msg { from, msg, shown } => {
+                let routine = N::routine(&msg);
+                let text = format!("{id} got {shown} from {from} (it waited during the pause)");
+                self.trace.push_msg(
+                    self.now,
+                    TraceKind::Deliver,
+                    Some(id),
+                    Some(from),
+                    text,
+                    routine,
+                );
+                self.with_node(id, |node, cx| node.on_message(from, msg, cx));
             }
+            Held::Timer(tid, timer) => {
+                if !self.live_timers.remove(&tid.0) {
+                    return;
+                }
+                let text = format!("{id}: timer {timer} fired (late: it was due during the pause)");
+                self.trace
+                    .push(self.now, TraceKind::Timer, Some(id), None, text);
+                self.with_node(id, |n, cx| n.on_timer(timer, cx));
+            }
+            Held::Client(op) => self.with_node(id, |node, cx| node.on_client(op, cx)),
         }
     }
 
@@ -863,8 +909,8 @@ impl<N: Node> World<N> {
                     return;
                 }
                 let slot = &mut self.slots[id.index()];
-                slot.skew = ms;
-                slot.drift_since = self.now;
+                // The offset becomes `ms`; what drift added stays apart.
+                slot.skew = ms - slot.drift_part(self.now);
                 self.fault_note(
                     Some(id),
                     format!("{id}'s clock now runs {ms:+} ms off true time"),
@@ -877,7 +923,7 @@ impl<N: Node> World<N> {
                 let pct = pct.clamp(-90, 100);
                 let now = self.now;
                 let slot = &mut self.slots[id.index()];
-                slot.skew = slot.offset(now);
+                slot.drifted = slot.drift_part(now);
                 slot.drift_since = now;
                 slot.drift = pct;
                 let how = match pct {
@@ -1100,6 +1146,7 @@ impl<N: Node> World<N> {
             id,
             now: self.now,
             skew: slot.offset(self.now),
+            drifted: slot.drift_part(self.now),
             cluster_size: self.config.nodes,
             config: &self.node_config,
             rng: &mut slot.rng,
