@@ -135,3 +135,50 @@ fn first_frame_block_one(b: Bencher) {
         black_box(buf);
     });
 }
+
+/// 1000 nodes split 600 / 300 / 100 (the big-partition demo at 3 s): the
+/// grouped canvas, the Failover pane over 1000 rows, the checkers.
+fn thousand() -> App {
+    let d = statedist::scenario::demos::find("big-partition").unwrap();
+    let mut app = App::new(
+        Options {
+            size: (200, 60),
+            ..Options::default()
+        },
+        Start::Playground {
+            scenario: scenario::find(d.scenario).unwrap(),
+            nodes: d.nodes,
+            seed: 1,
+            script: statedist::sim::script::Script::parse(&d.full_script()).unwrap(),
+        },
+    );
+    keys(&mut app, "++++++");
+    while app.live().unwrap().now() < 3000 {
+        app.update(Action::Tick(Duration::from_millis(100)));
+    }
+    app
+}
+
+#[divan::bench(sample_count = 20)]
+fn render_1000_nodes_200x60(b: Bencher) {
+    let app = thousand();
+    let area = Rect::new(0, 0, 200, 60);
+    let mut buf = Buffer::empty(area);
+    b.bench_local(|| {
+        buf.reset();
+        (&app).render(area, &mut buf);
+        black_box(&buf);
+    });
+}
+
+/// One 33 ms frame of the 1000-node cluster at 1x: 33 ms of simulation
+/// (heartbeats to 999 standbys every 100 ms, pre-votes on the minority
+/// sides) and the refresh of view, panes and checkers.
+#[divan::bench(sample_count = 20)]
+fn tick_1000_nodes_1x(b: Bencher) {
+    let mut app = thousand();
+    keys(&mut app, "-----");
+    b.bench_local(|| {
+        app.update(Action::Tick(Duration::from_millis(33)));
+    });
+}

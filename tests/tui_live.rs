@@ -745,3 +745,44 @@ fn capital_z_freezes_the_selected_node_for_three_seconds() {
         .any(|e| e.text.contains("n3 wakes from its pause"));
     assert!(woke);
 }
+
+#[test]
+fn a_thousand_nodes_are_drawn_as_sides_with_counts_and_a_cell_each() {
+    let d = statedist::scenario::demos::find("big-partition").unwrap();
+    let mut a = playground_with("big-partition", None, 120, 40, &d.full_script());
+    keys(&mut a, "++++++");
+    while a.live().unwrap().now() < 3000 {
+        a.update(Action::Tick(Duration::from_millis(100)));
+    }
+    let s = text(&a);
+    let line = |side: &str| {
+        s.lines()
+            .find(|l| l.contains(&format!("side {side} · ")))
+            .unwrap_or_else(|| panic!("no side {side}:\n{s}"))
+            .to_string()
+    };
+    assert!(line("A").contains("600 nodes: ▲ n"), "{s}");
+    assert!(line("B").contains("300 nodes: ▲ n1 primary e1"), "{s}");
+    assert!(line("C").contains("100 nodes: no one leads"), "{s}");
+    // A cell per node: n1 is selected on side B, the others are dots.
+    assert!(s.contains('▶') && s.contains("∙∙∙∙∙∙∙∙∙∙"), "{s}");
+    // The Failover pane sums up the standbys instead of 1000 rows.
+    let rows = match &a.live().unwrap().panes[0] {
+        statedist::scenario::Pane::Table { rows, .. } => rows.clone(),
+    };
+    assert!(rows.len() < 50, "{} rows", rows.len());
+    let last = &rows.last().unwrap()[0].text;
+    assert!(
+        last.contains("more standbys, each like the others on its side"),
+        "{last}"
+    );
+    // Typing a number selects that node.
+    keys(&mut a, "904");
+    a.handle_event(&ratatui::crossterm::event::Event::Key(
+        ratatui::crossterm::event::KeyEvent::new(
+            ratatui::crossterm::event::KeyCode::Enter,
+            ratatui::crossterm::event::KeyModifiers::NONE,
+        ),
+    ));
+    assert_eq!(a.live().unwrap().selected, statedist::sim::NodeId(904));
+}

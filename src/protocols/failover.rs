@@ -1006,7 +1006,15 @@ impl Node for FoNode {
         op.model()
     }
     fn routine(msg: &Msg) -> bool {
-        matches!(msg, Msg::Beat { .. } | Msg::BeatOk { .. })
+        // Pre-votes too: in a big cut-off minority they never stop, and
+        // the candidate's own note says what it asked.
+        matches!(
+            msg,
+            Msg::Beat { .. }
+                | Msg::BeatOk { .. }
+                | Msg::AskVote { pre: true, .. }
+                | Msg::Vote { pre: true, .. }
+        )
     }
 
     fn new(id: NodeId, _n: usize, _config: &FoConfig) -> Self {

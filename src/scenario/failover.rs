@@ -296,7 +296,10 @@ fn nodes_pane(world: &World<FoNode>) -> Pane {
     let keys = keys(world);
     let cfg = world.node_config();
     let primary = current_primary(world);
-    let rows = node_ids(world)
+    let shown = shown_nodes(world);
+    let hidden = world.cluster_size() - shown.len();
+    let mut rows: Vec<Vec<Cell>> = shown
+        .into_iter()
         .map(|id| {
             let n = world.node(id);
             let role = match n.role_state() {
@@ -314,14 +317,14 @@ fn nodes_pane(world: &World<FoNode>) -> Pane {
                 (_, Election::Heartbeat) => Cell::new("—", Tone::Dim),
                 (Role::Primary, _) => match n.lease_until() {
                     Some(t) if mono < t => {
-                        Cell::new(format!("lease: {} left", fmt_ms(t - mono)), Tone::Good)
+                        Cell::new(format!("{} left", fmt_ms(t - mono)), Tone::Good)
                     }
-                    Some(_) => Cell::new("lease ran out", Tone::Bad),
-                    None => Cell::new("no lease yet", Tone::Warn),
+                    Some(_) => Cell::new("ran out", Tone::Bad),
+                    None => Cell::new("none yet", Tone::Warn),
                 },
                 _ => match n.heard() {
                     Some(h) if mono < h + cfg.lease => Cell::new(
-                        format!("promised: {} left", fmt_ms(h + cfg.lease - mono)),
+                        format!("promised {} more", fmt_ms(h + cfg.lease - mono)),
                         Tone::Normal,
                     ),
                     _ => Cell::new("free to vote", Tone::Warn),
@@ -349,6 +352,12 @@ fn nodes_pane(world: &World<FoNode>) -> Pane {
             row
         })
         .collect();
+    if hidden > 0 {
+        rows.push(vec![Cell::new(
+            format!("… {hidden} more standbys, each like the others on its side"),
+            Tone::Dim,
+        )]);
+    }
     let mut header: Vec<&str> = vec!["node", "lease", "its clock", "copy"];
     header.extend(keys.iter().map(String::as_str));
     let fencing = if cfg.fencing {
@@ -361,6 +370,27 @@ fn nodes_pane(world: &World<FoNode>) -> Pane {
         &header,
         rows,
     )
+}
+
+/// The rows worth a line: every node of a small cluster; in a big one the
+/// primaries, candidates, nodes that are down or paused, and the first
+/// standby of each side (the rest are summed up).
+fn shown_nodes(world: &World<FoNode>) -> Vec<NodeId> {
+    if world.cluster_size() <= 24 {
+        return node_ids(world).collect();
+    }
+    let mut sides_seen = std::collections::BTreeSet::new();
+    node_ids(world)
+        .filter(|&id| {
+            let n = world.node(id);
+            let odd = !world.is_up(id)
+                || world.paused_until(id).is_some()
+                || !matches!(n.role_state(), Role::Standby { .. });
+            let first = sides_seen.insert(world.network().side(id));
+            odd || first
+        })
+        .take(40)
+        .collect()
 }
 
 /// Every stint as primary, oldest first, with what it acknowledged.

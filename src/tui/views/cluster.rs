@@ -143,12 +143,86 @@ fn compact_rows(area: Rect, boxes: &[Rect]) -> bool {
         .is_some_and(|b| b.width == area.width && b.x == area.x)
 }
 
+/// Above this many nodes the canvas draws each side as a block of one
+/// cell per node under a line of counts: no terminal fits 1000 boxes, and
+/// what a learner needs from a big cluster is who leads where.
+pub const GROUPED_ABOVE: usize = 24;
+
+/// What a node is doing, as the grouped canvas counts it.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Leads,
+    Runs,
+    Follows,
+    Down,
+}
+
+fn kind(n: &crate::scenario::NodeView) -> Kind {
+    let first = n.role.split_whitespace().next().unwrap_or("");
+    match first {
+        _ if !n.up => Kind::Down,
+        "primary" | "leader" => Kind::Leads,
+        "candidate" => Kind::Runs,
+        _ => Kind::Follows,
+    }
+}
+
+/// The grouped canvas's layout: per side (in order), the line of its
+/// counts; per node, its cell (empty when its side ran out of room).
+fn grouped(area: Rect, view: &ClusterView) -> (Vec<(crate::sim::Side, u16)>, Vec<Rect>) {
+    let mut sides: Vec<crate::sim::Side> = view.nodes.iter().map(|n| n.side).collect();
+    sides.sort();
+    sides.dedup();
+    let w = area.width.max(1) as usize;
+    let count = |s: crate::sim::Side| view.nodes.iter().filter(|n| n.side == s).count();
+    // Each side: a header and its grid; a side that does not fit whole
+    // keeps a share of the lines that are left.
+    let want: Vec<usize> = sides.iter().map(|&s| 1 + count(s).div_ceil(w)).collect();
+    let total: usize = want.iter().sum();
+    let height = area.height as usize;
+    let lines: Vec<usize> = if total <= height {
+        want.clone()
+    } else {
+        want.iter()
+            .map(|&l| (l * height / total).max(1).min(l))
+            .collect()
+    };
+    let mut headers = Vec::new();
+    let mut cells = vec![Rect::default(); view.nodes.len()];
+    let mut y = area.y;
+    for (si, &side) in sides.iter().enumerate() {
+        if y >= area.y + area.height {
+            break;
+        }
+        headers.push((side, y));
+        let rows = lines[si].saturating_sub(1);
+        let mut k = 0usize;
+        for (i, n) in view.nodes.iter().enumerate() {
+            if n.side != side {
+                continue;
+            }
+            let (row, col) = (k / w, k % w);
+            k += 1;
+            let cy = y + 1 + row as u16;
+            if row < rows && cy < area.y + area.height {
+                cells[i] = Rect::new(area.x + col as u16, cy, 1, 1);
+            }
+        }
+        y += lines[si] as u16;
+    }
+    (headers, cells)
+}
+
 /// Where each node's box goes in `area` (the canvas's inner area). When the
-/// area is too small for boxes, one line per node.
+/// area is too small for boxes, one line per node; in a big cluster, one
+/// cell per node.
 pub fn node_boxes(area: Rect, view: &ClusterView) -> Vec<Rect> {
     let n = view.nodes.len();
     if n == 0 || area.width == 0 || area.height == 0 {
         return Vec::new();
+    }
+    if n > GROUPED_ABOVE {
+        return grouped(area, view).1;
     }
     let natural = box_width(view);
     // Long values get narrower, taller boxes (wrapped) before boxes give
@@ -382,6 +456,12 @@ impl Widget for Canvas<'_> {
                 legend = Line::from(Span::styled(" ● msg · ╳ cut · ╳→ cut one way ", t.dim()));
             }
         }
+        if view.nodes.len() > GROUPED_ABOVE {
+            legend = Line::from(Span::styled(
+                " ▲ leads ◆ asks for votes ∙ follows ✗ down ",
+                t.dim(),
+            ));
+        }
         let block = Block::bordered()
             .border_type(BorderType::Rounded)
             .border_style(t.border())
@@ -389,6 +469,10 @@ impl Widget for Canvas<'_> {
             .title_bottom(legend.right_aligned());
         let inner = block.inner(area);
         block.render(area, buf);
+        if view.nodes.len() > GROUPED_ABOVE {
+            self.grouped(inner, buf);
+            return;
+        }
         let boxes = node_boxes(inner, view);
         if boxes.is_empty() {
             return;
@@ -563,6 +647,62 @@ impl Widget for Canvas<'_> {
 
 impl Canvas<'_> {
     /// One line per node when the canvas is too small for boxes.
+    /// A big cluster: per side, a line of counts, then a cell per node.
+    fn grouped(&self, area: Rect, buf: &mut Buffer) {
+        let t = self.theme;
+        let view = &self.live.view;
+        if area.width == 0 || area.height == 0 {
+            return;
+        }
+        let (headers, cells) = grouped(area, view);
+        for (side, y) in headers {
+            let members: Vec<&crate::scenario::NodeView> =
+                view.nodes.iter().filter(|n| n.side == side).collect();
+            let of = |k: Kind| members.iter().filter(|n| kind(n) == k).count();
+            let leads: Vec<String> = members
+                .iter()
+                .filter(|n| kind(n) == Kind::Leads)
+                .take(3)
+                .map(|n| format!("{} {}", n.id, n.role))
+                .collect();
+            let mut spans = vec![
+                Span::styled(format!("side {side} "), t.side(side)),
+                Span::styled(format!("· {} nodes: ", members.len()), t.dim()),
+            ];
+            spans.push(if leads.is_empty() {
+                Span::styled("no one leads".to_string(), t.warn())
+            } else {
+                Span::styled(format!("▲ {}", leads.join(", ")), t.good())
+            });
+            for (k, word) in [
+                (Kind::Runs, "asking for votes"),
+                (Kind::Follows, "following"),
+                (Kind::Down, "down"),
+            ] {
+                let c = of(k);
+                if c > 0 {
+                    let style = if k == Kind::Down { t.bad() } else { t.dim() };
+                    spans.push(Span::styled(format!(" · {c} {word}"), style));
+                }
+            }
+            buf.set_line(area.x, y, &Line::from(spans), area.width);
+        }
+        for (node, r) in view.nodes.iter().zip(&cells) {
+            if r.width == 0 {
+                continue;
+            }
+            let selected = node.id == self.live.selected;
+            let (mark, style) = match kind(node) {
+                _ if selected => ("▶", t.bold()),
+                Kind::Leads => ("▲", t.good()),
+                Kind::Runs => ("◆", t.warn()),
+                Kind::Follows => ("∙", t.side(node.side)),
+                Kind::Down => ("✗", t.bad()),
+            };
+            buf.set_string(r.x, r.y, mark, style);
+        }
+    }
+
     fn compact(&self, area: Rect, rows: &[Rect], buf: &mut Buffer) {
         let t = self.theme;
         for (node, r) in self.live.view.nodes.iter().zip(rows) {
