@@ -44,6 +44,9 @@ const PINS: &[(&str, usize, u64, &str, u64)] = &[
     ),
     ("pbft", 4, 1, "", 0x7cadc2c1b0a33b5d),
     ("pbft", 10, 2, "checkpoint=2", 0xdfba19e04536948b),
+    ("failover-naive", 3, 1, "", 0xdad661674c134117),
+    ("failover-quorum", 3, 2, "fencing=on", 0xc183467b36b6d993),
+    ("failover-quorum", 5, 3, "", 0x5850e0f05cd4a4f3),
 ];
 
 /// The CRDT scenarios' own operations in the same faults: `A nN` and `B
@@ -135,6 +138,12 @@ fn hash(name: &str, nodes: usize, seed: u64, settings: &str) -> u64 {
     if name == "pbft" {
         // And a traitor, for the byzantine code paths.
         let script = format!("{FAULTS}; at 0.6s byzantine n2 equivocate");
+        return hash_script(name, nodes, seed, settings, &script);
+    }
+    if name.starts_with("failover") {
+        // And a pause and a drifting clock, for the kernel's held events
+        // and the lease arithmetic.
+        let script = format!("{FAULTS}; at 0s drift n2 -20%; at 1.2s pause n1 1s");
         return hash_script(name, nodes, seed, settings, &script);
     }
     hash_script(name, nodes, seed, settings, FAULTS)
