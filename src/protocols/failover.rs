@@ -14,15 +14,21 @@
 //!   was replaced, so both accept writes. Writes are acknowledged at once
 //!   (asynchronous replication). When the two meet again the lower epoch
 //!   steps down and takes the other's copy: its writes are discarded.
-//! - `majority`: a standby that stops hearing the primary asks for votes in
-//!   a new epoch; a majority of the whole cluster elects it. A node grants
-//!   one vote per epoch, only to a candidate whose copy is at least as new
-//!   as its own, and only once its **lease promise** has run out: having
-//!   heard the primary at time t (on its own clock), it votes for nobody
-//!   else before t + 1 s. The primary holds a **lease**: a heartbeat round
-//!   sent at s (its clock) that a majority answered lets it lead until
-//!   s + 1 s − 100 ms, the margin for clock drift. It serves reads from its
-//!   own copy under the lease and refuses writes without one. Writes are
+//! - `majority`: a standby that stops hearing the primary first asks
+//!   whether a majority would vote for it (a pre-vote, which changes
+//!   nothing, so a node cut off in a minority raises no epoch), then asks
+//!   for votes in a new epoch; a majority of the whole cluster elects it.
+//!   A node grants one vote per epoch, only to a candidate whose copy is
+//!   at least as new as its own, and only once its **lease promise** has
+//!   run out: having heard the primary at time t, it votes for nobody else
+//!   before t + 1 s. The primary holds a **lease**: a heartbeat round sent
+//!   at s that a majority answered lets it lead until s + 1 s − 100 ms,
+//!   the margin for clock drift. Both are measured on the node's monotonic
+//!   clock, which runs fast or slow with its drift but ignores steps of
+//!   the wall clock. A new primary's copy becomes its epoch's first
+//!   version; it serves reads from its copy under the lease once a
+//!   majority holds that copy (so a read never shows a write a later
+//!   primary could lack), and refuses writes without a lease. Writes are
 //!   acknowledged once a majority applied them.
 //!
 //! **The pause.** A write is checked against the lease, then prepared for
@@ -778,9 +784,13 @@ impl FoNode {
         if epoch < self.disk.epoch {
             return;
         }
-        if version.epoch == self.disk.version.epoch && version <= self.disk.version {
+        let majority = Self::majority_mode(cx);
+        if majority && version.epoch == self.disk.version.epoch && version <= self.disk.version {
             // A copy older than what it holds (one overtaken by later
-            // writes on the way, or a duplicate): nothing to take.
+            // writes on the way, or a duplicate): nothing to take. Only
+            // with elections, where one primary writes each epoch: two
+            // naive primaries can share one, and their versions do not
+            // compare.
             cx.send(
                 from,
                 Msg::Applied {
