@@ -85,7 +85,10 @@ pub struct LearnArgs {
 
 #[derive(Debug, Args)]
 pub struct PlaygroundArgs {
-    /// The scenario to run (see `--list`).
+    /// The scenario to run (see `--list`), e.g. `statedist playground raft`.
+    #[arg(value_name = "SCENARIO", conflicts_with_all = ["scenario", "demo"])]
+    pub name: Option<String>,
+    /// The scenario to run, as an option (the same as SCENARIO).
     #[arg(long, default_value = "cap-cp")]
     pub scenario: String,
     /// Number of nodes (scenario default when omitted).

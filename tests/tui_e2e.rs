@@ -98,6 +98,17 @@ fn playground_unknown_scenario_lists_the_valid_ones() {
         err.contains("unknown scenario 'nope'") && err.contains("cap-cp"),
         "{err}"
     );
+    // The scenario can also come first, as in `statedist sim`.
+    let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
+        .args(["playground", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("unknown scenario 'nope'") && err.contains("failover-naive"),
+        "{err}"
+    );
 
     let out = Command::new(env!("CARGO_BIN_EXE_statedist"))
         .args(["playground", "--list"])

@@ -135,7 +135,8 @@ pub fn playground(global: &Global, args: &PlaygroundArgs) -> ExitCode {
         }
         None => None,
     };
-    let name = demo.map_or(args.scenario.as_str(), |d| d.scenario);
+    let chosen = args.name.as_deref().unwrap_or(args.scenario.as_str());
+    let name = demo.map_or(chosen, |d| d.scenario);
     let Some(info) = scenario::find(name) else {
         crate::errln!("statedist playground: {}", scenario::unknown(name));
         return ExitCode::from(2);
