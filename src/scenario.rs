@@ -432,7 +432,12 @@ impl ScenarioInfo {
             [first, .., last] if consecutive && a.len() > 2 => format!("{first} to {last}"),
             _ => {
                 let all: Vec<String> = a.iter().map(|n| n.to_string()).collect();
-                all.join(" or ")
+                match all.split_last() {
+                    Some((last, rest)) if !rest.is_empty() => {
+                        format!("{} or {last}", rest.join(", "))
+                    }
+                    _ => all.join(""),
+                }
             }
         }
     }
