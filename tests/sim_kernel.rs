@@ -351,3 +351,22 @@ fn a_drifting_clock_stretches_timers_and_the_wall_clock() {
     w.run_until(4000);
     assert_eq!(w.skew(slow), -1000, "an offset stays once the drift stops");
 }
+
+#[test]
+fn a_drift_change_reschedules_timers_armed_before_it() {
+    use statedist::protocols::failover::{Election, FoConfig, FoNode};
+    let mut w: World<FoNode> =
+        World::new(WorldConfig::new(1, 3), FoConfig::new(Election::Majority));
+    // n2's failover watch (1-1.3 s on its clock) was armed at the start;
+    // its clock now runs twice as fast, so it runs out within 0.65 s.
+    w.apply(Fault::Isolate(NodeId(2)));
+    w.apply(Fault::Drift(NodeId(2), 100));
+    w.run_until(2000);
+    let first = w
+        .trace()
+        .events()
+        .find(|e| e.node == Some(NodeId(2)) && e.text.contains("has heard no heartbeat"))
+        .map(|e| e.time)
+        .expect("n2's watch ran out");
+    assert!(first <= 650, "fired at {first} ms");
+}

@@ -63,4 +63,16 @@ impl<E> EventQueue<E> {
     pub fn len(&self) -> usize {
         self.heap.len()
     }
+    /// Moves the events `f` gives a new time to (keeping their sequence
+    /// numbers, so ties still run in scheduling order). Linear in the
+    /// queue: for rare changes such as a clock's rate.
+    pub fn retime(&mut self, f: impl Fn(&E) -> Option<Millis>) {
+        let mut all = std::mem::take(&mut self.heap).into_vec();
+        for s in &mut all {
+            if let Some(t) = f(&s.event) {
+                s.time = t;
+            }
+        }
+        self.heap = BinaryHeap::from(all);
+    }
 }

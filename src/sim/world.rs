@@ -197,6 +197,9 @@ enum Event<N: Node> {
         incarnation: u32,
         id: TimerId,
         timer: N::Timer,
+        /// When it is due on the node's monotonic clock: a later change of
+        /// drift reschedules it from this.
+        due: Millis,
     },
     ClientTimeout(OpId),
     /// Boxed: faults are rare, and a large variant would make every queued
@@ -614,6 +617,7 @@ impl<N: Node> World<N> {
                 incarnation,
                 id,
                 timer,
+                ..
             } => {
                 let slot = &self.slots[node.index()];
                 // Cancelled timers and timers from before a crash vanish silently.
@@ -926,6 +930,16 @@ impl<N: Node> World<N> {
                 slot.drifted = slot.drift_part(now);
                 slot.drift_since = now;
                 slot.drift = pct;
+                // Timers it armed before: due at the same moment of its
+                // clock, which now runs at the new rate.
+                let mono = (now as i64 + slot.drifted).max(0) as Millis;
+                let slot = &self.slots[id.index()];
+                self.queue.retime(|e| match e {
+                    Event::Timer { node, due, .. } if *node == id => {
+                        Some(now + slot.real(due.saturating_sub(mono)))
+                    }
+                    _ => None,
+                });
                 let how = match pct {
                     0 => "at true speed".to_string(),
                     p if p < 0 => format!("{}% slow: its timers fire late", -p),
@@ -1166,13 +1180,16 @@ impl<N: Node> World<N> {
             Effect::Send { to, msg } => self.send(at, to, msg),
             Effect::SetTimer { id, after, timer } => {
                 self.live_timers.insert(id.0);
+                let slot = &self.slots[at.index()];
+                let due = (self.now as i64 + slot.drift_part(self.now)).max(0) as Millis + after;
                 let ev = Event::Timer {
                     node: at,
                     incarnation,
                     id,
                     timer,
+                    due,
                 };
-                let after = self.slots[at.index()].real(after);
+                let after = slot.real(after);
                 self.queue.push(self.now + after, ev);
             }
             Effect::CancelTimer(id) => {
