@@ -315,9 +315,6 @@ impl FoNode {
     pub fn stints(&self) -> &[Stint] {
         &self.disk.stints
     }
-    pub fn current_stint(&self) -> Option<&Stint> {
-        self.disk.stints.last().filter(|s| s.to.is_none())
-    }
     /// The lease's end on this node's clock, if it is primary under one.
     pub fn lease_until(&self) -> Option<Millis> {
         self.lease_until.filter(|_| self.is_primary())
@@ -328,9 +325,6 @@ impl FoNode {
     }
     pub fn last_applied(&self) -> Option<&Applied> {
         self.disk.applied.as_ref()
-    }
-    pub fn preparing(&self) -> usize {
-        self.preparing.len()
     }
 
     fn majority_mode(cx: &Cx<'_, Self>) -> bool {
@@ -730,7 +724,7 @@ impl FoNode {
         if !self.is_primary() || epoch < self.disk.epoch {
             return;
         }
-        self.matched.insert(from, version);
+        let moved = self.matched.insert(from, version) != Some(version);
         // Behind what this round carried (not merely behind a write still
         // in flight), and not sent a copy a moment ago.
         let carried = self.rounds.get(&round).map(|r| r.1);
@@ -740,14 +734,7 @@ impl FoNode {
             .is_some_and(|&t| cx.now() < t + 2 * cx.config().beat_every);
         if carried.is_some_and(|v| v != version) && !recent {
             self.synced.insert(from, cx.now());
-            cx.send(
-                from,
-                Msg::Sync {
-                    epoch,
-                    store: self.disk.store.clone(),
-                    version: self.disk.version,
-                },
-            );
+            self.send_copy(from, cx);
         }
         if Self::majority_mode(cx) {
             let need = cx.majority() - 1;
@@ -769,8 +756,25 @@ impl FoNode {
                     }
                 }
             }
-            self.settle(cx);
+            // Only a standby's new version can complete anything: settling
+            // on every heartbeat answer would cost a scan of the cluster
+            // per answer.
+            if moved {
+                self.settle(cx);
+            }
         }
+    }
+
+    /// Its whole copy, to a standby that is behind or has diverged.
+    fn send_copy(&self, to: NodeId, cx: &mut Cx<'_, Self>) {
+        cx.send(
+            to,
+            Msg::Sync {
+                epoch: self.disk.epoch,
+                store: self.disk.store.clone(),
+                version: self.disk.version,
+            },
+        );
     }
 
     fn on_sync(
@@ -1119,22 +1123,16 @@ impl Node for FoNode {
             Msg::Applied { epoch, version } => {
                 if self.is_primary() && epoch == self.disk.epoch {
                     let m = self.matched.entry(from).or_default();
+                    let moved = version > *m;
                     *m = (*m).max(version);
-                    if Self::majority_mode(cx) {
+                    if moved && Self::majority_mode(cx) {
                         self.settle(cx);
                     }
                 }
             }
             Msg::NeedSync { epoch } => {
                 if self.is_primary() && epoch == self.disk.epoch {
-                    cx.send(
-                        from,
-                        Msg::Sync {
-                            epoch,
-                            store: self.disk.store.clone(),
-                            version: self.disk.version,
-                        },
-                    );
+                    self.send_copy(from, cx);
                 }
             }
             Msg::Refused { token, newest, key } => {
